@@ -1,0 +1,22 @@
+// Two projects: "unit" needs nothing running; "integration" runs against the real local
+// Kafka broker and schema registry, started (or reused) by the global setup.
+/** @type {import('jest').Config} */
+const tsJest = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: tsJest,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform: tsJest,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};
