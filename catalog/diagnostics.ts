@@ -1,0 +1,63 @@
+// Every problem the catalog finds is a Diagnostic pinned to a file, line and column,
+// so a domain team sees all of them at once, where they are, with what to do.
+
+export type Severity = 'error' | 'warning';
+
+export interface Position {
+  /** Path relative to the catalog root, with forward slashes (e.g. "topics/orders.yaml"). */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly col: number;
+}
+
+export interface Diagnostic extends Position {
+  readonly severity: Severity;
+  /** Stable rule id, documented in the README (e.g. "unknown-key"). */
+  readonly rule: string;
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint?: string;
+}
+
+/** Collects diagnostics; rules report into it and never throw for a user's mistake. */
+export class Diagnostics {
+  private readonly items: Diagnostic[] = [];
+
+  add(d: Diagnostic): void {
+    this.items.push(d);
+  }
+
+  error(at: Position, rule: string, message: string, hint?: string): void {
+    this.add({ ...pick(at), severity: 'error', rule, message, ...(hint ? { hint } : {}) });
+  }
+
+  warning(at: Position, rule: string, message: string, hint?: string): void {
+    this.add({ ...pick(at), severity: 'warning', rule, message, ...(hint ? { hint } : {}) });
+  }
+
+  get errorCount(): number {
+    return this.items.filter((d) => d.severity === 'error').length;
+  }
+
+  /** Sorted by file, line, column: the order a reader walks the files in. */
+  all(): Diagnostic[] {
+    return [...this.items].sort(
+      (a, b) =>
+        a.file.localeCompare(b.file) ||
+        a.line - b.line ||
+        a.col - b.col ||
+        a.rule.localeCompare(b.rule),
+    );
+  }
+}
+
+function pick(p: Position): Position {
+  return { file: p.file, line: p.line, col: p.col };
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const hint = d.hint ? ` (${d.hint})` : '';
+  return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.rule}: ${d.message}${hint}`;
+}

@@ -1,0 +1,75 @@
+// Building blocks shared by the platform file and the domain files. Every custom check
+// carries a rule id and a hint in `params`, which the issue mapper turns into a Diagnostic.
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration, parseSize, SIZE_HINT } from '../units';
+
+export interface IssueParams {
+  rule: string;
+  hint?: string;
+}
+
+/** A string check that reports under its own rule id with a hint. */
+export function checked(test: (s: string) => boolean, rule: string, message: string, hint?: string) {
+  return z.string().superRefine((s, ctx) => {
+    if (!test(s)) ctx.addIssue({ code: 'custom', message, params: { rule, hint } satisfies IssueParams });
+  });
+}
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Names of domains, apps and topics: lower-case words joined by single dashes. */
+export function kebabName(what: string) {
+  return checked(
+    (s) => KEBAB.test(s) && s.length <= 64,
+    'invalid-name',
+    `${what} name must be kebab-case (lower-case letters, digits and single dashes, starting with a letter, at most 64 characters)`,
+    'for example "order-created"',
+  );
+}
+
+/** "7d" → 604800000; "infinite" → -1. */
+export const duration = z.union([z.string(), z.number()]).transform((raw, ctx) => {
+  const ms = parseDuration(String(raw));
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${raw}" is not a duration`,
+      params: { rule: 'invalid-duration', hint: DURATION_HINT } satisfies IssueParams,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** "512MiB" → 536870912; "infinite" → -1. */
+export const size = z.union([z.string(), z.number()]).transform((raw, ctx) => {
+  const bytes = parseSize(String(raw));
+  if (bytes === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${raw}" is not a size`,
+      params: { rule: 'invalid-size', hint: SIZE_HINT } satisfies IssueParams,
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+export const COMPATIBILITY_LEVELS = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+] as const;
+export const compatibility = z.enum(COMPATIBILITY_LEVELS);
+export type Compatibility = z.infer<typeof compatibility>;
+
+export const CLEANUP_POLICIES = ['delete', 'compact', 'compact,delete'] as const;
+export const cleanupPolicy = z.enum(CLEANUP_POLICIES);
+export type CleanupPolicy = z.infer<typeof cleanupPolicy>;
+
+/** Kafka topic config values are strings; YAML users may write numbers and booleans. */
+export const configValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));

@@ -1,0 +1,249 @@
+// Parses every catalog file once, checks it, and builds the one typed, immutable model.
+import { posix } from 'node:path';
+import type { Diagnostic } from './diagnostics';
+import { Diagnostics } from './diagnostics';
+import { DiskFiles } from './files';
+import type { CatalogFiles } from './files';
+import { app as appShape, appName, domainFile, topic as topicShape, topicKey } from './format/domain-file';
+import type { AppSpec, TopicSpec } from './format/domain-file';
+import type { ZodError, ZodType } from 'zod';
+import { platformFile } from './format/platform-file';
+import type { PlatformFile } from './format/platform-file';
+import { buildCatalog } from './build';
+import type { Catalog } from './model';
+import { RULES } from './rules';
+import { checkCapacity } from './rules/capacity';
+import type { DomainDraft, RuleContext } from './rules/context';
+import { parseSchemaFile, schemaFormat } from './schemas/parse';
+import type { ParsedSchema } from './schemas/parse';
+import { resolveSchemas } from './schemas/resolve';
+import { SourceFile } from './source';
+import type { Path } from './source';
+import { reportZodIssues } from './zod-issues';
+
+export const PLATFORM_FILE = 'platform.yaml';
+export const TOPICS_DIR = 'topics';
+export const SCHEMAS_DIR = 'schemas';
+export const CATALOG_PATHS = [PLATFORM_FILE, TOPICS_DIR, SCHEMAS_DIR] as const;
+
+export interface LoadResult {
+  /** Present only when there is no error. */
+  readonly catalog?: Catalog;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly errorCount: number;
+}
+
+/** Loads the catalog from a directory or any other file source (e.g. a git revision). */
+export function loadCatalog(from: string | CatalogFiles): LoadResult {
+  const files = typeof from === 'string' ? new DiskFiles(from) : from;
+  const diagnostics = new Diagnostics();
+  const ctx = parseAll(files, diagnostics);
+  if (!ctx) return { diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount };
+  for (const rule of RULES) rule(ctx);
+  const built = buildCatalog(ctx);
+  checkCapacity(built, ctx.platformSource, diagnostics);
+  const catalog = diagnostics.errorCount === 0 ? built : undefined;
+  return { ...(catalog ? { catalog } : {}), diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount };
+}
+
+function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | undefined {
+  const platformText = files.read(PLATFORM_FILE);
+  if (platformText === undefined) {
+    diagnostics.error(
+      { file: PLATFORM_FILE, line: 1, col: 1 },
+      'missing-file',
+      `no ${PLATFORM_FILE} in ${files.label}`,
+      'the platform team keeps environments, naming and limits there; run from the repository root',
+    );
+  }
+  const platformSource = new SourceFile(PLATFORM_FILE, platformText ?? '', diagnostics);
+  const platform = platformText === undefined ? undefined : parseWith(platformFile, platformSource, diagnostics);
+
+  const domains: DomainDraft[] = [];
+  const brokenDomains = new Set<string>();
+  for (const file of files.list([TOPICS_DIR])) {
+    const stem = posix.basename(file).replace(/\.ya?ml$/, '');
+    if (!/\.ya?ml$/.test(file) || posix.dirname(file) !== TOPICS_DIR) {
+      diagnostics.error(
+        { file, line: 1, col: 1 },
+        'unexpected-file',
+        `${file} is not a domain file`,
+        'topics/ holds one <domain>.yaml per domain and nothing else',
+      );
+      continue;
+    }
+    const source = new SourceFile(file, files.read(file) ?? '', diagnostics);
+    if (source.data === undefined) {
+      brokenDomains.add(stem);
+      continue;
+    }
+    const { draft, broken } = parseDomain(source, diagnostics);
+    domains.push(draft);
+    if (broken) brokenDomains.add(draft.domain).add(stem);
+  }
+
+  const parsed = new Map<string, ParsedSchema>();
+  for (const file of files.list([SCHEMAS_DIR])) {
+    const parts = file.split('/');
+    if (!schemaFormat(file)) {
+      diagnostics.error(
+        { file, line: 1, col: 1 },
+        'schema-format',
+        `${posix.basename(file)} is not a schema file`,
+        'schemas are .avsc (Avro), .json (JSON Schema) or .proto (Protobuf)',
+      );
+      continue;
+    }
+    if (parts.length < 3) {
+      diagnostics.error(
+        { file, line: 1, col: 1 },
+        'schema-location',
+        'schema files live in a domain folder',
+        'move it to schemas/<domain>/',
+      );
+      continue;
+    }
+    parsed.set(file, parseSchemaFile(file, parts[1] as string, files.read(file) ?? ''));
+  }
+  const schemas = resolveSchemas(parsed);
+  if (!platform) return undefined;
+  return { platform, platformSource, domains, brokenDomains, schemas, diagnostics };
+}
+
+/**
+ * A domain file is checked in parts (header, each app, each topic) so that one mistake never
+ * hides the others. Returns the draft and whether any part was broken.
+ */
+function parseDomain(source: SourceFile, diagnostics: Diagnostics): { draft: DomainDraft; broken: boolean } {
+  const stem = posix.basename(source.file).replace(/\.ya?ml$/, '');
+  const known = (p: Path): string[] => knownKeysAt(p);
+  const raw = (source.data && typeof source.data === 'object' ? source.data : {}) as Record<string, unknown>;
+  let broken = false;
+  const head = domainFile.safeParse(source.data ?? {});
+  if (!head.success) {
+    reportZodIssues(head.error, source, diagnostics, [], known);
+    broken = true;
+  }
+  const part = <T>(shape: ZodType<T>, value: unknown, path: Path): T | undefined => {
+    const r = shape.safeParse(value ?? {});
+    if (r.success) return r.data;
+    reportZodIssues(r.error, source, diagnostics, path, known);
+    broken = true;
+    return salvage(shape, value, r.error);
+  };
+  const entries = (key: string): [string, unknown][] => {
+    const v = raw[key];
+    return v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : [];
+  };
+  const apps = new Map<string, AppSpec>();
+  for (const [name, value] of entries('apps')) {
+    const ok = part(appName, name, ['apps', name]) !== undefined;
+    const spec = part(appShape, value, ['apps', name]);
+    if (ok && spec) apps.set(name, spec);
+  }
+  const topics = new Map<string, TopicSpec>();
+  const brokenTopics = new Set<string>();
+  for (const [key, value] of entries('topics')) {
+    const before: boolean = broken;
+    broken = false;
+    const ok = part(topicKey, key, ['topics', key]) !== undefined;
+    const spec = part(topicShape, value, ['topics', key]);
+    if (ok && spec) topics.set(key, spec);
+    if (broken) brokenTopics.add(key);
+    broken ||= before;
+  }
+  const domain = head.success ? head.data.domain : typeof raw.domain === 'string' ? raw.domain : stem;
+  if (domain !== stem) broken = true; // references to either name would only cascade
+  const header = head.success
+    ? { domain, description: head.data.description, owners: head.data.owners }
+    : undefined;
+  return { draft: { file: source.file, source, domain, ...(header ? { header } : {}), apps, topics, brokenTopics }, broken };
+}
+
+/**
+ * After a failed check, the same value without its offending top-level fields: the rules then
+ * still check what is left, so one mistake in a topic does not hide the others. The entity
+ * stays marked broken, so no catalog is built from it.
+ */
+function salvage<T>(shape: ZodType<T>, value: unknown, error: ZodError): T | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const bad = new Set<string>();
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) issue.keys.forEach((k) => bad.add(k));
+    else if (typeof issue.path[0] === 'string') bad.add(issue.path[0]);
+  }
+  const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k)));
+  const r = shape.safeParse(rest);
+  return r.success ? r.data : undefined;
+}
+
+function parseWith<T>(
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  source: SourceFile,
+  diagnostics: Diagnostics,
+): T | undefined {
+  if (source.data === undefined) return undefined;
+  const result = schema.safeParse(source.data ?? {});
+  if (result.success) return result.data;
+  reportZodIssues(result.error, source, diagnostics, [], (p) => knownKeysAt(p, source.file));
+  return undefined;
+}
+
+/** The keys allowed at a path, for "did you mean" and "allowed keys" hints. */
+function knownKeysAt(path: Path, file = 'topics/x.yaml'): string[] {
+  const named = path.filter((p): p is string => typeof p === 'string');
+  if (file === PLATFORM_FILE) return platformKeys(named);
+  return domainKeys(named);
+}
+
+function shapeKeys(shape: unknown): string[] {
+  const s = shape as { shape?: Record<string, unknown>; def?: { innerType?: unknown; shape?: unknown } } | undefined;
+  if (!s) return [];
+  if (s.shape) return Object.keys(s.shape);
+  if (s.def?.innerType) return shapeKeys(s.def.innerType);
+  return [];
+}
+
+function child(shape: unknown, key: string): unknown {
+  const keys = (shape as { shape?: Record<string, unknown> })?.shape;
+  if (keys && key in keys) return keys[key];
+  const inner = (shape as { def?: { innerType?: unknown; valueType?: unknown; element?: unknown } })?.def;
+  if (inner?.innerType) return child(inner.innerType, key);
+  return undefined;
+}
+
+/** Walks a zod shape by path, stepping through records (whose keys are free names). */
+function walkShape(root: unknown, path: string[]): unknown {
+  let shape: unknown = root;
+  for (const seg of path) {
+    const direct = child(shape, seg);
+    if (direct) {
+      shape = direct;
+      continue;
+    }
+    const def = unwrap(shape) as { def?: { valueType?: unknown } } | undefined;
+    if (def?.def?.valueType) shape = def.def.valueType;
+    else return undefined;
+  }
+  return shape;
+}
+
+function unwrap(shape: unknown): unknown {
+  let s = shape as { def?: { innerType?: unknown; type?: string; in?: unknown } } | undefined;
+  while (s?.def?.innerType || s?.def?.type === 'pipe') {
+    s = (s.def.innerType ?? s.def.in) as typeof s;
+  }
+  return s;
+}
+
+function platformKeys(path: string[]): string[] {
+  return shapeKeys(unwrap(walkShape(platformFile, path)));
+}
+
+function domainKeys(path: string[]): string[] {
+  if (path[0] === 'topics' && path.length >= 2) return shapeKeys(unwrap(walkShape(topicShape, path.slice(2))));
+  if (path[0] === 'apps' && path.length >= 2) return shapeKeys(unwrap(walkShape(appShape, path.slice(2))));
+  return shapeKeys(unwrap(walkShape(domainFile, path)));
+}
+
+export type { PlatformFile };

@@ -1,0 +1,48 @@
+// The platform's naming convention, in one place: topic names, principals, group and
+// transactional-id prefixes, subjects. Stacks, reconciler and client app all ask here.
+
+export function topicName(template: string, domain: string, name: string, version: number): string {
+  return template.replaceAll('{domain}', domain).replaceAll('{name}', name).replaceAll('{version}', String(version));
+}
+
+/** Every resource a domain owns starts with this (topics, subjects). */
+export function domainPrefix(domain: string): string {
+  return `${domain}.`;
+}
+
+/** "orders/order-service": how apps are referenced in the catalog. */
+export function appId(domain: string, app: string): string {
+  return `${domain}/${app}`;
+}
+
+/**
+ * "orders.order-service": the app's principal on self-managed clusters, and the prefix of its
+ * consumer groups and transactional ids everywhere (so ACLs can be PREFIXED, never wildcards).
+ */
+export function appPrincipal(domain: string, app: string): string {
+  return `${domain}.${app}`;
+}
+
+/** Subjects follow TopicNameStrategy. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+export function keySubject(topic: string): string {
+  return `${topic}-key`;
+}
+
+/**
+ * Subject of a schema registered only because another schema references it:
+ * schemas/orders/types/money.avsc → "orders.types.money" (inside the domain's subject prefix).
+ */
+export function referenceSubject(schemaPath: string): string {
+  return schemaPath
+    .replace(/^schemas\//, '')
+    .replace(/\.(avsc|json|proto)$/, '')
+    .split('/')
+    .join('.');
+}
+
+/** Kafka's own limit on topic names. */
+export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;

@@ -1,0 +1,184 @@
+// Topic rules: naming, limits, configs, per-environment overrides and deletion.
+import { KNOWN_TOPIC_CONFIGS } from '../kafka-configs';
+import { domainPrefix, topicName, TOPIC_NAME } from '../naming';
+import { didYouMean } from '../suggest';
+import { formatDuration, INFINITE } from '../units';
+import type { DomainDraft, Rule, RuleContext } from './context';
+
+/** Full topic name of a declared topic (explicit name, or the platform convention). */
+export function fullName(ctx: RuleContext, domain: string, key: string, version: number, explicit?: string): string {
+  return explicit ?? topicName(ctx.platform.naming.topic, domain, key, version);
+}
+
+export const topicNames: Rule = (ctx) => {
+  const seen = new Map<string, { draft: DomainDraft; key: string }>();
+  for (const draft of ctx.domains) {
+    for (const [key, t] of draft.topics) {
+      const name = fullName(ctx, draft.domain, key, t.version, t.name);
+      const at = t.name !== undefined ? draft.source.locate(['topics', key, 'name']) : draft.source.locate(['topics', key], true);
+      if (!TOPIC_NAME.test(name)) {
+        ctx.diagnostics.error(
+          at,
+          'topic-name-convention',
+          `topic name "${name}" is not a valid Kafka topic name`,
+          'use letters, digits, ".", "_" and "-", at most 249 characters',
+        );
+      } else if (!name.startsWith(domainPrefix(draft.domain))) {
+        ctx.diagnostics.error(
+          at,
+          'topic-outside-domain',
+          `topic "${name}" is outside the domain's prefix "${domainPrefix(draft.domain)}"`,
+          `a domain declares topics only under its own prefix; name it "${domainPrefix(draft.domain)}…"`,
+        );
+      } else if (t.name !== undefined && t.name === topicName(ctx.platform.naming.topic, draft.domain, key, t.version)) {
+        ctx.diagnostics.warning(at, 'redundant-name', `"name" repeats the conventional name "${name}"`, 'remove "name:"');
+      }
+      const first = seen.get(name);
+      if (first) {
+        ctx.diagnostics.error(
+          at,
+          'duplicate-topic',
+          `topic "${name}" is also declared in ${first.draft.file} (topics.${first.key})`,
+          'full topic names are unique across all domains: change the name or the version',
+        );
+      } else seen.set(name, { draft, key });
+    }
+  }
+};
+
+export const topicLimits: Rule = (ctx) => {
+  const { limits, defaults } = ctx.platform;
+  const envs = ctx.platform.environments;
+  for (const draft of ctx.domains) {
+    for (const [key, t] of draft.topics) {
+      const checkPartitions = (n: number | undefined, path: (string | number)[]): void => {
+        if (n !== undefined && n > limits.maxPartitionsPerTopic) {
+          ctx.diagnostics.error(
+            draft.source.locate(path),
+            'partitions-limit',
+            `${n} partitions is more than the platform allows per topic (${limits.maxPartitionsPerTopic})`,
+            'ask the platform team if you really need more; more partitions rarely fix throughput alone',
+          );
+        }
+      };
+      const checkRetention = (ms: number | undefined, path: (string | number)[]): void => {
+        if (ms === undefined) return;
+        if (ms === INFINITE) {
+          if (!limits.retention.allowInfinite) {
+            ctx.diagnostics.error(
+              draft.source.locate(path),
+              'retention-bounds',
+              'infinite retention is not allowed on this platform',
+              `use a duration up to ${formatDuration(limits.retention.max)}, or cleanupPolicy: compact to keep the latest value per key`,
+            );
+          }
+        } else if (ms < limits.retention.min || ms > limits.retention.max) {
+          ctx.diagnostics.error(
+            draft.source.locate(path),
+            'retention-bounds',
+            `retention ${formatDuration(ms)} is outside the platform's bounds (${formatDuration(limits.retention.min)} to ${formatDuration(limits.retention.max)})`,
+            `choose a retention between ${formatDuration(limits.retention.min)} and ${formatDuration(limits.retention.max)}`,
+          );
+        }
+      };
+      checkPartitions(t.partitions ?? defaults.partitions, ['topics', key, 'partitions']);
+      checkRetention(t.retention, ['topics', key, 'retention']);
+      for (const [env, o] of Object.entries(t.environments)) {
+        const path = ['topics', key, 'environments', env];
+        if (!envs[env]) {
+          ctx.diagnostics.error(
+            draft.source.locate(path, true),
+            'unknown-environment',
+            `environment "${env}" is not declared in platform.yaml`,
+            didYouMean(env, Object.keys(envs)) ?? `declared: ${Object.keys(envs).join(', ')}`,
+          );
+          continue;
+        }
+        checkPartitions(o.partitions, [...path, 'partitions']);
+        checkRetention(o.retention, [...path, 'retention']);
+      }
+    }
+  }
+};
+
+export const topicConfigs: Rule = (ctx) => {
+  const allowed = new Set(ctx.platform.limits.topicConfigs);
+  const envs = ctx.platform.environments;
+  for (const draft of ctx.domains) {
+    for (const [key, t] of draft.topics) {
+      const check = (config: Record<string, string>, path: (string | number)[]): void => {
+        for (const [name, value] of Object.entries(config)) {
+          const at = draft.source.locate([...path, name], true);
+          const known = KNOWN_TOPIC_CONFIGS[name];
+          if (known?.reservedFor) {
+            ctx.diagnostics.error(
+              at,
+              'config-reserved',
+              `"${name}" is set through the topic's "${known.reservedFor}" field`,
+              `remove it from config and use ${known.reservedFor}:`,
+            );
+          } else if (!allowed.has(name)) {
+            ctx.diagnostics.error(
+              at,
+              'config-not-allowed',
+              `topic config "${name}" is not allowed on this platform`,
+              didYouMean(name, allowed) ?? `allowed: ${[...allowed].join(', ') || 'none'}`,
+            );
+          } else {
+            const problem = known?.check(value);
+            if (problem) {
+              ctx.diagnostics.error(
+                draft.source.locate([...path, name]),
+                'config-invalid-value',
+                `${name}: "${value}" ${problem}`,
+              );
+            }
+          }
+        }
+      };
+      check(t.config, ['topics', key, 'config']);
+      for (const [env, o] of Object.entries(t.environments)) {
+        if (o.config) check(o.config, ['topics', key, 'environments', env, 'config']);
+      }
+      // The effective min.insync.replicas of each environment must fit its replication factor;
+      // one finding per place the value is set, naming every environment it breaks.
+      const tooHigh = new Map<string, { value: number; envs: string[] }>();
+      for (const [env, spec] of Object.entries(envs)) {
+        const override = t.environments[env]?.config?.['min.insync.replicas'];
+        const minIsr = Number(override ?? t.config['min.insync.replicas'] ?? 1);
+        if (!(minIsr > spec.replicationFactor)) continue;
+        const path = override !== undefined ? `environments.${env}` : 'config';
+        const entry = tooHigh.get(path) ?? { value: minIsr, envs: [] };
+        entry.envs.push(`${env} (${spec.replicationFactor})`);
+        tooHigh.set(path, entry);
+      }
+      for (const [where, { value, envs: broken }] of tooHigh) {
+        const path =
+          where === 'config'
+            ? ['topics', key, 'config', 'min.insync.replicas']
+            : ['topics', key, ...where.split('.'), 'config', 'min.insync.replicas'];
+        ctx.diagnostics.error(
+          draft.source.locate(path),
+          'min-isr-above-replication',
+          `min.insync.replicas ${value} is above the replication factor of ${broken.join(', ')}: producers with acks=all would always fail there`,
+          'lower it, or override it per environment: environments: { <env>: { config: { min.insync.replicas: 1 } } }',
+        );
+      }
+    }
+  }
+};
+
+export const topicDeletion: Rule = (ctx) => {
+  for (const draft of ctx.domains) {
+    for (const [key, t] of draft.topics) {
+      if (t.delete && t.deletionProtection) {
+        ctx.diagnostics.error(
+          draft.source.locate(['topics', key, 'delete']),
+          'delete-protected',
+          'a topic marked for deletion still has deletionProtection',
+          'set "deletionProtection: false" in a change of its own first, then mark it "delete: true"',
+        );
+      }
+    }
+  }
+};

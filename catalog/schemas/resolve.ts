@@ -1,0 +1,224 @@
+// Second pass: resolve each schema's references to other files, then validate it for real
+// with its format's own library (avsc, ajv, protobufjs) and everything it references loaded.
+import { posix } from 'node:path';
+import * as avro from 'avsc';
+import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import * as protobuf from 'protobufjs';
+import type { SchemaReference } from '../model';
+import { referenceSubject } from '../naming';
+import { didYouMean } from '../suggest';
+import type { ParsedSchema, SchemaProblem } from './parse';
+
+export interface ResolvedSchema {
+  readonly parsed: ParsedSchema;
+  readonly references: SchemaReference[];
+  readonly problems: SchemaProblem[];
+}
+
+export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<string, ResolvedSchema> {
+  const avroIndex = new Map<string, string>();
+  const out = new Map<string, ResolvedSchema>();
+  for (const p of parsed.values()) {
+    if (p.format !== 'AVRO') continue;
+    for (const name of p.defines) {
+      const other = avroIndex.get(name);
+      if (other && other !== p.path) {
+        p.problems.push({
+          rule: 'schema-duplicate-name',
+          message: `Avro type "${name}" is also defined in ${other}`,
+          offset: Math.max(0, p.text.indexOf(`"${name.slice(name.lastIndexOf('.') + 1)}"`)),
+          hint: 'define each named type in one file and reference it from the others by its full name',
+        });
+      } else avroIndex.set(name, p.path);
+    }
+  }
+  for (const p of parsed.values()) {
+    const references: SchemaReference[] = [];
+    const problems = [...p.problems];
+    for (const need of p.needs) {
+      const file = locate(p, need, parsed, avroIndex);
+      if (file) references.push({ name: need, subject: referenceSubject(file), file });
+      else problems.push(unresolved(p, need, parsed, avroIndex));
+    }
+    out.set(p.path, { parsed: p, references, problems });
+  }
+  for (const r of out.values()) {
+    if (r.problems.length > 0) continue;
+    const cycle = findCycle(r.parsed.path, out);
+    if (cycle) {
+      r.problems.push({
+        rule: 'schema-reference-cycle',
+        message: `schema references form a cycle: ${cycle.join(' → ')}`,
+        offset: 0,
+        hint: 'a registry cannot register mutually referencing schemas; move the shared types into one file',
+      });
+      continue;
+    }
+    const problem = validate(r, out);
+    if (problem) r.problems.push(problem);
+  }
+  return out;
+}
+
+function locate(
+  p: ParsedSchema,
+  need: string,
+  parsed: ReadonlyMap<string, ParsedSchema>,
+  avroIndex: ReadonlyMap<string, string>,
+): string | undefined {
+  if (p.format === 'AVRO') return avroIndex.get(need);
+  const candidates =
+    p.format === 'PROTOBUF'
+      ? [posix.join(posix.dirname(p.path), need), posix.join('schemas', need)]
+      : [posix.join(posix.dirname(p.path), need)];
+  return candidates.find((c) => parsed.get(c)?.format === p.format);
+}
+
+function unresolved(
+  p: ParsedSchema,
+  need: string,
+  parsed: ReadonlyMap<string, ParsedSchema>,
+  avroIndex: ReadonlyMap<string, string>,
+): SchemaProblem {
+  const shortName = need.slice(need.lastIndexOf('.') + 1);
+  const token = p.format === 'AVRO' ? shortName : need;
+  const at = p.text.indexOf(token);
+  const known = p.format === 'AVRO' ? avroIndex.keys() : [...parsed.keys()].filter((k) => parsed.get(k)?.format === p.format);
+  const what =
+    p.format === 'AVRO'
+      ? `Avro type "${need}" is not defined in this file nor in any .avsc file under schemas/`
+      : p.format === 'PROTOBUF'
+        ? `import "${need}" matches no .proto file (looked next to this file and under schemas/)`
+        : `$ref "${need}" matches no .json file next to this one`;
+  return {
+    rule: 'schema-reference-unresolved',
+    message: what,
+    offset: Math.max(0, at),
+    hint: didYouMean(need, known) ?? 'add the referenced schema file, or fix the name',
+  };
+}
+
+function findCycle(start: string, all: ReadonlyMap<string, ResolvedSchema>): string[] | undefined {
+  const stack: string[] = [];
+  const visit = (path: string): string[] | undefined => {
+    if (stack.includes(path)) return [...stack.slice(stack.indexOf(path)), path];
+    stack.push(path);
+    for (const ref of all.get(path)?.references ?? []) {
+      const c = visit(ref.file);
+      if (c) return c;
+    }
+    stack.pop();
+    return undefined;
+  };
+  return visit(start);
+}
+
+/** Every file a schema depends on, deepest first, without duplicates. */
+export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSchema>): string[] {
+  const out: string[] = [];
+  const visit = (p: string): void => {
+    for (const ref of all.get(p)?.references ?? []) {
+      if (!out.includes(ref.file)) {
+        visit(ref.file);
+        if (!out.includes(ref.file)) out.push(ref.file);
+      }
+    }
+  };
+  visit(path);
+  return out;
+}
+
+const avroTypes = new WeakMap<ResolvedSchema, Record<string, avro.Type>>();
+
+function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): SchemaProblem | undefined {
+  const p = r.parsed;
+  try {
+    if (p.format === 'AVRO') avroRegistry(r, all);
+    else if (p.format === 'JSON') compileJsonSchema(r, all);
+    else protoRoot(r, all);
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    const quoted = /"([^"]+)"|: (\S+)$/.exec(message);
+    const token = quoted?.[1] ?? quoted?.[2];
+    const at = token ? p.text.indexOf(token) : -1;
+    return {
+      rule: 'schema-invalid',
+      message: `not a valid ${p.format === 'AVRO' ? 'Avro' : p.format === 'JSON' ? 'JSON' : 'Protobuf'} schema: ${message}`,
+      offset: Math.max(0, at),
+      hint:
+        p.format === 'AVRO'
+          ? 'see the Avro specification for records, enums, unions and logical types'
+          : p.format === 'JSON'
+            ? 'the file must be a JSON Schema (draft-07 or 2020-12)'
+            : 'every type used must be defined in this file or an imported one',
+    };
+  }
+}
+
+/** The Avro named types this file defines plus everything it references, parsed by avsc. */
+export function avroRegistry(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): Record<string, avro.Type> {
+  const cached = avroTypes.get(r);
+  if (cached) return cached;
+  const registry: Record<string, avro.Type> = {};
+  for (const ref of r.references) {
+    const dep = all.get(ref.file);
+    if (dep) Object.assign(registry, avroRegistry(dep, all));
+  }
+  avro.Type.forSchema(r.parsed.json as avro.Schema, { registry });
+  avroTypes.set(r, registry);
+  return registry;
+}
+
+/** The avsc Type of a file's top-level schema, with its references resolved. */
+export function avroType(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): avro.Type {
+  const registry: Record<string, avro.Type> = {};
+  for (const ref of r.references) {
+    const dep = all.get(ref.file);
+    if (dep) Object.assign(registry, avroRegistry(dep, all));
+  }
+  return avro.Type.forSchema(r.parsed.json as avro.Schema, { registry });
+}
+
+function compileJsonSchema(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): void {
+  const json = r.parsed.json as { $schema?: string };
+  const ajv = String(json?.$schema ?? '').includes('2020-12')
+    ? new Ajv2020({ strict: false, allErrors: true })
+    : new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const added = new Set<string>();
+  const add = (ref: ResolvedSchema, name: string): void => {
+    if (added.has(name)) return;
+    added.add(name);
+    const { $id: _id, ...body } = ref.parsed.json as Record<string, unknown>;
+    ajv.addSchema(body, name);
+    for (const inner of ref.references) {
+      const dep = all.get(inner.file);
+      if (dep) add(dep, inner.name);
+    }
+  };
+  for (const ref of r.references) {
+    const dep = all.get(ref.file);
+    if (dep) add(dep, ref.name);
+  }
+  const { $id: _id, ...root } = r.parsed.json as Record<string, unknown>;
+  ajv.compile(root);
+}
+
+function protoRoot(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): protobuf.Root {
+  const root = new protobuf.Root();
+  for (const [name, json] of Object.entries(protobuf.common)) {
+    if (typeof json === 'object' && json && 'nested' in json && name.startsWith('google/')) {
+      root.addJSON((json as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
+    }
+  }
+  for (const dep of dependencies(r.parsed.path, all)) {
+    const d = all.get(dep);
+    if (d) protobuf.parse(d.parsed.text, root, { keepCase: true, alternateCommentMode: true });
+  }
+  protobuf.parse(r.parsed.text, root, { keepCase: true, alternateCommentMode: true });
+  root.resolveAll();
+  return root;
+}
