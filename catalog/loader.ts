@@ -1,6 +1,6 @@
 // Parses every catalog file once, checks it, and builds the one typed, immutable model.
 import { posix } from 'node:path';
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic, Position } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles } from './files';
 import type { CatalogFiles } from './files';
@@ -29,6 +29,10 @@ export const CATALOG_PATHS = [PLATFORM_FILE, TOPICS_DIR, SCHEMAS_DIR] as const;
 export interface LoadResult {
   /** Present only when there is no error. */
   readonly catalog?: Catalog;
+  /** Best-effort model built despite errors (what parsed), for checks that compare catalogs. */
+  readonly model?: Catalog;
+  /** Position of a path in a catalog file (its nearest existing ancestor; line 1 if unknown). */
+  readonly locate: (file: string, path: readonly (string | number)[], key?: boolean) => Position;
   readonly diagnostics: readonly Diagnostic[];
   readonly errorCount: number;
 }
@@ -38,12 +42,25 @@ export function loadCatalog(from: string | CatalogFiles): LoadResult {
   const files = typeof from === 'string' ? new DiskFiles(from) : from;
   const diagnostics = new Diagnostics();
   const ctx = parseAll(files, diagnostics);
-  if (!ctx) return { diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount };
+  const sources = new Map<string, SourceFile>();
+  if (ctx) {
+    sources.set(PLATFORM_FILE, ctx.platformSource);
+    for (const d of ctx.domains) sources.set(d.file, d.source);
+  }
+  const locate: LoadResult['locate'] = (file, path, key) =>
+    sources.get(file)?.locate(path, key) ?? { file, line: 1, col: 1 };
+  if (!ctx) return { diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount, locate };
   for (const rule of RULES) rule(ctx);
   const built = buildCatalog(ctx);
   checkCapacity(built, ctx.platformSource, diagnostics);
   const catalog = diagnostics.errorCount === 0 ? built : undefined;
-  return { ...(catalog ? { catalog } : {}), diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount };
+  return {
+    ...(catalog ? { catalog } : {}),
+    model: built,
+    locate,
+    diagnostics: diagnostics.all(),
+    errorCount: diagnostics.errorCount,
+  };
 }
 
 function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | undefined {

@@ -1,7 +1,6 @@
 // Second pass: resolve each schema's references to other files, then validate it for real
 // with its format's own library (avsc, ajv, protobufjs) and everything it references loaded.
 import { posix } from 'node:path';
-import * as avro from 'avsc';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -9,6 +8,8 @@ import * as protobuf from 'protobufjs';
 import type { SchemaReference } from '../model';
 import { referenceSubject } from '../naming';
 import { didYouMean } from '../suggest';
+import { avroRegistry } from './avro';
+import type { AvroLookup } from './avro';
 import type { ParsedSchema, SchemaProblem } from './parse';
 
 export interface ResolvedSchema {
@@ -20,6 +21,7 @@ export interface ResolvedSchema {
 export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<string, ResolvedSchema> {
   const avroIndex = new Map<string, string>();
   const out = new Map<string, ResolvedSchema>();
+  const avroCache: AvroCache = new Map();
   for (const p of parsed.values()) {
     if (p.format !== 'AVRO') continue;
     for (const name of p.defines) {
@@ -56,7 +58,7 @@ export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<s
       });
       continue;
     }
-    const problem = validate(r, out);
+    const problem = validate(r, out, avroCache);
     if (problem) r.problems.push(problem);
   }
   return out;
@@ -130,12 +132,10 @@ export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSche
   return out;
 }
 
-const avroTypes = new WeakMap<ResolvedSchema, Record<string, avro.Type>>();
-
-function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): SchemaProblem | undefined {
+function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>, avroCache: AvroCache): SchemaProblem | undefined {
   const p = r.parsed;
   try {
-    if (p.format === 'AVRO') avroRegistry(r, all);
+    if (p.format === 'AVRO') avroRegistry(p.path, avroLookup(all), avroCache);
     else if (p.format === 'JSON') compileJsonSchema(r, all);
     else protoRoot(r, all);
     return undefined;
@@ -158,28 +158,14 @@ function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): 
   }
 }
 
-/** The Avro named types this file defines plus everything it references, parsed by avsc. */
-export function avroRegistry(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): Record<string, avro.Type> {
-  const cached = avroTypes.get(r);
-  if (cached) return cached;
-  const registry: Record<string, avro.Type> = {};
-  for (const ref of r.references) {
-    const dep = all.get(ref.file);
-    if (dep) Object.assign(registry, avroRegistry(dep, all));
-  }
-  avro.Type.forSchema(r.parsed.json as avro.Schema, { registry });
-  avroTypes.set(r, registry);
-  return registry;
-}
+type AvroCache = Map<string, Record<string, import('avsc').Type>>;
 
-/** The avsc Type of a file's top-level schema, with its references resolved. */
-export function avroType(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): avro.Type {
-  const registry: Record<string, avro.Type> = {};
-  for (const ref of r.references) {
-    const dep = all.get(ref.file);
-    if (dep) Object.assign(registry, avroRegistry(dep, all));
-  }
-  return avro.Type.forSchema(r.parsed.json as avro.Schema, { registry });
+/** Avro sources of resolved schema files, for avro.ts. */
+export function avroLookup(all: ReadonlyMap<string, ResolvedSchema>): AvroLookup {
+  return (path) => {
+    const d = all.get(path);
+    return d && { json: d.parsed.json, references: d.references };
+  };
 }
 
 function compileJsonSchema(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): void {

@@ -1,0 +1,91 @@
+// The PR check's second half: rules that compare the catalog with its previous version (a git
+// revision) to refuse changes that would lose data or break running apps. No cluster needed.
+import type { Diagnostics } from './diagnostics';
+import type { LoadResult } from './loader';
+import type { Catalog, Topic } from './model';
+import { incompatibilities, loosened } from './schemas/compatibility';
+
+export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResult['locate'], d: Diagnostics): void {
+  const headTopics = new Map(head.topics.map((t) => [t.name, t]));
+  for (const before of base.topics) {
+    if (before.delete) continue;
+    const after = headTopics.get(before.name);
+    if (!after) {
+      removedTopic(before, head, locate, d);
+      continue;
+    }
+    const at = (path: (string | number)[]): ReturnType<typeof locate> => locate(after.source.file, ['topics', after.key, ...path]);
+    for (const env of head.environments) {
+      if (!base.environments.includes(env)) continue;
+      const was = base.for(env).topics.find((t) => t.name === before.name)?.partitions;
+      const now = head.for(env).topics.find((t) => t.name === after.name)?.partitions;
+      if (was === undefined || now === undefined || now >= was) continue;
+      const override = after.environments[env]?.partitions !== undefined;
+      d.error(
+        at(override ? ['environments', env, 'partitions'] : ['partitions']),
+        'partitions-decreased',
+        `partitions of "${after.name}" in ${env} go from ${was} to ${now}: Kafka cannot remove partitions`,
+        `keep ${was}, or create a new topic version (version: ${after.version + 1}) and migrate producers and consumers`,
+      );
+    }
+    if (before.cleanupPolicy.includes('compact') && after.cleanupPolicy === 'delete') {
+      d.error(
+        at(['cleanupPolicy']),
+        'cleanup-policy-compact-to-delete',
+        `"${after.name}" changes from ${before.cleanupPolicy} to delete: the latest value per key would be deleted with old segments`,
+        'keep compaction (e.g. "compact,delete"), or create a new topic version',
+      );
+    }
+    const lost = before.schema && after.schema ? loosened(before.schema.compatibility, after.schema.compatibility) : [];
+    if (lost.length > 0 && before.schema && after.schema) {
+      d.error(
+        at(['schema', 'compatibility']),
+        'compatibility-loosened',
+        `compatibility of "${after.name}" goes from ${before.schema.compatibility} to ${after.schema.compatibility}, dropping the ${lost.join(' and ')} guarantee`,
+        `keep ${before.schema.compatibility} (or stricter); consumers rely on it`,
+      );
+    }
+  }
+  checkSchemas(base, head, d);
+}
+
+function removedTopic(before: Topic, head: Catalog, locate: LoadResult['locate'], d: Diagnostics): void {
+  const successor = head.domain(before.domain)?.topics.find((t) => t.key === before.key);
+  const at = successor ? locate(successor.source.file, ['topics', successor.key], true) : locate(before.source.file, ['topics'], true);
+  const change = successor ? `renamed from "${before.name}" to "${successor.name}"` : `"${before.name}" was removed from the catalog`;
+  if (before.deletionProtection) {
+    d.error(
+      at,
+      'protected-topic-removed',
+      `${change} while its deletionProtection is on`,
+      successor
+        ? `keep the old version declared next to the new one until its consumers have moved (add it back as its own entry with "name: ${before.name}")`
+        : 'put it back; to delete it, first set "deletionProtection: false", then "delete: true", each in its own change',
+    );
+  } else {
+    d.warning(
+      at,
+      'topic-unmanaged',
+      `${change}: the topic stays on the clusters but is no longer managed`,
+      'to delete it from the clusters, keep it declared with "delete: true"',
+    );
+  }
+}
+
+function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics): void {
+  const baseSubjects = new Map(base.subjects.map((s) => [s.name, s]));
+  for (const subject of head.subjects) {
+    const before = baseSubjects.get(subject.name);
+    if (!before) continue;
+    const problems = incompatibilities(subject.compatibility, before.schema, base.schemas, subject.schema, head.schemas);
+    if (problems.length === 0) continue;
+    d.error(
+      { file: subject.schema.path, line: 1, col: 1 },
+      'schema-incompatible',
+      `${subject.name} is not ${subject.compatibility} compatible with its previous version: ${problems.join('; ')}`,
+      subject.compatibility.startsWith('BACKWARD') || subject.compatibility.startsWith('FULL')
+        ? 'add fields with defaults instead of changing or removing them, or create a new topic version'
+        : 'only remove optional fields, or create a new topic version',
+    );
+  }
+}

@@ -1,0 +1,38 @@
+// avsc types for schema files that reference other files: each file's named types are parsed
+// once and handed to the files that reference them through avsc's registry.
+import * as avro from 'avsc';
+
+export interface AvroSource {
+  readonly json: unknown;
+  readonly references: readonly { readonly file: string }[];
+}
+
+export type AvroLookup = (path: string) => AvroSource | undefined;
+
+/** Named types a file defines plus everything it references (cached per file). */
+export function avroRegistry(path: string, lookup: AvroLookup, cache: Map<string, Record<string, avro.Type>>): Record<string, avro.Type> {
+  const cached = cache.get(path);
+  if (cached) return cached;
+  const source = lookup(path);
+  const registry = referencedTypes(source, lookup, cache);
+  if (source) avro.Type.forSchema(source.json as avro.Schema, { registry });
+  cache.set(path, registry);
+  return registry;
+}
+
+/** The top-level type of a file, with its references resolved. */
+export function avroType(path: string, lookup: AvroLookup, cache = new Map<string, Record<string, avro.Type>>()): avro.Type {
+  const source = lookup(path);
+  if (!source) throw new Error(`no schema ${path}`);
+  return avro.Type.forSchema(source.json as avro.Schema, { registry: referencedTypes(source, lookup, cache) });
+}
+
+function referencedTypes(
+  source: AvroSource | undefined,
+  lookup: AvroLookup,
+  cache: Map<string, Record<string, avro.Type>>,
+): Record<string, avro.Type> {
+  const registry: Record<string, avro.Type> = {};
+  for (const ref of source?.references ?? []) Object.assign(registry, avroRegistry(ref.file, lookup, cache));
+  return registry;
+}

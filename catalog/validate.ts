@@ -1,0 +1,48 @@
+// `npm run validate`: the catalog's own rules, CODEOWNERS, and (with a base) change safety.
+import { checkChangeSafety } from './change-safety';
+import { checkCodeowners } from './codeowners';
+import type { Diagnostic } from './diagnostics';
+import { Diagnostics } from './diagnostics';
+import { DiskFiles, GitFiles, resolveRevision } from './files';
+import { CATALOG_PATHS, loadCatalog } from './loader';
+import type { Catalog } from './model';
+import { summarize } from './report';
+import type { Summary } from './report';
+
+export interface ValidateOptions {
+  /** A git revision to compare with (enables the change-safety rules). */
+  readonly base?: string;
+  /** Check .github/CODEOWNERS (default true). */
+  readonly codeowners?: boolean;
+}
+
+export interface ValidationResult {
+  readonly catalog?: Catalog;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly errorCount: number;
+  readonly summary?: Summary;
+}
+
+/** A mistake in how the command was called (exit 2), as opposed to in the catalog (exit 1). */
+export class UsageError extends Error {}
+
+export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
+  const files = new DiskFiles(root);
+  const head = loadCatalog(files);
+  const extra = new Diagnostics();
+  if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
+  if (options.base !== undefined) {
+    const rev = resolveRevision(root, options.base);
+    if (!rev) throw new UsageError(`--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`);
+    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS));
+    if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
+  }
+  const diagnostics = [...head.diagnostics, ...extra.all()];
+  const errorCount = head.errorCount + extra.errorCount;
+  return {
+    ...(head.catalog ? { catalog: head.catalog } : {}),
+    diagnostics,
+    errorCount,
+    ...(head.catalog && errorCount === 0 ? { summary: summarize(head.catalog) } : {}),
+  };
+}
