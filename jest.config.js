@@ -1,7 +1,7 @@
 // Two projects: "unit" needs nothing running; "integration" runs against the real local
 // Kafka broker and schema registry, started (or reused) by the global setup.
 /** @type {import('jest').Config} */
-const tsJest = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const tsJest = { '^.+\\.ts$': 'ts-jest' };
 module.exports = {
   projects: [
     {

@@ -15,16 +15,23 @@ export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResu
       continue;
     }
     const at = (path: (string | number)[]): ReturnType<typeof locate> => locate(after.source.file, ['topics', after.key, ...path]);
+    // One finding per place the decrease is written, naming every environment it breaks.
+    const decreases = new Map<string, { path: (string | number)[]; envs: string[]; was: number; now: number }>();
     for (const env of head.environments) {
       if (!base.environments.includes(env)) continue;
       const was = base.for(env).topics.find((t) => t.name === before.name)?.partitions;
       const now = head.for(env).topics.find((t) => t.name === after.name)?.partitions;
       if (was === undefined || now === undefined || now >= was) continue;
-      const override = after.environments[env]?.partitions !== undefined;
+      const path = after.environments[env]?.partitions !== undefined ? ['environments', env, 'partitions'] : ['partitions'];
+      const entry = decreases.get(path.join('.')) ?? { path, envs: [], was, now };
+      entry.envs.push(env);
+      decreases.set(path.join('.'), entry);
+    }
+    for (const { path, envs, was, now } of decreases.values()) {
       d.error(
-        at(override ? ['environments', env, 'partitions'] : ['partitions']),
+        at(path),
         'partitions-decreased',
-        `partitions of "${after.name}" in ${env} go from ${was} to ${now}: Kafka cannot remove partitions`,
+        `partitions of "${after.name}" in ${envs.join(', ')} go from ${was} to ${now}: Kafka cannot remove partitions`,
         `keep ${was}, or create a new topic version (version: ${after.version + 1}) and migrate producers and consumers`,
       );
     }

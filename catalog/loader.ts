@@ -161,13 +161,14 @@ function parseDomain(source: SourceFile, diagnostics: Diagnostics): { draft: Dom
   const topics = new Map<string, TopicSpec>();
   const brokenTopics = new Set<string>();
   for (const [key, value] of entries('topics')) {
+    // A broken topic does not make the domain's apps unknown: keep `broken` for header/apps.
     const before: boolean = broken;
     broken = false;
     const ok = part(topicKey, key, ['topics', key]) !== undefined;
     const spec = part(topicShape, value, ['topics', key]);
     if (ok && spec) topics.set(key, spec);
     if (broken) brokenTopics.add(key);
-    broken ||= before;
+    broken = before;
   }
   const domain = head.success ? head.data.domain : typeof raw.domain === 'string' ? raw.domain : stem;
   if (domain !== stem) broken = true; // references to either name would only cascade

@@ -58,7 +58,7 @@ export const accessHygiene: Rule = ({ domains, diagnostics }) => {
     for (const [key, t] of d.topics) {
       for (const r of t.producers) producing.add(qualify(r, d.domain));
       for (const r of [...t.producers, ...t.consumers]) used.add(qualify(r, d.domain));
-      if (t.delete) continue;
+      if (t.delete || d.brokenTopics.has(key)) continue; // fix its errors first
       if (t.consumers.length === 0) {
         diagnostics.warning(
           d.source.locate(['topics', key], true),

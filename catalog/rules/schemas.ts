@@ -18,7 +18,7 @@ export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
     const inDomain = [...schemas.keys()].filter((k) => k.startsWith(`schemas/${domain}/`)).map((k) => k.slice(`schemas/${domain}/`.length));
     for (const [key, t] of d.topics) {
       if (t.delete) continue;
-      if (!t.schema?.value) {
+      if (!t.schema?.value && !d.brokenTopics.has(key)) {
         diagnostics.warning(
           d.source.locate(['topics', key], true),
           'no-schema',
@@ -83,8 +83,9 @@ export const unusedSchemas: Rule = ({ domains, schemas, diagnostics }) => {
       for (const ref of [t.schema?.value, t.schema?.key]) if (ref) mark(schemaPath(d.domain, ref));
     }
   }
-  for (const path of schemas.keys()) {
-    if (!used.has(path)) {
+  const incomplete = new Set(domains.filter((d) => d.brokenTopics.size > 0).map((d) => d.domain));
+  for (const [path, s] of schemas) {
+    if (!used.has(path) && !incomplete.has(s.parsed.domain)) {
       diagnostics.warning({ file: path, line: 1, col: 1 }, 'unused-schema', 'no topic uses this schema', 'reference it from a topic\'s schema:, or delete it');
     }
   }

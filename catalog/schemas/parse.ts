@@ -36,7 +36,7 @@ export function schemaFormat(path: string): SchemaFormat | undefined {
   return FORMATS[path.slice(path.lastIndexOf('.') + 1)];
 }
 
-const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+export const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 export function parseSchemaFile(path: string, domain: string, text: string): ParsedSchema {
   const format = schemaFormat(path) as SchemaFormat;

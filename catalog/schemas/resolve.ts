@@ -10,7 +10,9 @@ import { referenceSubject } from '../naming';
 import { didYouMean } from '../suggest';
 import { avroRegistry } from './avro';
 import type { AvroLookup } from './avro';
+import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
+import { jsonPointerOffset } from './json-position';
 
 export interface ResolvedSchema {
   readonly parsed: ParsedSchema;
@@ -87,7 +89,10 @@ function unresolved(
   const shortName = need.slice(need.lastIndexOf('.') + 1);
   const token = p.format === 'AVRO' ? shortName : need;
   const at = p.text.indexOf(token);
-  const known = p.format === 'AVRO' ? avroIndex.keys() : [...parsed.keys()].filter((k) => parsed.get(k)?.format === p.format);
+  const known =
+    p.format === 'AVRO'
+      ? [...AVRO_PRIMITIVES, ...avroIndex.keys()]
+      : [...parsed.keys()].filter((k) => parsed.get(k)?.format === p.format);
   const what =
     p.format === 'AVRO'
       ? `Avro type "${need}" is not defined in this file nor in any .avsc file under schemas/`
@@ -98,7 +103,10 @@ function unresolved(
     rule: 'schema-reference-unresolved',
     message: what,
     offset: Math.max(0, at),
-    hint: didYouMean(need, known) ?? 'add the referenced schema file, or fix the name',
+    hint:
+      (p.format === 'AVRO' ? didYouMean(shortName, AVRO_PRIMITIVES) : undefined) ??
+      didYouMean(need, known) ??
+      'add the referenced schema file, or fix the name',
   };
 }
 
@@ -141,9 +149,10 @@ function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>, a
     return undefined;
   } catch (e) {
     const message = (e as Error).message;
-    const quoted = /"([^"]+)"|: (\S+)$/.exec(message);
-    const token = quoted?.[1] ?? quoted?.[2];
-    const at = token ? p.text.indexOf(token) : -1;
+    const quoted = /'([^']+)'|"([^"]+)"|: (\S+)$/.exec(message);
+    const token = quoted?.[1] ?? quoted?.[2] ?? quoted?.[3];
+    const pointer = (e as { pointer?: string }).pointer;
+    const at = pointer !== undefined ? jsonPointerOffset(p.text, pointer) : token ? p.text.indexOf(token) : -1;
     return {
       rule: 'schema-invalid',
       message: `not a valid ${p.format === 'AVRO' ? 'Avro' : p.format === 'JSON' ? 'JSON' : 'Protobuf'} schema: ${message}`,
@@ -190,6 +199,13 @@ function compileJsonSchema(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedS
     if (dep) add(dep, ref.name);
   }
   const { $id: _id, ...root } = r.parsed.json as Record<string, unknown>;
+  if (!ajv.validateSchema(root)) {
+    // Point at the offending keyword, not at the file: ajv tells where in the schema it is.
+    const first = ajv.errors?.[0];
+    throw Object.assign(new Error(`${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`), {
+      pointer: first?.instancePath ?? '',
+    });
+  }
   ajv.compile(root);
 }
 
