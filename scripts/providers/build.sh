@@ -46,7 +46,7 @@ go_bin=""
 need_go() {
   [[ -n "$go_bin" ]] && return 0
   go_bin="$(find_go)"
-  [[ -n "$go_bin" ]] || die "Go is required to build Terraform/providers but was not found (set GO=/path/to/go or install Go >= 1.25)."
+  [[ -n "$go_bin" && -x "$(command -v "$go_bin" || true)" ]] || die "Go is required to build Terraform/providers but was not found (set GO=/path/to/go or install Go >= 1.25)."
   log "using $("$go_bin" version)"
 }
 
@@ -72,13 +72,14 @@ run_build() {
   log "$label: built in $((end - start))s${rss:+, peak RSS $rss}"
 }
 
-# module_dir <module> <version>: downloads a module through the proxy, prints a writable copy.
+# module_src <module> <version> <dir>: downloads a module through the proxy into a writable copy.
 module_src() {
   local mod="$1" ver="$2" work="$3"
   local dir
   dir=$(GOFLAGS=-mod=mod "$go_bin" mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [[ -n "$dir" && -d "$dir" ]] || die "could not download $mod@$ver from the Go module proxy"
   rm -rf "$work"
+  mkdir -p "$(dirname "$work")"
   cp -r "$dir" "$work"
   chmod -R u+w "$work"
 }
@@ -126,7 +127,7 @@ ensure_terraform() {
   )
   rm -rf "$work"
   echo "$stamp" >"$stamps/terraform"
-  log "terraform: installed $target ($(du -h "$target" | cut -f1)) — $("$target" version | head -1)"
+  log "terraform: installed $target ($(du -h "$target" | cut -f1)) — $("$target" version 2>/dev/null | head -1)"
 }
 
 # ---------------------------------------------------------------- providers
