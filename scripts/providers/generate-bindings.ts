@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ProviderSchema } from '@cdktf/commons';
 import { pinnedVersions, runTerraform, terraformEnv } from './terraform';
 
 interface ProviderSchemaJson {
@@ -111,10 +112,7 @@ async function main(): Promise<void> {
     const { TerraformProviderGenerator, CodeMaker } = await import('@cdktf/provider-generator');
     const commons = await import('@cdktf/commons');
     const code = new CodeMaker();
-    const generator = new TerraformProviderGenerator(code, schema as never);
-    const typescript =
-      commons.LANGUAGES.find((l) => l === commons.Language.TYPESCRIPT) ??
-      commons.Language.TYPESCRIPT;
+    const generator = new TerraformProviderGenerator(code, schema as unknown as ProviderSchema);
     generator.generate(
       new commons.ConstructsMakerProviderTarget(
         new commons.TerraformProviderConstraint({
@@ -122,7 +120,7 @@ async function main(): Promise<void> {
           source: 'confluentinc/confluent',
           version,
         }),
-        typescript,
+        commons.Language.TYPESCRIPT,
       ),
     );
     const genRoot = join(work, 'gen');
