@@ -29,7 +29,23 @@ export class SourceFile {
           : 'fix the YAML syntax at this position',
       );
     }
-    this.data = this.doc.errors.length === 0 ? this.doc.toJS({ maxAliasCount: 100 }) : undefined;
+    this.data = this.doc.errors.length === 0 ? this.toData(diagnostics) : undefined;
+  }
+
+  /** Plain data; aliases are resolved here, so an alias to nothing is reported, not thrown. */
+  private toData(diagnostics: Diagnostics): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      const alias = /alias|anchor/i.test((e as Error).message);
+      diagnostics.error(
+        this.at(this.text.search(alias ? /\*/ : /\S/)),
+        'yaml-syntax',
+        firstLine((e as Error).message),
+        alias ? 'define the anchor (&name) before using the alias (*name), or quote the value' : 'fix the YAML at this position',
+      );
+      return undefined;
+    }
   }
 
   /** Position of a character offset. */

@@ -24,6 +24,7 @@ export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<s
   const avroIndex = new Map<string, string>();
   const out = new Map<string, ResolvedSchema>();
   const avroCache: AvroCache = new Map();
+  const jsonSchemas = new JsonSchemas(out);
   for (const p of parsed.values()) {
     if (p.format !== 'AVRO') continue;
     for (const name of p.defines) {
@@ -60,9 +61,10 @@ export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<s
       });
       continue;
     }
-    const problem = validate(r, out, avroCache);
+    const problem = validate(r, out, avroCache, jsonSchemas);
     if (problem) r.problems.push(problem);
   }
+  jsonSchemas.dispose();
   return out;
 }
 
@@ -140,11 +142,16 @@ export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSche
   return out;
 }
 
-function validate(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>, avroCache: AvroCache): SchemaProblem | undefined {
+function validate(
+  r: ResolvedSchema,
+  all: ReadonlyMap<string, ResolvedSchema>,
+  avroCache: AvroCache,
+  jsonSchemas: JsonSchemas,
+): SchemaProblem | undefined {
   const p = r.parsed;
   try {
     if (p.format === 'AVRO') avroRegistry(p.path, avroLookup(all), avroCache);
-    else if (p.format === 'JSON') compileJsonSchema(r, all);
+    else if (p.format === 'JSON') jsonSchemas.compile(r);
     else protoRoot(r, all);
     return undefined;
   } catch (e) {
@@ -177,36 +184,63 @@ export function avroLookup(all: ReadonlyMap<string, ResolvedSchema>): AvroLookup
   };
 }
 
-function compileJsonSchema(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): void {
-  const json = r.parsed.json as { $schema?: string };
-  const ajv = String(json?.$schema ?? '').includes('2020-12')
-    ? new Ajv2020({ strict: false, allErrors: true })
-    : new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const added = new Set<string>();
-  const add = (ref: ResolvedSchema, name: string): void => {
-    if (added.has(name)) return;
-    added.add(name);
-    const { $id: _id, ...body } = ref.parsed.json as Record<string, unknown>;
-    ajv.addSchema(body, name);
-    for (const inner of ref.references) {
-      const dep = all.get(inner.file);
-      if (dep) add(dep, inner.name);
+/**
+ * Ajv instances are shared by every load (building one and its meta-schema is the expensive
+ * part); each load registers its schemas under its own URI prefix and removes them when done.
+ * A schema's URI is made from its path, so relative $refs ("money.json") resolve to the file.
+ */
+let draft7: Ajv | undefined;
+let draft2020: Ajv | undefined;
+let loads = 0;
+
+class JsonSchemas {
+  private readonly added = new Map<string, Ajv>();
+  private readonly prefix = `https://streamplane.local/${++loads}/`;
+
+  constructor(private readonly all: ReadonlyMap<string, ResolvedSchema>) {}
+
+  compile(r: ResolvedSchema): void {
+    const ajv = this.ajvFor(r);
+    this.add(r);
+    ajv.getSchema(this.uriOf(r.parsed.path));
+  }
+
+  dispose(): void {
+    for (const [uri, ajv] of this.added) ajv.removeSchema(uri);
+    this.added.clear();
+  }
+
+  private uriOf(path: string): string {
+    return this.prefix + path;
+  }
+
+  private ajvFor(r: ResolvedSchema): Ajv {
+    if (String((r.parsed.json as { $schema?: unknown })?.$schema ?? '').includes('2020-12')) {
+      return (draft2020 ??= addFormats(new Ajv2020({ strict: false, allErrors: true })));
     }
-  };
-  for (const ref of r.references) {
-    const dep = all.get(ref.file);
-    if (dep) add(dep, ref.name);
+    return (draft7 ??= addFormats(new Ajv({ strict: false, allErrors: true })));
   }
-  const { $id: _id, ...root } = r.parsed.json as Record<string, unknown>;
-  if (!ajv.validateSchema(root)) {
-    // Point at the offending keyword, not at the file: ajv tells where in the schema it is.
-    const first = ajv.errors?.[0];
-    throw Object.assign(new Error(`${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`), {
-      pointer: first?.instancePath ?? '',
-    });
+
+  private add(r: ResolvedSchema): void {
+    const uri = this.uriOf(r.parsed.path);
+    if (this.added.has(uri)) return;
+    const ajv = this.ajvFor(r);
+    const { $schema: _s, ...body } = r.parsed.json as Record<string, unknown>;
+    const schema = { ...body, $id: uri };
+    if (!ajv.validateSchema(schema)) {
+      // Point at the offending keyword, not at the file: ajv tells where in the schema it is.
+      const first = ajv.errors?.[0];
+      throw Object.assign(new Error(`${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`), {
+        pointer: first?.instancePath ?? '',
+      });
+    }
+    this.added.set(uri, ajv);
+    ajv.addSchema(schema, uri, undefined, false);
+    for (const ref of r.references) {
+      const dep = this.all.get(ref.file);
+      if (dep) this.add(dep);
+    }
   }
-  ajv.compile(root);
 }
 
 function protoRoot(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): protobuf.Root {

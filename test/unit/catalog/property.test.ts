@@ -1,0 +1,84 @@
+// Whatever a domain team writes, the validator answers with positioned diagnostics and never
+// throws: arbitrary YAML, and random mutations of the real sample catalog.
+import fc from 'fast-check';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { main } from '../../../catalog/cli';
+import { validateCatalog } from '../../../catalog/validate';
+import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
+
+const root = catalogFixture();
+const original = readFileSync(join(REPO_ROOT, 'topics/orders.yaml'), 'utf8');
+
+function check(text: string): void {
+  writeFileSync(join(root, 'topics/orders.yaml'), text);
+  const result = validateCatalog(root);
+  for (const d of result.diagnostics) {
+    expect(d.file).toMatch(/^(topics|schemas|platform\.yaml|\.github)/);
+    expect(d.line).toBeGreaterThanOrEqual(1);
+    expect(d.col).toBeGreaterThanOrEqual(1);
+    expect(d.rule).toMatch(/^[a-z-]+$/);
+    expect(d.message.length).toBeGreaterThan(0);
+  }
+  const silent = { write: () => true } as never;
+  expect([0, 1]).toContain(main(['validate', '--root', root], silent, silent));
+}
+
+/** Any JSON-ish value, to plant anywhere in the document. */
+const junk = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }),
+);
+
+/** Sets a value at a random path of a plain object tree (creating nothing above it). */
+function mutate(doc: unknown, choices: number[], value: unknown, remove: boolean): unknown {
+  if (!doc || typeof doc !== 'object') return value;
+  const copy: Record<string, unknown> = Array.isArray(doc) ? ([...doc] as never) : { ...(doc as object) };
+  const keys = Object.keys(copy);
+  if (keys.length === 0 || choices.length === 0) return value;
+  const key = keys[(choices[0] as number) % keys.length] as string;
+  if (choices.length === 1) {
+    if (remove) delete copy[key];
+    else copy[key] = value;
+  } else copy[key] = mutate(copy[key], choices.slice(1), value, remove);
+  return copy;
+}
+
+describe('validator properties', () => {
+  it('never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => check(text)), { numRuns: 150 });
+  });
+
+  it('never throws on arbitrary YAML documents', () => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => check(stringify(value))), { numRuns: 150 });
+  });
+
+  it('never throws on mutations of a real domain file', () => {
+    const doc = parse(original) as unknown;
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), junk, fc.boolean(), (choices, value, remove) =>
+        check(stringify(mutate(doc, choices, value, remove))),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on line-level damage to a real domain file', () => {
+    const fileLines = original.split('\n');
+    fc.assert(
+      fc.property(fc.nat(fileLines.length - 1), fc.string({ maxLength: 12 }), fc.boolean(), (i, text, replace) => {
+        const copy = [...fileLines];
+        if (replace) copy[i] = text;
+        else copy.splice(i, 0, text);
+        check(copy.join('\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
