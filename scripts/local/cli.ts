@@ -1,0 +1,138 @@
+// Local Kafka + schema registry: `tsx scripts/local/cli.ts up|down|status|logs`.
+import fs from 'node:fs';
+import { StackError } from './errors';
+import { stackPaths } from './paths';
+import type { Service } from './paths';
+import { parsePort } from './ports';
+import type { Ports } from './ports';
+import { loadPrincipals } from './principals';
+import { down, status, up } from './stack';
+import type { LocalStackInfo } from './stack';
+
+const USAGE = `Usage: cli.ts <command>
+  up [--fresh] [--kafka-port N] [--controller-port N] [--registry-port N]
+  down
+  status
+  logs [kafka|registry] [-n LINES] [-f]`;
+
+function parseUpArgs(args: string[]): { fresh: boolean; ports: Partial<Ports> } {
+  const ports: Partial<Ports> = {};
+  let fresh = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new StackError(`${arg} needs a value.\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--fresh') fresh = true;
+    else if (arg === '--kafka-port') ports.kafka = parsePort(value(), arg);
+    else if (arg === '--controller-port') ports.controller = parsePort(value(), arg);
+    else if (arg === '--registry-port') ports.registry = parsePort(value(), arg);
+    else throw new StackError(`Unknown option ${arg}.\n${USAGE}`);
+  }
+  return { fresh, ports };
+}
+
+function printInfo(info: LocalStackInfo): void {
+  const verb = info.started.length > 0 ? `Started ${info.started.join(' + ')}` : 'Already running';
+  console.log(`${verb} (Kafka ${info.versions.kafka}, Apicurio ${info.versions.apicurio}).`);
+  console.log(`  Kafka bootstrap   ${info.bootstrap}  (SASL_PLAINTEXT, SCRAM-SHA-512)`);
+  console.log(`  Schema registry   ${info.registryUrl}`);
+  console.log(`  Credentials       ${info.credentialsFile}  (users: ${info.adminUser}, ...)`);
+  console.log(`  Logs              ${info.logs.kafka}, ${info.logs.registry}`);
+}
+
+async function cmdUp(args: string[]): Promise<void> {
+  const { fresh, ports } = parseUpArgs(args);
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    console.error('\nInterrupted: stopping what was started...');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const started = Date.now();
+    const info = await up({
+      fresh,
+      ports,
+      principals: loadPrincipals(),
+      signal: interrupt.signal,
+      log: (m) => console.log(m),
+    });
+    printInfo(info);
+    if (info.started.length > 0)
+      console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupt.signal.aborted) process.exitCode = 130;
+}
+
+async function cmdStatus(): Promise<void> {
+  const { info, services } = await status();
+  for (const s of services) {
+    const state = s.pid === undefined ? 'stopped' : s.healthy ? 'healthy' : 'running, NOT healthy';
+    const rss = s.rssBytes === undefined ? '' : `  rss ${(s.rssBytes / 2 ** 20).toFixed(0)} MiB`;
+    const pid = s.pid === undefined ? '' : `  pid ${s.pid}`;
+    const listening = s.listening ? 'listening' : 'not listening';
+    console.log(
+      `${s.service.padEnd(8)} ${state}${pid}  ports ${s.ports.join(',')} ${listening}${rss}`,
+    );
+  }
+  console.log(`bootstrap ${info.bootstrap}  registry ${info.registryUrl}`);
+  console.log(`credentials ${info.credentialsFile}`);
+  if (services.some((s) => !s.healthy)) process.exitCode = 1;
+}
+
+async function cmdLogs(args: string[]): Promise<void> {
+  const paths = stackPaths();
+  const service = (args.find((a) => a === 'kafka' || a === 'registry') ?? 'kafka') as Service;
+  const nIndex = args.indexOf('-n');
+  const lines = nIndex >= 0 ? Number(args[nIndex + 1]) : 100;
+  const file = paths.logFile(service);
+  if (!fs.existsSync(file)) throw new StackError(`No log yet at ${file}: run \`up\` first.`);
+  let printed = fs.statSync(file).size;
+  console.log(fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'));
+  if (!args.includes('-f')) return;
+  // Follow: print what is appended until Ctrl-C.
+  fs.watchFile(file, { interval: 500 }, (cur) => {
+    if (cur.size < printed) printed = 0;
+    if (cur.size === printed) return;
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(cur.size - printed);
+    fs.readSync(fd, buf, 0, buf.length, printed);
+    fs.closeSync(fd);
+    printed = cur.size;
+    process.stdout.write(buf);
+  });
+  await new Promise<void>(() => undefined);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'up':
+      return cmdUp(args);
+    case 'down': {
+      const stopped = await down();
+      console.log(stopped.length > 0 ? `Stopped ${stopped.join(' + ')}.` : 'Nothing was running.');
+      return;
+    }
+    case 'status':
+      return cmdStatus();
+    case 'logs':
+      return cmdLogs(args);
+    default:
+      console.error(USAGE);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof StackError) console.error(`error: ${err.message}`);
+  else console.error(err);
+  process.exitCode = process.exitCode || 1;
+});
