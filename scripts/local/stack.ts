@@ -338,6 +338,13 @@ export async function down(
   return services.filter((_, i) => stopped[i]);
 }
 
+/** Addresses and pids of the stack under `root` as last started (no network calls). */
+export function currentStack(opts: { root?: string } = {}): LocalStackInfo {
+  const paths = stackPaths(opts.root);
+  const ports = readState(paths)?.ports ?? resolvePorts();
+  return stackInfo(paths, ports, [], pinnedVersions());
+}
+
 export interface ServiceStatus {
   service: Service;
   pid?: number;
@@ -353,9 +360,9 @@ export interface StackStatus {
 }
 
 export async function status(opts: { root?: string } = {}): Promise<StackStatus> {
+  const info = currentStack(opts);
+  const ports = info.ports;
   const paths = stackPaths(opts.root);
-  const ports = readState(paths)?.ports ?? resolvePorts();
-  const info = stackInfo(paths, ports, [], pinnedVersions());
   const creds = readCredentialsIfPresent(paths.credentialsFile);
   const check = async (
     service: Service,

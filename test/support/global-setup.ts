@@ -1,0 +1,18 @@
+// Reuses a running local stack or starts one; teardown stops only what this run started.
+import { loadPrincipals } from '../../scripts/local/principals';
+import { up } from '../../scripts/local/stack';
+import type { Service } from '../../scripts/local/stack';
+import { TEST_APP } from './local';
+
+export const STARTED_KEY = '__streamplaneStartedServices';
+
+export default async function globalSetup(): Promise<void> {
+  const info = await up({
+    principals: [...loadPrincipals(), TEST_APP],
+    log: (m) => console.log(`[local-stack] ${m}`),
+  });
+  (globalThis as Record<string, unknown>)[STARTED_KEY] = info.started satisfies Service[];
+  if (info.started.length > 0) {
+    console.log(`[local-stack] started ${info.started.join(' + ')} for this test run`);
+  }
+}
