@@ -29,7 +29,10 @@ function grant(
 
 /** Producer: WRITE and DESCRIBE on the topic; transactional apps also their transactional ids. */
 export function produceGrants(topic: string, app: App): AclGrant[] {
-  const grants = [grant(app, 'TOPIC', topic, 'LITERAL', 'WRITE'), grant(app, 'TOPIC', topic, 'LITERAL', 'DESCRIBE')];
+  const grants = [
+    grant(app, 'TOPIC', topic, 'LITERAL', 'WRITE'),
+    grant(app, 'TOPIC', topic, 'LITERAL', 'DESCRIBE'),
+  ];
   if (app.transactional) grants.push(...transactionGrants(app));
   return grants;
 }

@@ -23,20 +23,32 @@ export function buildCatalog(ctx: RuleContext): Catalog {
       references: r.references,
     });
   }
-  const appIds = new Set(ctx.domains.flatMap((d) => [...d.apps.keys()].map((a) => appId(d.domain, a))));
+  const appIds = new Set(
+    ctx.domains.flatMap((d) => [...d.apps.keys()].map((a) => appId(d.domain, a))),
+  );
   const subjects = new Map<string, Subject>();
   /** Registers a topic subject and, before it, the subjects of everything it references. */
-  const addSubject = (name: string, file: string, compatibility: Subject['compatibility']): boolean => {
+  const addSubject = (
+    name: string,
+    file: string,
+    compatibility: Subject['compatibility'],
+  ): boolean => {
     const schema = schemaFiles.get(file);
     if (!schema) return false;
     for (const dep of dependencies(file, ctx.schemas)) {
       const depSchema = schemaFiles.get(dep);
       const subject = referenceSubject(dep);
       if (depSchema && !subjects.has(subject)) {
-        subjects.set(subject, { name: subject, schema: depSchema, compatibility: platform.defaults.compatibility, referenceOnly: true });
+        subjects.set(subject, {
+          name: subject,
+          schema: depSchema,
+          compatibility: platform.defaults.compatibility,
+          referenceOnly: true,
+        });
       }
     }
-    if (!subjects.has(name)) subjects.set(name, { name, schema, compatibility, referenceOnly: false });
+    if (!subjects.has(name))
+      subjects.set(name, { name, schema, compatibility, referenceOnly: false });
     return true;
   };
 
@@ -54,14 +66,23 @@ export function buildCatalog(ctx: RuleContext): Catalog {
       const name = fullName(ctx, domain, key, t.version, t.name);
       const cleanupPolicy = t.cleanupPolicy ?? platform.defaults.cleanupPolicy;
       // Compacted-only topics keep the latest value per key for ever unless told otherwise.
-      const retentionMs = t.retention ?? (cleanupPolicy === 'compact' ? undefined : platform.defaults.retention);
+      const retentionMs =
+        t.retention ?? (cleanupPolicy === 'compact' ? undefined : platform.defaults.retention);
       const compatibility = t.schema?.compatibility ?? platform.defaults.compatibility;
       let schema: TopicSchema | undefined;
       if (t.schema) {
-        const value = t.schema.value && !t.delete && addSubject(valueSubject(name), schemaPath(domain, t.schema.value), compatibility);
+        const value =
+          t.schema.value &&
+          !t.delete &&
+          addSubject(valueSubject(name), schemaPath(domain, t.schema.value), compatibility);
         const keyRef = t.schema.key;
-        const plainKey = keyRef && (PLAIN_KEY_TYPES as readonly string[]).includes(keyRef) ? keyRef : undefined;
-        const key = keyRef && !plainKey && !t.delete && addSubject(keySubject(name), schemaPath(domain, keyRef), compatibility);
+        const plainKey =
+          keyRef && (PLAIN_KEY_TYPES as readonly string[]).includes(keyRef) ? keyRef : undefined;
+        const key =
+          keyRef &&
+          !plainKey &&
+          !t.delete &&
+          addSubject(keySubject(name), schemaPath(domain, keyRef), compatibility);
         schema = {
           ...(value ? { value: valueSubject(name) } : {}),
           ...(key ? { key: keySubject(name) } : {}),
@@ -69,7 +90,8 @@ export function buildCatalog(ctx: RuleContext): Catalog {
           compatibility,
         };
       }
-      const refs = (list: string[]): string[] => list.map((r) => qualify(r, domain)).filter((id) => appIds.has(id));
+      const refs = (list: string[]): string[] =>
+        list.map((r) => qualify(r, domain)).filter((id) => appIds.has(id));
       const line = d.source.locate(['topics', key], true).line;
       return {
         name,

@@ -5,7 +5,12 @@ import type { LoadResult } from './loader';
 import type { Catalog, Topic } from './model';
 import { incompatibilities, loosened } from './schemas/compatibility';
 
-export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResult['locate'], d: Diagnostics): void {
+export function checkChangeSafety(
+  base: Catalog,
+  head: Catalog,
+  locate: LoadResult['locate'],
+  d: Diagnostics,
+): void {
   const headTopics = new Map(head.topics.map((t) => [t.name, t]));
   for (const before of base.topics) {
     if (before.delete) continue;
@@ -14,15 +19,22 @@ export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResu
       removedTopic(before, head, locate, d);
       continue;
     }
-    const at = (path: (string | number)[]): ReturnType<typeof locate> => locate(after.source.file, ['topics', after.key, ...path]);
+    const at = (path: (string | number)[]): ReturnType<typeof locate> =>
+      locate(after.source.file, ['topics', after.key, ...path]);
     // One finding per place the decrease is written, naming every environment it breaks.
-    const decreases = new Map<string, { path: (string | number)[]; envs: string[]; was: number; now: number }>();
+    const decreases = new Map<
+      string,
+      { path: (string | number)[]; envs: string[]; was: number; now: number }
+    >();
     for (const env of head.environments) {
       if (!base.environments.includes(env)) continue;
       const was = base.for(env).topics.find((t) => t.name === before.name)?.partitions;
       const now = head.for(env).topics.find((t) => t.name === after.name)?.partitions;
       if (was === undefined || now === undefined || now >= was) continue;
-      const path = after.environments[env]?.partitions !== undefined ? ['environments', env, 'partitions'] : ['partitions'];
+      const path =
+        after.environments[env]?.partitions !== undefined
+          ? ['environments', env, 'partitions']
+          : ['partitions'];
       const entry = decreases.get(path.join('.')) ?? { path, envs: [], was, now };
       entry.envs.push(env);
       decreases.set(path.join('.'), entry);
@@ -43,7 +55,10 @@ export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResu
         'keep compaction (e.g. "compact,delete"), or create a new topic version',
       );
     }
-    const lost = before.schema && after.schema ? loosened(before.schema.compatibility, after.schema.compatibility) : [];
+    const lost =
+      before.schema && after.schema
+        ? loosened(before.schema.compatibility, after.schema.compatibility)
+        : [];
     if (lost.length > 0 && before.schema && after.schema) {
       d.error(
         at(['schema', 'compatibility']),
@@ -56,10 +71,19 @@ export function checkChangeSafety(base: Catalog, head: Catalog, locate: LoadResu
   checkSchemas(base, head, d);
 }
 
-function removedTopic(before: Topic, head: Catalog, locate: LoadResult['locate'], d: Diagnostics): void {
+function removedTopic(
+  before: Topic,
+  head: Catalog,
+  locate: LoadResult['locate'],
+  d: Diagnostics,
+): void {
   const successor = head.domain(before.domain)?.topics.find((t) => t.key === before.key);
-  const at = successor ? locate(successor.source.file, ['topics', successor.key], true) : locate(before.source.file, ['topics'], true);
-  const change = successor ? `renamed from "${before.name}" to "${successor.name}"` : `"${before.name}" was removed from the catalog`;
+  const at = successor
+    ? locate(successor.source.file, ['topics', successor.key], true)
+    : locate(before.source.file, ['topics'], true);
+  const change = successor
+    ? `renamed from "${before.name}" to "${successor.name}"`
+    : `"${before.name}" was removed from the catalog`;
   if (before.deletionProtection) {
     d.error(
       at,
@@ -84,7 +108,13 @@ function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics): void {
   for (const subject of head.subjects) {
     const before = baseSubjects.get(subject.name);
     if (!before) continue;
-    const problems = incompatibilities(subject.compatibility, before.schema, base.schemas, subject.schema, head.schemas);
+    const problems = incompatibilities(
+      subject.compatibility,
+      before.schema,
+      base.schemas,
+      subject.schema,
+      head.schemas,
+    );
     if (problems.length === 0) continue;
     d.error(
       { file: subject.schema.path, line: 1, col: 1 },

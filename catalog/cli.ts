@@ -45,7 +45,9 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
     return 0;
   }
   if (!command || rest.length > 0 || !['validate', 'codeowners'].includes(command)) {
-    err.write(`${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'no command given'}\n\n${HELP}`);
+    err.write(
+      `${command ? `unknown command "${[command, ...rest].join(' ')}"` : 'no command given'}\n\n${HELP}`,
+    );
     return 2;
   }
   const format = args.values.format as OutputFormat;
@@ -56,8 +58,14 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
   const root = resolve(args.values.root);
   if (command === 'codeowners') return codeowners(root, out, err);
   try {
-    const result = validateCatalog(root, args.values.base !== undefined ? { base: args.values.base } : {});
-    out.write(render(format, result.diagnostics, result.summary, format === 'human' && Boolean(out.isTTY)) + '\n');
+    const result = validateCatalog(
+      root,
+      args.values.base !== undefined ? { base: args.values.base } : {},
+    );
+    out.write(
+      render(format, result.diagnostics, result.summary, format === 'human' && Boolean(out.isTTY)) +
+        '\n',
+    );
     return result.errorCount > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -68,10 +76,17 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
   }
 }
 
-function codeowners(root: string, out: NodeJS.WriteStream | { write(s: string): unknown }, err: { write(s: string): unknown }): number {
+function codeowners(
+  root: string,
+  out: NodeJS.WriteStream | { write(s: string): unknown },
+  err: { write(s: string): unknown },
+): number {
   const result = loadCatalog(root);
   if (!result.catalog) {
-    err.write(render('human', result.diagnostics, undefined) + '\nfix the catalog first: CODEOWNERS is written from a valid catalog\n');
+    err.write(
+      render('human', result.diagnostics, undefined) +
+        '\nfix the catalog first: CODEOWNERS is written from a valid catalog\n',
+    );
     return 1;
   }
   const file = join(root, CODEOWNERS_FILE);

@@ -22,7 +22,11 @@ export function renderCodeowners(catalog: Catalog): string {
 }
 
 /** Validation fails when the committed CODEOWNERS is not what the catalog implies. */
-export function checkCodeowners(catalog: Catalog, files: CatalogFiles, diagnostics: Diagnostics): void {
+export function checkCodeowners(
+  catalog: Catalog,
+  files: CatalogFiles,
+  diagnostics: Diagnostics,
+): void {
   const expected = renderCodeowners(catalog);
   const actual = files.read(CODEOWNERS_FILE);
   if (actual === expected) return;
@@ -31,7 +35,9 @@ export function checkCodeowners(catalog: Catalog, files: CatalogFiles, diagnosti
   diagnostics.error(
     { file: CODEOWNERS_FILE, line: actual === undefined ? 1 : firstDiff + 1, col: 1 },
     'codeowners-stale',
-    actual === undefined ? `${CODEOWNERS_FILE} is missing` : `${CODEOWNERS_FILE} does not match the catalog's owners`,
+    actual === undefined
+      ? `${CODEOWNERS_FILE} is missing`
+      : `${CODEOWNERS_FILE} does not match the catalog's owners`,
     'run `npm run codeowners` and commit the result',
   );
 }

@@ -98,9 +98,13 @@ export class GitFiles implements CatalogFiles {
 /** Resolves a git revision, or explains why it cannot. */
 export function resolveRevision(repo: string, rev: string): string | undefined {
   try {
-    return execFileSync('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
+    return execFileSync(
+      'git',
+      ['-C', repo, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    )
       .toString()
       .trim();
   } catch {

@@ -21,7 +21,9 @@ const oneOf =
     allowed.includes(v) ? undefined : `must be one of: ${allowed.join(', ')}`;
 
 const ratio = (v: string): string | undefined =>
-  /^\d*\.?\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 1 ? undefined : 'must be a number from 0 to 1';
+  /^\d*\.?\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 1
+    ? undefined
+    : 'must be a number from 0 to 1';
 
 export const KNOWN_TOPIC_CONFIGS: Readonly<Record<string, ConfigKey>> = {
   'min.insync.replicas': { check: integer(1, 16) },
@@ -41,5 +43,8 @@ export const KNOWN_TOPIC_CONFIGS: Readonly<Record<string, ConfigKey>> = {
   'confluent.key.schema.validation': { check: oneOf('true', 'false') },
   'retention.ms': { check: integer(-1), reservedFor: 'retention' },
   'retention.bytes': { check: integer(-1), reservedFor: 'retentionSize' },
-  'cleanup.policy': { check: oneOf('delete', 'compact', 'compact,delete'), reservedFor: 'cleanupPolicy' },
+  'cleanup.policy': {
+    check: oneOf('delete', 'compact', 'compact,delete'),
+    reservedFor: 'cleanupPolicy',
+  },
 };

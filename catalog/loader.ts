@@ -4,7 +4,13 @@ import type { Diagnostic, Position } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles } from './files';
 import type { CatalogFiles } from './files';
-import { app as appShape, appName, domainFile, topic as topicShape, topicKey } from './format/domain-file';
+import {
+  app as appShape,
+  appName,
+  domainFile,
+  topic as topicShape,
+  topicKey,
+} from './format/domain-file';
 import type { AppSpec, TopicSpec } from './format/domain-file';
 import type { ZodError, ZodType } from 'zod';
 import { platformFile } from './format/platform-file';
@@ -74,7 +80,8 @@ function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | 
     );
   }
   const platformSource = new SourceFile(PLATFORM_FILE, platformText ?? '', diagnostics);
-  const platform = platformText === undefined ? undefined : parseWith(platformFile, platformSource, diagnostics);
+  const platform =
+    platformText === undefined ? undefined : parseWith(platformFile, platformSource, diagnostics);
 
   const domains: DomainDraft[] = [];
   const brokenDomains = new Set<string>();
@@ -131,10 +138,16 @@ function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | 
  * A domain file is checked in parts (header, each app, each topic) so that one mistake never
  * hides the others. Returns the draft and whether any part was broken.
  */
-function parseDomain(source: SourceFile, diagnostics: Diagnostics): { draft: DomainDraft; broken: boolean } {
+function parseDomain(
+  source: SourceFile,
+  diagnostics: Diagnostics,
+): { draft: DomainDraft; broken: boolean } {
   const stem = posix.basename(source.file).replace(/\.ya?ml$/, '');
   const known = (p: Path): string[] => knownKeysAt(p);
-  const raw = (source.data && typeof source.data === 'object' ? source.data : {}) as Record<string, unknown>;
+  const raw = (source.data && typeof source.data === 'object' ? source.data : {}) as Record<
+    string,
+    unknown
+  >;
   let broken = false;
   const head = domainFile.safeParse(source.data ?? {});
   if (!head.success) {
@@ -170,12 +183,27 @@ function parseDomain(source: SourceFile, diagnostics: Diagnostics): { draft: Dom
     if (broken) brokenTopics.add(key);
     broken = before;
   }
-  const domain = head.success ? head.data.domain : typeof raw.domain === 'string' ? raw.domain : stem;
+  const domain = head.success
+    ? head.data.domain
+    : typeof raw.domain === 'string'
+      ? raw.domain
+      : stem;
   if (domain !== stem) broken = true; // references to either name would only cascade
   const header = head.success
     ? { domain, description: head.data.description, owners: head.data.owners }
     : undefined;
-  return { draft: { file: source.file, source, domain, ...(header ? { header } : {}), apps, topics, brokenTopics }, broken };
+  return {
+    draft: {
+      file: source.file,
+      source,
+      domain,
+      ...(header ? { header } : {}),
+      apps,
+      topics,
+      brokenTopics,
+    },
+    broken,
+  };
 }
 
 /**
@@ -187,7 +215,8 @@ function salvage<T>(shape: ZodType<T>, value: unknown, error: ZodError): T | und
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const bad = new Set<string>();
   for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) issue.keys.forEach((k) => bad.add(k));
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0)
+      issue.keys.forEach((k) => bad.add(k));
     else if (typeof issue.path[0] === 'string') bad.add(issue.path[0]);
   }
   const rest = Object.fromEntries(Object.entries(value).filter(([k]) => !bad.has(k)));
@@ -196,7 +225,7 @@ function salvage<T>(shape: ZodType<T>, value: unknown, error: ZodError): T | und
 }
 
 function parseWith<T>(
-  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  schema: ZodType<T>,
   source: SourceFile,
   diagnostics: Diagnostics,
 ): T | undefined {
@@ -215,7 +244,8 @@ function knownKeysAt(path: Path, file = 'topics/x.yaml'): string[] {
 }
 
 function shapeKeys(shape: unknown): string[] {
-  const s = shape as { shape?: Record<string, unknown>; def?: { innerType?: unknown; shape?: unknown } } | undefined;
+  const s = shape as
+    { shape?: Record<string, unknown>; def?: { innerType?: unknown; shape?: unknown } } | undefined;
   if (!s) return [];
   if (s.shape) return Object.keys(s.shape);
   if (s.def?.innerType) return shapeKeys(s.def.innerType);
@@ -225,7 +255,8 @@ function shapeKeys(shape: unknown): string[] {
 function child(shape: unknown, key: string): unknown {
   const keys = (shape as { shape?: Record<string, unknown> })?.shape;
   if (keys && key in keys) return keys[key];
-  const inner = (shape as { def?: { innerType?: unknown; valueType?: unknown; element?: unknown } })?.def;
+  const inner = (shape as { def?: { innerType?: unknown; valueType?: unknown; element?: unknown } })
+    ?.def;
   if (inner?.innerType) return child(inner.innerType, key);
   return undefined;
 }
@@ -259,8 +290,10 @@ function platformKeys(path: string[]): string[] {
 }
 
 function domainKeys(path: string[]): string[] {
-  if (path[0] === 'topics' && path.length >= 2) return shapeKeys(unwrap(walkShape(topicShape, path.slice(2))));
-  if (path[0] === 'apps' && path.length >= 2) return shapeKeys(unwrap(walkShape(appShape, path.slice(2))));
+  if (path[0] === 'topics' && path.length >= 2)
+    return shapeKeys(unwrap(walkShape(topicShape, path.slice(2))));
+  if (path[0] === 'apps' && path.length >= 2)
+    return shapeKeys(unwrap(walkShape(appShape, path.slice(2))));
   return shapeKeys(unwrap(walkShape(domainFile, path)));
 }
 

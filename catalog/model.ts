@@ -139,6 +139,23 @@ export class Catalog {
     deepFreeze(this.subjects);
   }
 
+  private aclCache?: readonly AclGrant[];
+
+  /** Access does not vary by environment (topics do not either, only their sizes): derive once. */
+  get acls(): readonly AclGrant[] {
+    this.aclCache ??= deepFreeze(
+      uniqueGrants(
+        this.topics
+          .filter((t) => !t.delete)
+          .flatMap((t) => [
+            ...t.producers.flatMap((id) => produceGrants(t.name, this.app(id))),
+            ...t.consumers.flatMap((id) => consumeGrants(t.name, this.app(id))),
+          ]),
+      ),
+    );
+    return this.aclCache;
+  }
+
   get environments(): string[] {
     return Object.keys(this.platform.environments);
   }
@@ -159,17 +176,14 @@ export class Catalog {
     if (cached) return cached;
     const spec = this.platform.environments[environment];
     if (!spec) {
-      throw new Error(`unknown environment "${environment}" (declared: ${this.environments.join(', ')})`);
+      throw new Error(
+        `unknown environment "${environment}" (declared: ${this.environments.join(', ')})`,
+      );
     }
     const all = this.topics.map((t) => resolveTopic(t, environment, spec));
     const topics = all.filter((_, i) => !this.topics[i]?.delete);
     const deletions = all.filter((_, i) => this.topics[i]?.delete);
-    const acls = uniqueGrants(
-      topics.flatMap((t) => [
-        ...t.producers.flatMap((id) => produceGrants(t.name, this.app(id))),
-        ...t.consumers.flatMap((id) => consumeGrants(t.name, this.app(id))),
-      ]),
-    );
+    const acls = this.acls;
     const env: EnvironmentCatalog = deepFreeze({
       name: environment,
       spec,
@@ -192,7 +206,8 @@ function resolveTopic(topic: Topic, environment: string, spec: EnvironmentSpec):
   // A compacted-only topic keeps its latest values forever; retention applies only when asked for.
   if (retention !== undefined) config['retention.ms'] = String(retention);
   const retentionBytes = o.retentionSize ?? topic.retentionBytes;
-  if (retentionBytes !== undefined && retentionBytes !== INFINITE) config['retention.bytes'] = String(retentionBytes);
+  if (retentionBytes !== undefined && retentionBytes !== INFINITE)
+    config['retention.bytes'] = String(retentionBytes);
   Object.assign(config, topic.config, o.config ?? {});
   return {
     name: topic.name,

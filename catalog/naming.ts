@@ -2,7 +2,10 @@
 // transactional-id prefixes, subjects. Stacks, reconciler and client app all ask here.
 
 export function topicName(template: string, domain: string, name: string, version: number): string {
-  return template.replaceAll('{domain}', domain).replaceAll('{name}', name).replaceAll('{version}', String(version));
+  return template
+    .replaceAll('{domain}', domain)
+    .replaceAll('{name}', name)
+    .replaceAll('{version}', String(version));
 }
 
 /** Every resource a domain owns starts with this (topics, subjects). */

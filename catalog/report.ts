@@ -11,7 +11,9 @@ export interface Summary {
   readonly topics: number;
   readonly apps: number;
   readonly schemas: number;
-  readonly environments: Readonly<Record<string, { topics: number; partitions: number; acls: number; subjects: number }>>;
+  readonly environments: Readonly<
+    Record<string, { topics: number; partitions: number; acls: number; subjects: number }>
+  >;
 }
 
 export function summarize(catalog: Catalog): Summary {
@@ -23,7 +25,15 @@ export function summarize(catalog: Catalog): Summary {
     environments: Object.fromEntries(
       catalog.environments.map((env) => {
         const e = catalog.for(env);
-        return [env, { topics: e.topics.length, partitions: e.totals.partitions, acls: e.totals.acls, subjects: e.subjects.length }];
+        return [
+          env,
+          {
+            topics: e.topics.length,
+            partitions: e.totals.partitions,
+            acls: e.totals.acls,
+            subjects: e.subjects.length,
+          },
+        ];
       }),
     ),
   };
@@ -31,7 +41,10 @@ export function summarize(catalog: Catalog): Summary {
 
 export function summaryLine(s: Summary): string {
   const envs = Object.entries(s.environments)
-    .map(([env, e]) => `${env} ${e.topics} topics/${e.partitions} partitions/${e.acls} ACLs/${e.subjects} subjects`)
+    .map(
+      ([env, e]) =>
+        `${env} ${e.topics} topics/${e.partitions} partitions/${e.acls} ACLs/${e.subjects} subjects`,
+    )
     .join('; ');
   return `catalog ok: ${s.domains} domains, ${s.topics} topics, ${s.apps} apps, ${s.schemas} schemas — ${envs}`;
 }
@@ -47,7 +60,11 @@ export function render(
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   if (format === 'json') {
-    return JSON.stringify({ ok: errors === 0, errors, warnings, diagnostics, ...(summary ? { summary } : {}) }, null, 2);
+    return JSON.stringify(
+      { ok: errors === 0, errors, warnings, diagnostics, ...(summary ? { summary } : {}) },
+      null,
+      2,
+    );
   }
   const lines = diagnostics.map((d) => (format === 'github' ? githubAnnotation(d) : human(d, tty)));
   const tail =
@@ -67,7 +84,8 @@ function human(d: Diagnostic, tty: boolean): string {
 
 /** GitHub workflow command; data must escape %, CR and LF, properties also ":" and ",". */
 export function githubAnnotation(d: Diagnostic): string {
-  const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const data = (s: string): string =>
+    s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string): string => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level = d.severity === 'error' ? 'error' : 'warning';
   const message = `${d.message}${d.hint ? ` (${d.hint})` : ''}`;

@@ -17,7 +17,11 @@ export class SourceFile {
     readonly text: string,
     diagnostics: Diagnostics,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    this.doc = parseDocument(text, {
+      lineCounter: this.lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+    });
     for (const e of this.doc.errors) {
       const duplicate = e.code === 'DUPLICATE_KEY';
       diagnostics.error(
@@ -42,7 +46,9 @@ export class SourceFile {
         this.at(this.text.search(alias ? /\*/ : /\S/)),
         'yaml-syntax',
         firstLine((e as Error).message),
-        alias ? 'define the anchor (&name) before using the alias (*name), or quote the value' : 'fix the YAML at this position',
+        alias
+          ? 'define the anchor (&name) before using the alias (*name), or quote the value'
+          : 'fix the YAML at this position',
       );
       return undefined;
     }
@@ -63,7 +69,9 @@ export class SourceFile {
     let keyNode: unknown = undefined;
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+        );
         if (!pair) break;
         keyNode = pair.key;
         node = pair.value ?? pair.key;

@@ -53,6 +53,7 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-export const DURATION_HINT = 'write a number and a unit: ms, s, m, h, d or w (e.g. 7d), or "infinite"';
+export const DURATION_HINT =
+  'write a number and a unit: ms, s, m, h, d or w (e.g. 7d), or "infinite"';
 export const SIZE_HINT =
   'write a number and a unit: B, KB, MB, GB, TB, KiB, MiB, GiB or TiB (e.g. 512MiB), or "infinite"';

@@ -33,7 +33,10 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
   if (options.base !== undefined) {
     const rev = resolveRevision(root, options.base);
-    if (!rev) throw new UsageError(`--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`);
+    if (!rev)
+      throw new UsageError(
+        `--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`,
+      );
     const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS));
     if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
   }

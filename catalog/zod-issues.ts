@@ -8,7 +8,8 @@ import { didYouMean } from './suggest';
 
 /** Extra words for keys people commonly put in the wrong place. */
 const MISPLACED_KEY_HINTS: Record<string, string> = {
-  transactional: 'transactions belong to the producing app: set "transactional: true" on the app under apps:',
+  transactional:
+    'transactions belong to the producing app: set "transactional: true" on the app under apps:',
   'retention.ms': 'use "retention:" with a unit, e.g. retention: 7d',
   'cleanup.policy': 'use "cleanupPolicy:"',
   replicationFactor: 'replication is set per environment by the platform team in platform.yaml',
@@ -61,9 +62,21 @@ export function reportZodIssues(
         break;
       case 'too_small':
       case 'too_big': {
-        const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
-        const what = issue.origin === 'string' ? 'length must be' : issue.origin === 'array' ? 'must have' : 'must be';
-        diagnostics.error(source.locate(path), 'out-of-range', `${where || 'value'} ${what} ${bound}`);
+        const bound =
+          issue.code === 'too_small'
+            ? `at least ${String(issue.minimum)}`
+            : `at most ${String(issue.maximum)}`;
+        const what =
+          issue.origin === 'string'
+            ? 'length must be'
+            : issue.origin === 'array'
+              ? 'must have'
+              : 'must be';
+        diagnostics.error(
+          source.locate(path),
+          'out-of-range',
+          `${where || 'value'} ${what} ${bound}`,
+        );
         break;
       }
       case 'invalid_value':
@@ -98,13 +111,20 @@ export function reportZodIssues(
         break;
       }
       default:
-        diagnostics.error(source.locate(path), 'invalid-value', `${where || 'value'}: ${issue.message}`);
+        diagnostics.error(
+          source.locate(path),
+          'invalid-value',
+          `${where || 'value'}: ${issue.message}`,
+        );
     }
   }
 }
 
 function describe(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function valueAt(source: SourceFile, path: Path): unknown {

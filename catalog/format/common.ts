@@ -9,9 +9,15 @@ export interface IssueParams {
 }
 
 /** A string check that reports under its own rule id with a hint. */
-export function checked(test: (s: string) => boolean, rule: string, message: string, hint?: string) {
+export function checked(
+  test: (s: string) => boolean,
+  rule: string,
+  message: string,
+  hint?: string,
+) {
   return z.string().superRefine((s, ctx) => {
-    if (!test(s)) ctx.addIssue({ code: 'custom', message, params: { rule, hint } satisfies IssueParams });
+    if (!test(s))
+      ctx.addIssue({ code: 'custom', message, params: { rule, hint } satisfies IssueParams });
   });
 }
 
@@ -72,4 +78,6 @@ export const cleanupPolicy = z.enum(CLEANUP_POLICIES);
 export type CleanupPolicy = z.infer<typeof cleanupPolicy>;
 
 /** Kafka topic config values are strings; YAML users may write numbers and booleans. */
-export const configValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+export const configValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v));

@@ -1,7 +1,15 @@
 // topics/<domain>.yaml: owned by a domain team. Its apps, its topics, who produces and consumes.
 // Topics are parsed one by one (see loader) so one broken topic does not hide the others' errors.
 import { z } from 'zod';
-import { checked, cleanupPolicy, compatibility, configValue, duration, kebabName, size } from './common';
+import {
+  checked,
+  cleanupPolicy,
+  compatibility,
+  configValue,
+  duration,
+  kebabName,
+  size,
+} from './common';
 
 /** "order-service" (same domain) or "payments/payment-service" (another domain). */
 const appRef = checked(

@@ -111,7 +111,12 @@ export const platformFile = z.strictObject({
       cleanupPolicy: cleanupPolicy.default('delete'),
       compatibility: compatibility.default('BACKWARD'),
     })
-    .default({ partitions: 3, retention: 604_800_000, cleanupPolicy: 'delete', compatibility: 'BACKWARD' }),
+    .default({
+      partitions: 3,
+      retention: 604_800_000,
+      cleanupPolicy: 'delete',
+      compatibility: 'BACKWARD',
+    }),
   limits: z.strictObject({
     maxPartitionsPerTopic: z.int().min(1),
     retention: z.strictObject({

@@ -19,7 +19,12 @@ export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => 
           const id = qualify(ref, d.domain);
           const at = d.source.locate(['topics', key, role, i]);
           if (seen.has(id)) {
-            diagnostics.error(at, 'duplicate-app-ref', `"${ref}" is listed twice in ${role}`, 'remove one');
+            diagnostics.error(
+              at,
+              'duplicate-app-ref',
+              `"${ref}" is listed twice in ${role}`,
+              'remove one',
+            );
             return;
           }
           seen.add(id);
@@ -35,7 +40,9 @@ export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => 
             );
             return;
           }
-          const candidates = [...apps].filter((a) => a.startsWith(`${domain}/`)).map((a) => a.slice(domain.length + 1));
+          const candidates = [...apps]
+            .filter((a) => a.startsWith(`${domain}/`))
+            .map((a) => a.slice(domain.length + 1));
           diagnostics.error(
             at,
             'unknown-app',
@@ -81,7 +88,12 @@ export const accessHygiene: Rule = ({ domains, diagnostics }) => {
     for (const [name, app] of [...d.apps]) {
       const id = appId(d.domain, name);
       if (!used.has(id)) {
-        diagnostics.warning(d.source.locate(['apps', name], true), 'unused-app', `app "${name}" produces and consumes nothing`, 'reference it from a topic, or remove it');
+        diagnostics.warning(
+          d.source.locate(['apps', name], true),
+          'unused-app',
+          `app "${name}" produces and consumes nothing`,
+          'reference it from a topic, or remove it',
+        );
       } else if (app.transactional && !producing.has(id)) {
         diagnostics.warning(
           d.source.locate(['apps', name, 'transactional']),

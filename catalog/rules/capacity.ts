@@ -4,7 +4,11 @@ import type { Diagnostics } from '../diagnostics';
 import type { Catalog } from '../model';
 import type { SourceFile } from '../source';
 
-export function checkCapacity(catalog: Catalog, platformSource: SourceFile, diagnostics: Diagnostics): void {
+export function checkCapacity(
+  catalog: Catalog,
+  platformSource: SourceFile,
+  diagnostics: Diagnostics,
+): void {
   const { platform } = catalog;
   for (const [env, spec] of Object.entries(platform.environments)) {
     if (!spec.cluster) continue;
@@ -16,7 +20,11 @@ export function checkCapacity(catalog: Catalog, platformSource: SourceFile, diag
     if (totals.partitions > limit.partitions * units) {
       const byDomain = new Map<string, number>();
       for (const t of topics) byDomain.set(t.domain, (byDomain.get(t.domain) ?? 0) + t.partitions);
-      const largest = [...byDomain].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([d, n]) => `${d} ${n}`).join(', ');
+      const largest = [...byDomain]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ');
       diagnostics.error(
         at,
         'capacity-partitions',

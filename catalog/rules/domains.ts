@@ -15,7 +15,12 @@ export const fileNameMatchesDomain: Rule = ({ domains, diagnostics }) => {
   }
 };
 
-export const schemaFoldersBelongToDomains: Rule = ({ domains, brokenDomains, schemas, diagnostics }) => {
+export const schemaFoldersBelongToDomains: Rule = ({
+  domains,
+  brokenDomains,
+  schemas,
+  diagnostics,
+}) => {
   const known = new Set([...domains.map((d) => d.domain), ...brokenDomains]);
   const reported = new Set<string>();
   for (const s of schemas.values()) {

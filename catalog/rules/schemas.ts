@@ -15,7 +15,11 @@ export function schemaPath(domain: string, ref: string): string {
 export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
   for (const d of domains) {
     const domain = d.domain;
-    const inDomain = [...schemas.keys()].filter((k) => k.startsWith(`schemas/${domain}/`)).map((k) => k.slice(`schemas/${domain}/`.length));
+    // Only needed for a "did you mean" on a missing file: computed then, not for every domain.
+    const inDomain = (): string[] =>
+      [...schemas.keys()]
+        .filter((k) => k.startsWith(`schemas/${domain}/`))
+        .map((k) => k.slice(`schemas/${domain}/`.length));
     for (const [key, t] of d.topics) {
       if (t.delete) continue;
       if (!t.schema?.value && !d.brokenTopics.has(key)) {
@@ -33,14 +37,21 @@ export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
         const at = d.source.locate(['topics', key, 'schema', role]);
         const path = schemaPath(domain, ref);
         if (!path.startsWith(`schemas/${domain}/`)) {
-          diagnostics.error(at, 'schema-outside-domain', `"${ref}" points outside schemas/${domain}/`, 'a topic\'s schemas live in its own domain\'s folder; shared types are referenced from inside the schema');
+          diagnostics.error(
+            at,
+            'schema-outside-domain',
+            `"${ref}" points outside schemas/${domain}/`,
+            "a topic's schemas live in its own domain's folder; shared types are referenced from inside the schema",
+          );
         } else if (!schemas.has(path)) {
           diagnostics.error(
             at,
             'schema-missing',
             `schema file ${path} does not exist`,
-            didYouMean(ref, inDomain) ??
-              (role === 'key' ? `name a file in schemas/${domain}/ or a plain key type: ${PLAIN_KEY_TYPES.join(', ')}` : `add the file to schemas/${domain}/`),
+            didYouMean(ref, inDomain()) ??
+              (role === 'key'
+                ? `name a file in schemas/${domain}/ or a plain key type: ${PLAIN_KEY_TYPES.join(', ')}`
+                : `add the file to schemas/${domain}/`),
           );
         }
       }
@@ -53,7 +64,10 @@ export const schemaFiles: Rule = ({ platform, schemas, diagnostics }) => {
     for (const p of s.problems) report(diagnostics, s, p.rule, p.message, p.hint, p.offset, p.line);
     const ns = s.parsed.namespace;
     if (s.parsed.format === 'AVRO' && s.problems.length === 0) {
-      const required = platform.naming.avroNamespace.replaceAll('{domain}', s.parsed.domain.replaceAll('-', '_'));
+      const required = platform.naming.avroNamespace.replaceAll(
+        '{domain}',
+        s.parsed.domain.replaceAll('-', '_'),
+      );
       for (const name of s.parsed.defines) {
         if (!(name === required || name.startsWith(`${required}.`))) {
           report(
@@ -86,7 +100,12 @@ export const unusedSchemas: Rule = ({ domains, schemas, diagnostics }) => {
   const incomplete = new Set(domains.filter((d) => d.brokenTopics.size > 0).map((d) => d.domain));
   for (const [path, s] of schemas) {
     if (!used.has(path) && !incomplete.has(s.parsed.domain)) {
-      diagnostics.warning({ file: path, line: 1, col: 1 }, 'unused-schema', 'no topic uses this schema', 'reference it from a topic\'s schema:, or delete it');
+      diagnostics.warning(
+        { file: path, line: 1, col: 1 },
+        'unused-schema',
+        'no topic uses this schema',
+        "reference it from a topic's schema:, or delete it",
+      );
     }
   }
 };

@@ -6,7 +6,13 @@ import { formatDuration, INFINITE } from '../units';
 import type { DomainDraft, Rule, RuleContext } from './context';
 
 /** Full topic name of a declared topic (explicit name, or the platform convention). */
-export function fullName(ctx: RuleContext, domain: string, key: string, version: number, explicit?: string): string {
+export function fullName(
+  ctx: RuleContext,
+  domain: string,
+  key: string,
+  version: number,
+  explicit?: string,
+): string {
   return explicit ?? topicName(ctx.platform.naming.topic, domain, key, version);
 }
 
@@ -15,7 +21,10 @@ export const topicNames: Rule = (ctx) => {
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
       const name = fullName(ctx, draft.domain, key, t.version, t.name);
-      const at = t.name !== undefined ? draft.source.locate(['topics', key, 'name']) : draft.source.locate(['topics', key], true);
+      const at =
+        t.name !== undefined
+          ? draft.source.locate(['topics', key, 'name'])
+          : draft.source.locate(['topics', key], true);
       if (!TOPIC_NAME.test(name)) {
         ctx.diagnostics.error(
           at,
@@ -30,8 +39,16 @@ export const topicNames: Rule = (ctx) => {
           `topic "${name}" is outside the domain's prefix "${domainPrefix(draft.domain)}"`,
           `a domain declares topics only under its own prefix; name it "${domainPrefix(draft.domain)}…"`,
         );
-      } else if (t.name !== undefined && t.name === topicName(ctx.platform.naming.topic, draft.domain, key, t.version)) {
-        ctx.diagnostics.warning(at, 'redundant-name', `"name" repeats the conventional name "${name}"`, 'remove "name:"');
+      } else if (
+        t.name !== undefined &&
+        t.name === topicName(ctx.platform.naming.topic, draft.domain, key, t.version)
+      ) {
+        ctx.diagnostics.warning(
+          at,
+          'redundant-name',
+          `"name" repeats the conventional name "${name}"`,
+          'remove "name:"',
+        );
       }
       const first = seen.get(name);
       if (first) {

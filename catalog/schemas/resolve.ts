@@ -8,6 +8,7 @@ import * as protobuf from 'protobufjs';
 import type { SchemaReference } from '../model';
 import { referenceSubject } from '../naming';
 import { didYouMean } from '../suggest';
+import type { Type as AvroType } from 'avsc';
 import { avroRegistry } from './avro';
 import type { AvroLookup } from './avro';
 import { AVRO_PRIMITIVES } from './parse';
@@ -174,7 +175,7 @@ function validate(
   }
 }
 
-type AvroCache = Map<string, Record<string, import('avsc').Type>>;
+type AvroCache = Map<string, Record<string, AvroType>>;
 
 /** Avro sources of resolved schema files, for avro.ts. */
 export function avroLookup(all: ReadonlyMap<string, ResolvedSchema>): AvroLookup {

@@ -4,7 +4,11 @@ import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
 function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(args, { write: (s: string) => (out += s) } as never, { write: (s: string) => (err += s) } as never);
+  const code = main(
+    args,
+    { write: (s: string) => (out += s) } as never,
+    { write: (s: string) => (err += s) } as never,
+  );
   return { code, out, err };
 }
 
@@ -13,11 +17,16 @@ describe('catalog CLI', () => {
     const r = run(['validate', '--root', REPO_ROOT]);
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1);
-    expect(r.out).toMatch(/^catalog ok: 4 domains, 9 topics, 8 apps, 11 schemas — local 9 topics\/9 partitions/);
+    expect(r.out).toMatch(
+      /^catalog ok: 4 domains, 9 topics, 8 apps, 11 schemas — local 9 topics\/9 partitions/,
+    );
   });
 
   it('exits 1 with positioned errors', () => {
-    const root = catalogFixture({ 'topics/orders.yaml': 'domain: orders\ndescription: x\nowners: { team: "@acme/orders" }\nbogus: 1\n' });
+    const root = catalogFixture({
+      'topics/orders.yaml':
+        'domain: orders\ndescription: x\nowners: { team: "@acme/orders" }\nbogus: 1\n',
+    });
     const r = run(['validate', '--root', root]);
     expect(r.code).toBe(1);
     expect(r.out).toContain('topics/orders.yaml:4:1 error unknown-key: unknown key "bogus"');
@@ -25,10 +34,15 @@ describe('catalog CLI', () => {
   });
 
   it('writes GitHub annotations', () => {
-    const root = catalogFixture({ 'topics/orders.yaml': 'domain: orders\ndescription: x\nowners: { team: "@acme/orders" }\nbogus: 1\n' });
+    const root = catalogFixture({
+      'topics/orders.yaml':
+        'domain: orders\ndescription: x\nowners: { team: "@acme/orders" }\nbogus: 1\n',
+    });
     const r = run(['validate', '--root', root, '--format', 'github']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('::error file=topics/orders.yaml,line=4,col=1,title=unknown-key::unknown key "bogus"');
+    expect(r.out).toContain(
+      '::error file=topics/orders.yaml,line=4,col=1,title=unknown-key::unknown key "bogus"',
+    );
   });
 
   it('writes JSON', () => {

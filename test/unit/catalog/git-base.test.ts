@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { validateCatalog } from '../../../catalog/validate';
 import { catalogFixture } from '../../support/catalog-fixture';
 
-function repo(): { root: string; commit(files: Record<string, string>, message: string): void; edit(path: string, f: (s: string) => string): void } {
+function repo(): {
+  root: string;
+  commit(files: Record<string, string>, message: string): void;
+  edit(path: string, f: (s: string) => string): void;
+} {
   const root = catalogFixture();
-  const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { stdio: 'pipe' }).toString();
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', root, ...args], { stdio: 'pipe' }).toString();
   git('init', '-q', '-b', 'main');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
   git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
@@ -25,7 +30,9 @@ function repo(): { root: string; commit(files: Record<string, string>, message: 
 }
 
 const rules = (root: string, base = 'main'): string[] =>
-  validateCatalog(root, { base }).diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.severity} ${d.rule}`);
+  validateCatalog(root, { base }).diagnostics.map(
+    (d) => `${d.file}:${d.line}:${d.col} ${d.severity} ${d.rule}`,
+  );
 
 describe('validate --base (change safety against git)', () => {
   it('an unchanged catalog passes', () => {
@@ -35,18 +42,33 @@ describe('validate --base (change safety against git)', () => {
 
   it('refuses a partition decrease, at the line that decreases', () => {
     const r = repo();
-    r.edit('topics/orders.yaml', (s) => s.replace('    partitions: 6\n    retention: 14d', '    partitions: 4\n    retention: 14d'));
-    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter((d) => d.rule === 'partitions-decreased');
+    r.edit('topics/orders.yaml', (s) =>
+      s.replace('    partitions: 6\n    retention: 14d', '    partitions: 4\n    retention: 14d'),
+    );
+    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter(
+      (d) => d.rule === 'partitions-decreased',
+    );
     // One finding at the line, naming every environment it breaks.
-    expect(found).toEqual([expect.objectContaining({ file: 'topics/orders.yaml', line: 17, col: 17 })]);
+    expect(found).toEqual([
+      expect.objectContaining({ file: 'topics/orders.yaml', line: 17, col: 17 }),
+    ]);
     expect(found[0]?.message).toContain('in staging, prod go from 6 to 4');
   });
 
   it('refuses a partition decrease in one environment override', () => {
     const r = repo();
-    r.edit('topics/payments.yaml', (s) => s.replace('      local: { partitions: 1 }\n      dev: { partitions: 1, retention: 2d }', '      local: { partitions: 1 }\n      dev: { partitions: 1, retention: 2d }\n      staging: { partitions: 2 }'));
-    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter((d) => d.rule === 'partitions-decreased');
-    expect(found).toEqual([expect.objectContaining({ file: 'topics/payments.yaml', line: 24, col: 30 })]);
+    r.edit('topics/payments.yaml', (s) =>
+      s.replace(
+        '      local: { partitions: 1 }\n      dev: { partitions: 1, retention: 2d }',
+        '      local: { partitions: 1 }\n      dev: { partitions: 1, retention: 2d }\n      staging: { partitions: 2 }',
+      ),
+    );
+    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter(
+      (d) => d.rule === 'partitions-decreased',
+    );
+    expect(found).toEqual([
+      expect.objectContaining({ file: 'topics/payments.yaml', line: 24, col: 30 }),
+    ]);
     expect(found[0]?.message).toContain('in staging go from 6 to 2');
   });
 
@@ -56,7 +78,12 @@ describe('validate --base (change safety against git)', () => {
     expect(rules(r.root)).toContain('topics/shipping.yaml:13:1 error protected-topic-removed');
 
     const r2 = repo();
-    r2.edit('topics/shipping.yaml', (s) => s.replace('    environments:\n      local: { partitions: 1 }', '    deletionProtection: false\n    environments:\n      local: { partitions: 1 }'));
+    r2.edit('topics/shipping.yaml', (s) =>
+      s.replace(
+        '    environments:\n      local: { partitions: 1 }',
+        '    deletionProtection: false\n    environments:\n      local: { partitions: 1 }',
+      ),
+    );
     r2.commit({}, 'unprotect');
     r2.edit('topics/shipping.yaml', (s) => s.slice(0, s.indexOf('topics:')) + 'topics: {}\n');
     expect(rules(r2.root, 'HEAD')).toContain('topics/shipping.yaml:13:1 warning topic-unmanaged');
@@ -65,58 +92,105 @@ describe('validate --base (change safety against git)', () => {
 
   it('refuses a rename (new version) of a protected topic that drops the old one', () => {
     const r = repo();
-    r.edit('topics/shipping.yaml', (s) => s.replace('  shipment-dispatched:           # shipping.shipment-dispatched.v1', '  shipment-dispatched:\n    version: 2'));
-    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find((x) => x.rule === 'protected-topic-removed');
+    r.edit('topics/shipping.yaml', (s) =>
+      s.replace(
+        '  shipment-dispatched:           # shipping.shipment-dispatched.v1',
+        '  shipment-dispatched:\n    version: 2',
+      ),
+    );
+    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
+      (x) => x.rule === 'protected-topic-removed',
+    );
     expect(d).toMatchObject({ file: 'topics/shipping.yaml', line: 14, col: 3 });
-    expect(d?.message).toContain('renamed from "shipping.shipment-dispatched.v1" to "shipping.shipment-dispatched.v2"');
+    expect(d?.message).toContain(
+      'renamed from "shipping.shipment-dispatched.v1" to "shipping.shipment-dispatched.v2"',
+    );
   });
 
   it('refuses compact → delete', () => {
     const r = repo();
-    r.edit('topics/orders.yaml', (s) => s.replace('cleanupPolicy: compact', 'cleanupPolicy: delete').replace('    config: { min.compaction.lag.ms: 60000 }\n', ''));
-    expect(rules(r.root)).toContain('topics/orders.yaml:30:20 error cleanup-policy-compact-to-delete');
+    r.edit('topics/orders.yaml', (s) =>
+      s
+        .replace('cleanupPolicy: compact', 'cleanupPolicy: delete')
+        .replace('    config: { min.compaction.lag.ms: 60000 }\n', ''),
+    );
+    expect(rules(r.root)).toContain(
+      'topics/orders.yaml:30:20 error cleanup-policy-compact-to-delete',
+    );
   });
 
   it('refuses a loosened compatibility level', () => {
     const r = repo();
-    r.edit('topics/payments.yaml', (s) => s.replace('compatibility: FULL', 'compatibility: BACKWARD'));
-    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find((x) => x.rule === 'compatibility-loosened');
+    r.edit('topics/payments.yaml', (s) =>
+      s.replace('compatibility: FULL', 'compatibility: BACKWARD'),
+    );
+    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
+      (x) => x.rule === 'compatibility-loosened',
+    );
     expect(d).toMatchObject({ file: 'topics/payments.yaml', line: 18, col: 75 });
     expect(d?.message).toContain('dropping the forward guarantee');
   });
 
   it('refuses an incompatible Avro change (a field without default)', () => {
     const r = repo();
-    r.edit('schemas/orders/order-created.avsc', (s) => s.replace('{ "name": "note", "type": ["null", "string"], "default": null }', '{ "name": "note", "type": ["null", "string"], "default": null },\n    { "name": "channel", "type": "string" }'));
-    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find((x) => x.rule === 'schema-incompatible');
+    r.edit('schemas/orders/order-created.avsc', (s) =>
+      s.replace(
+        '{ "name": "note", "type": ["null", "string"], "default": null }',
+        '{ "name": "note", "type": ["null", "string"], "default": null },\n    { "name": "channel", "type": "string" }',
+      ),
+    );
+    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
+      (x) => x.rule === 'schema-incompatible',
+    );
     expect(d).toMatchObject({ file: 'schemas/orders/order-created.avsc', line: 1, col: 1 });
     expect(d?.message).toMatch(/orders.order-created.v1-value is not BACKWARD compatible/);
   });
 
   it('accepts a compatible Avro change (a field with a default)', () => {
     const r = repo();
-    r.edit('schemas/orders/order-created.avsc', (s) => s.replace('{ "name": "note", "type": ["null", "string"], "default": null }', '{ "name": "note", "type": ["null", "string"], "default": null },\n    { "name": "channel", "type": "string", "default": "web" }'));
+    r.edit('schemas/orders/order-created.avsc', (s) =>
+      s.replace(
+        '{ "name": "note", "type": ["null", "string"], "default": null }',
+        '{ "name": "note", "type": ["null", "string"], "default": null },\n    { "name": "channel", "type": "string", "default": "web" }',
+      ),
+    );
     expect(validateCatalog(r.root, { base: 'main' }).errorCount).toBe(0);
   });
 
   it('refuses an incompatible JSON Schema change under FULL (a new required property)', () => {
     const r = repo();
-    r.edit('schemas/payments/payment-authorized.json', (s) => s.replace('"required": ["paymentId"', '"required": ["currencyRate", "paymentId"'));
-    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find((x) => x.rule === 'schema-incompatible');
+    r.edit('schemas/payments/payment-authorized.json', (s) =>
+      s.replace('"required": ["paymentId"', '"required": ["currencyRate", "paymentId"'),
+    );
+    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
+      (x) => x.rule === 'schema-incompatible',
+    );
     expect(d?.message).toContain('backward: currencyRate became required');
   });
 
   it('refuses an incompatible Protobuf change (a field changes type)', () => {
     const r = repo();
-    r.edit('schemas/shipping/shipment-dispatched.proto', (s) => s.replace('string carrier = 3;', 'int64 carrier = 3;'));
-    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find((x) => x.rule === 'schema-incompatible');
-    expect(d?.message).toContain('field acme.shipping.ShipmentDispatched.carrier (3) changed type from string to int64');
+    r.edit('schemas/shipping/shipment-dispatched.proto', (s) =>
+      s.replace('string carrier = 3;', 'int64 carrier = 3;'),
+    );
+    const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
+      (x) => x.rule === 'schema-incompatible',
+    );
+    expect(d?.message).toContain(
+      'field acme.shipping.ShipmentDispatched.carrier (3) changed type from string to int64',
+    );
   });
 
   it('checks a referenced schema under its own subject', () => {
     const r = repo();
-    r.edit('schemas/shipping/address.proto', (s) => s.replace('string city = 4;', 'int32 city = 4;'));
-    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter((x) => x.rule === 'schema-incompatible');
-    expect(found.map((f) => f.message.split(' ')[0])).toEqual(expect.arrayContaining(['shipping.address']));
+    r.edit('schemas/shipping/address.proto', (s) =>
+      s.replace('string city = 4;', 'int32 city = 4;'),
+    );
+    const found = validateCatalog(r.root, { base: 'main' }).diagnostics.filter(
+      (x) => x.rule === 'schema-incompatible',
+    );
+    expect(found.map((f) => f.message.split(' ')[0])).toEqual(
+      expect.arrayContaining(['shipping.address']),
+    );
   });
 });

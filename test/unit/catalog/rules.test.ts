@@ -30,8 +30,20 @@ const shop = (topic: string[] = [], apps: string[] = [], head: string[] = []): s
     ...topic,
   );
 
-const basket = JSON.stringify({ type: 'record', name: 'Basket', namespace: 'com.acme.shop', fields: [{ name: 'id', type: 'string' }] }, null, 2);
-const shopFiles = (domain: string, extra: Record<string, string | null> = {}): Record<string, string | null> => ({
+const basket = JSON.stringify(
+  {
+    type: 'record',
+    name: 'Basket',
+    namespace: 'com.acme.shop',
+    fields: [{ name: 'id', type: 'string' }],
+  },
+  null,
+  2,
+);
+const shopFiles = (
+  domain: string,
+  extra: Record<string, string | null> = {},
+): Record<string, string | null> => ({
   'topics/shop.yaml': domain,
   'schemas/shop/basket.avsc': basket,
   '.github/CODEOWNERS': null,
@@ -46,7 +58,9 @@ const cases: Case[] = [
   },
   {
     name: 'duplicate key',
-    files: shopFiles(lines('domain: shop', 'description: a', 'description: b', 'owners: { team: "@acme/shop" }')),
+    files: shopFiles(
+      lines('domain: shop', 'description: a', 'description: b', 'owners: { team: "@acme/shop" }'),
+    ),
     expect: { rule: 'duplicate-key', file: 'topics/shop.yaml', line: 3, col: 1 },
   },
   {
@@ -102,7 +116,12 @@ const cases: Case[] = [
   },
   {
     name: 'invalid compatibility level',
-    files: shopFiles(shop(['    cleanupPolicy: delete']).replace('{ value: basket.avsc }', '{ value: basket.avsc, compatibility: BACKWARDS }')),
+    files: shopFiles(
+      shop(['    cleanupPolicy: delete']).replace(
+        '{ value: basket.avsc }',
+        '{ value: basket.avsc, compatibility: BACKWARDS }',
+      ),
+    ),
     expect: { rule: 'invalid-value', file: 'topics/shop.yaml', line: 10, col: 50 },
     hint: /did you mean "BACKWARD"/,
   },
@@ -133,7 +152,16 @@ const cases: Case[] = [
   },
   {
     name: 'full topic name declared by two domains',
-    files: shopFiles(shop(['  basket-copy:', '    name: shop.basket-changed.v1', '    description: x', '    producers: [cart]', '    consumers: [till]', '    schema: { value: basket.avsc }'])),
+    files: shopFiles(
+      shop([
+        '  basket-copy:',
+        '    name: shop.basket-changed.v1',
+        '    description: x',
+        '    producers: [cart]',
+        '    consumers: [till]',
+        '    schema: { value: basket.avsc }',
+      ]),
+    ),
     expect: { rule: 'duplicate-topic', file: 'topics/shop.yaml', line: 14, col: 11 },
   },
   {
@@ -149,7 +177,9 @@ const cases: Case[] = [
   },
   {
     name: 'consumer app missing in another domain',
-    files: shopFiles(shop().replace('consumers: [till]', 'consumers: [till, payments/payment-svc]')),
+    files: shopFiles(
+      shop().replace('consumers: [till]', 'consumers: [till, payments/payment-svc]'),
+    ),
     expect: { rule: 'unknown-app', file: 'topics/shop.yaml', line: 12, col: 23 },
     hint: /payment-service/,
   },
@@ -198,43 +228,81 @@ const cases: Case[] = [
   },
   {
     name: 'schema file not valid JSON',
-    files: shopFiles(shop(), { 'schemas/shop/basket.avsc': '{\n  "type": "record",\n  "name": "Basket",\n}' }),
+    files: shopFiles(shop(), {
+      'schemas/shop/basket.avsc': '{\n  "type": "record",\n  "name": "Basket",\n}',
+    }),
     expect: { rule: 'schema-invalid', file: 'schemas/shop/basket.avsc', line: 4, col: 1 },
   },
   {
     name: 'Avro schema invalid',
-    files: shopFiles(shop(), { 'schemas/shop/basket.avsc': '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.shop",\n  "fields": [{ "name": "id", "type": "strnig" }]\n}' }),
-    expect: { rule: 'schema-reference-unresolved', file: 'schemas/shop/basket.avsc', line: 5, col: 39 },
+    files: shopFiles(shop(), {
+      'schemas/shop/basket.avsc':
+        '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.shop",\n  "fields": [{ "name": "id", "type": "strnig" }]\n}',
+    }),
+    expect: {
+      rule: 'schema-reference-unresolved',
+      file: 'schemas/shop/basket.avsc',
+      line: 5,
+      col: 39,
+    },
     hint: /did you mean "string"/,
   },
   {
     name: 'Avro namespace outside the domain',
-    files: shopFiles(shop(), { 'schemas/shop/basket.avsc': '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.orders",\n  "fields": []\n}' }),
+    files: shopFiles(shop(), {
+      'schemas/shop/basket.avsc':
+        '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.orders",\n  "fields": []\n}',
+    }),
     expect: { rule: 'avro-namespace', file: 'schemas/shop/basket.avsc', line: 4, col: 16 },
   },
   {
     name: 'JSON Schema invalid',
-    files: shopFiles(shop().replace('basket.avsc', 'basket.json'), { 'schemas/shop/basket.json': '{\n  "type": "object",\n  "properties": { "id": { "type": "strin" } }\n}' }),
+    files: shopFiles(shop().replace('basket.avsc', 'basket.json'), {
+      'schemas/shop/basket.json':
+        '{\n  "type": "object",\n  "properties": { "id": { "type": "strin" } }\n}',
+    }),
     expect: { rule: 'schema-invalid', file: 'schemas/shop/basket.json', line: 3, col: 35 },
   },
   {
     name: 'JSON Schema $ref unresolved',
-    files: shopFiles(shop().replace('basket.avsc', 'basket.json'), { 'schemas/shop/basket.json': '{\n  "type": "object",\n  "properties": { "total": { "$ref": "money.json" } }\n}' }),
-    expect: { rule: 'schema-reference-unresolved', file: 'schemas/shop/basket.json', line: 3, col: 39 },
+    files: shopFiles(shop().replace('basket.avsc', 'basket.json'), {
+      'schemas/shop/basket.json':
+        '{\n  "type": "object",\n  "properties": { "total": { "$ref": "money.json" } }\n}',
+    }),
+    expect: {
+      rule: 'schema-reference-unresolved',
+      file: 'schemas/shop/basket.json',
+      line: 3,
+      col: 39,
+    },
   },
   {
     name: 'Protobuf syntax error',
-    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), { 'schemas/shop/basket.proto': 'syntax = "proto3";\npackage shop;\nmessage Basket {\n  string id = 1\n}\n' }),
+    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), {
+      'schemas/shop/basket.proto':
+        'syntax = "proto3";\npackage shop;\nmessage Basket {\n  string id = 1\n}\n',
+    }),
     expect: { rule: 'schema-invalid', file: 'schemas/shop/basket.proto', line: 5, col: 1 },
   },
   {
     name: 'Protobuf import unresolved',
-    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), { 'schemas/shop/basket.proto': 'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Basket {\n  string id = 1;\n}\n' }),
-    expect: { rule: 'schema-reference-unresolved', file: 'schemas/shop/basket.proto', line: 3, col: 9 },
+    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), {
+      'schemas/shop/basket.proto':
+        'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Basket {\n  string id = 1;\n}\n',
+    }),
+    expect: {
+      rule: 'schema-reference-unresolved',
+      file: 'schemas/shop/basket.proto',
+      line: 3,
+      col: 9,
+    },
   },
   {
     name: 'Protobuf unknown type',
-    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), { 'schemas/shop/basket.proto': 'syntax = "proto3";\npackage shop;\nmessage Basket {\n  Money total = 1;\n}\n' }),
+    files: shopFiles(shop().replace('basket.avsc', 'basket.proto'), {
+      'schemas/shop/basket.proto':
+        'syntax = "proto3";\npackage shop;\nmessage Basket {\n  Money total = 1;\n}\n',
+    }),
     expect: { rule: 'schema-invalid', file: 'schemas/shop/basket.proto', line: 4, col: 3 },
   },
   {
@@ -256,7 +324,11 @@ const cases: Case[] = [
         'owners: { team: "@acme/bulk" }',
         'apps: { loader: { description: Loads } }',
         'topics:',
-        ...Array.from({ length: 90 }, (_, i) => `  t${i}: { description: x, partitions: 48, producers: [loader], consumers: [loader] }`),
+        ...Array.from(
+          { length: 90 },
+          (_, i) =>
+            `  t${i}: { description: x, partitions: 48, producers: [loader], consumers: [loader] }`,
+        ),
       ),
     }),
     expect: { rule: 'capacity-partitions', file: 'platform.yaml', line: 51, col: 22 },
@@ -272,20 +344,36 @@ const cases: Case[] = [
         'apps:',
         ...Array.from({ length: 60 }, (_, i) => `  a${i}: { description: x }`),
         'topics:',
-        ...Array.from({ length: 10 }, (_, i) => `  t${i}: { description: x, partitions: 1, producers: [${Array.from({ length: 60 }, (_, j) => `a${j}`).join(', ')}], consumers: [a0] }`),
+        ...Array.from(
+          { length: 10 },
+          (_, i) =>
+            `  t${i}: { description: x, partitions: 1, producers: [${Array.from({ length: 60 }, (_, j) => `a${j}`).join(', ')}], consumers: [a0] }`,
+        ),
       ),
     }),
     expect: { rule: 'capacity-acls', file: 'platform.yaml', line: 51, col: 22 },
   },
   {
     name: 'warning: topic without schema',
-    files: shopFiles(shop().replace('    schema: { value: basket.avsc }\n', ''), { 'schemas/shop/basket.avsc': null }),
+    files: shopFiles(shop().replace('    schema: { value: basket.avsc }\n', ''), {
+      'schemas/shop/basket.avsc': null,
+    }),
     expect: { rule: 'no-schema', file: 'topics/shop.yaml', line: 8, col: 3, severity: 'warning' },
   },
   {
     name: 'warning: topic without consumers',
-    files: shopFiles(shop().replace('consumers: [till]', 'consumers: []').replace('  till: { description: Till }\n', '')),
-    expect: { rule: 'no-consumers', file: 'topics/shop.yaml', line: 7, col: 3, severity: 'warning' },
+    files: shopFiles(
+      shop()
+        .replace('consumers: [till]', 'consumers: []')
+        .replace('  till: { description: Till }\n', ''),
+    ),
+    expect: {
+      rule: 'no-consumers',
+      file: 'topics/shop.yaml',
+      line: 7,
+      col: 3,
+      severity: 'warning',
+    },
   },
   {
     name: 'CODEOWNERS out of date',
@@ -299,7 +387,9 @@ describe('catalog rules', () => {
     const root = catalogFixture(files);
     const result = validateCatalog(root, { codeowners: files['.github/CODEOWNERS'] !== null });
     const found = result.diagnostics.find((d) => d.rule === want.rule);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ ...want, severity: want.severity ?? 'error' }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ ...want, severity: want.severity ?? 'error' }),
+    );
     if (message) expect(found?.message).toMatch(message);
     if (hint) expect(found?.hint).toMatch(hint);
     if ((want.severity ?? 'error') === 'error') expect(result.errorCount).toBeGreaterThan(0);
@@ -308,21 +398,45 @@ describe('catalog rules', () => {
 
   it('reports every error of a file in one pass', () => {
     const root = catalogFixture(
-      shopFiles(shop(['    partitions: 0', '    retension: 7d', '    cleanupPolicy: nope']).replace('producers: [cart]', 'producers: [crat]')),
+      shopFiles(
+        shop(['    partitions: 0', '    retension: 7d', '    cleanupPolicy: nope']).replace(
+          'producers: [cart]',
+          'producers: [crat]',
+        ),
+      ),
     );
-    const rules = validateCatalog(root, { codeowners: false }).diagnostics.map((d) => `${d.line}:${d.rule}`);
-    expect(rules).toEqual(expect.arrayContaining(['11:unknown-app', '13:out-of-range', '14:unknown-key', '15:invalid-value']));
+    const rules = validateCatalog(root, { codeowners: false }).diagnostics.map(
+      (d) => `${d.line}:${d.rule}`,
+    );
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        '11:unknown-app',
+        '13:out-of-range',
+        '14:unknown-key',
+        '15:invalid-value',
+      ]),
+    );
   });
 
   it('a missing platform.yaml is one clear error', () => {
     const root = catalogFixture({ 'platform.yaml': null });
     const result = validateCatalog(root);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ rule: 'missing-file', file: 'platform.yaml', line: 1, col: 1 }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ rule: 'missing-file', file: 'platform.yaml', line: 1, col: 1 }),
+    );
   });
 
   it('a platform.yaml mistake is positioned too', () => {
-    const root = catalogFixture({ 'platform.yaml': lines('platform: { name: acme, team: "@acme/p" }', 'limits: {}', 'environments: {}') });
+    const root = catalogFixture({
+      'platform.yaml': lines(
+        'platform: { name: acme, team: "@acme/p" }',
+        'limits: {}',
+        'environments: {}',
+      ),
+    });
     const rules = validateCatalog(root).diagnostics.map((d) => `${d.file}:${d.line}:${d.rule}`);
-    expect(rules).toEqual(expect.arrayContaining(['platform.yaml:2:missing-key', 'platform.yaml:3:missing-key']));
+    expect(rules).toEqual(
+      expect.arrayContaining(['platform.yaml:2:missing-key', 'platform.yaml:3:missing-key']),
+    );
   });
 });

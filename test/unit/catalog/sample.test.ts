@@ -18,15 +18,26 @@ describe('the sample catalog', () => {
     const dev = catalog.for('dev').topics.find((t) => t.name === 'orders.order-created.v1')!;
     const prod = catalog.for('prod').topics.find((t) => t.name === 'orders.order-created.v1')!;
     expect(local).toMatchObject({ partitions: 1, replicationFactor: 1 });
-    expect(local.config).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '1209600000', 'min.insync.replicas': '1' });
-    expect(dev.config).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '86400000', 'min.insync.replicas': '2' });
+    expect(local.config).toEqual({
+      'cleanup.policy': 'delete',
+      'retention.ms': '1209600000',
+      'min.insync.replicas': '1',
+    });
+    expect(dev.config).toEqual({
+      'cleanup.policy': 'delete',
+      'retention.ms': '86400000',
+      'min.insync.replicas': '2',
+    });
     expect(prod).toMatchObject({ partitions: 6, replicationFactor: 3 });
     // The platform default retention (7d) fills in where a topic says nothing.
     const shipped = catalog.for('prod').topics.find((t) => t.name === 'payments.refund-issued.v1')!;
     expect(shipped.config['retention.ms']).toBe(String(7 * 86_400_000));
     // A compacted-only topic gets no retention unless it asks for one.
     const status = catalog.for('prod').topics.find((t) => t.name === 'orders.order-status.v1')!;
-    expect(status.config).toEqual({ 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' });
+    expect(status.config).toEqual({
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': '60000',
+    });
     expect(catalog.for('prod')).toBe(catalog.for('prod'));
   });
 
@@ -70,16 +81,33 @@ describe('the sample catalog', () => {
 
   it('orders subjects so that references come before the schemas using them', () => {
     const names = catalog.for('prod').subjects.map((s) => s.name);
-    expect(names.indexOf('orders.types.money')).toBeLessThan(names.indexOf('orders.order-created.v1-value'));
-    expect(names.indexOf('payments.money')).toBeLessThan(names.indexOf('payments.payment-authorized.v1-value'));
-    expect(names.indexOf('shipping.address')).toBeLessThan(names.indexOf('shipping.shipment-dispatched.v1-value'));
-    const created = catalog.for('prod').subjects.find((s) => s.name === 'orders.order-created.v1-value')!;
+    expect(names.indexOf('orders.types.money')).toBeLessThan(
+      names.indexOf('orders.order-created.v1-value'),
+    );
+    expect(names.indexOf('payments.money')).toBeLessThan(
+      names.indexOf('payments.payment-authorized.v1-value'),
+    );
+    expect(names.indexOf('shipping.address')).toBeLessThan(
+      names.indexOf('shipping.shipment-dispatched.v1-value'),
+    );
+    const created = catalog
+      .for('prod')
+      .subjects.find((s) => s.name === 'orders.order-created.v1-value')!;
     expect(created.schema.references).toEqual([
-      { name: 'com.acme.orders.types.Money', subject: 'orders.types.money', file: 'schemas/orders/types/money.avsc' },
+      {
+        name: 'com.acme.orders.types.Money',
+        subject: 'orders.types.money',
+        file: 'schemas/orders/types/money.avsc',
+      },
     ]);
-    const shipped = catalog.for('prod').subjects.find((s) => s.name === 'shipping.shipment-dispatched.v1-value')!;
+    const shipped = catalog
+      .for('prod')
+      .subjects.find((s) => s.name === 'shipping.shipment-dispatched.v1-value')!;
     expect(shipped.schema.format).toBe('PROTOBUF');
     expect(shipped.schema.references.map((r) => r.name)).toEqual(['address.proto']);
-    expect(catalog.for('prod').subjects.find((s) => s.name === 'payments.payment-authorized.v1-value')!.compatibility).toBe('FULL');
+    expect(
+      catalog.for('prod').subjects.find((s) => s.name === 'payments.payment-authorized.v1-value')!
+        .compatibility,
+    ).toBe('FULL');
   });
 });

@@ -1,0 +1,24 @@
+// `npm run bench -- <name…>`: runs benchmarks and prints their figures. Targets are printed next
+// to the figures for people to judge; nothing here fails a build on timings.
+const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  validate: () => import('./validate'),
+  local: () => import('./local'),
+};
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !(n in BENCHES));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown benchmark: ${unknown.join(', ')} (available: ${Object.keys(BENCHES).join(', ')})`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  for (const name of names.length ? names : Object.keys(BENCHES)) {
+    console.log(`\n== ${name}`);
+    await (await (BENCHES[name] as () => Promise<{ run(): Promise<void> }>)()).run();
+  }
+}
+
+void main();
