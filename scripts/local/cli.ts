@@ -47,7 +47,7 @@ async function cmdUp(args: string[]): Promise<void> {
   const { fresh, ports } = parseUpArgs(args);
   const interrupt = new AbortController();
   const onSignal = (): void => {
-    console.error('\nInterrupted: stopping what was started...');
+    console.error('\nInterrupted: stopping what this run started...');
     interrupt.abort();
   };
   process.on('SIGINT', onSignal);
@@ -62,8 +62,12 @@ async function cmdUp(args: string[]): Promise<void> {
       log: (m) => console.log(m),
     });
     printInfo(info);
-    if (info.started.length > 0)
-      console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (info.started.length > 0) {
+      const each = Object.entries(info.readyMs).map(
+        ([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`,
+      );
+      console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${each.join(', ')}).`);
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -130,6 +134,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = 2;
   }
 }
+
+// A closed pipe (`cli.ts up | head`) must not kill the process before it cleans up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof StackError) console.error(`error: ${err.message}`);
