@@ -39,7 +39,9 @@ function printInfo(info: LocalStackInfo): void {
   console.log(`${verb} (Kafka ${info.versions.kafka}, Apicurio ${info.versions.apicurio}).`);
   console.log(`  Kafka bootstrap   ${info.bootstrap}  (SASL_PLAINTEXT, SCRAM-SHA-512)`);
   console.log(`  Schema registry   ${info.registryUrl}`);
-  console.log(`  Credentials       ${info.credentialsFile}  (users: ${info.adminUser}, ...)`);
+  console.log(
+    `  Credentials       ${info.credentialsFile}  (SCRAM users; ${info.adminUser} is the super user)`,
+  );
   console.log(`  Logs              ${info.logs.kafka}, ${info.logs.registry}`);
 }
 

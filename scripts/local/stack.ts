@@ -236,10 +236,9 @@ export async function up(opts: UpOptions = {}): Promise<LocalStackInfo> {
   };
   const toStart = services.filter((s) => !isRunning(s));
 
+  // A Set: the catalog may itself declare the reconciler app (platform.reconciler).
   const userNames = [
-    ADMIN_USER,
-    RECONCILER_USER,
-    ...(opts.principals ?? []).map((p) => principalName(p)),
+    ...new Set([ADMIN_USER, RECONCILER_USER, ...(opts.principals ?? []).map(principalName)]),
   ];
   const previous = readCredentialsIfPresent(paths.credentialsFile);
   if (isFormatted(paths) && previous?.users[ADMIN_USER] === undefined) {
