@@ -19,6 +19,7 @@ export interface StackPaths {
   registryDir: string;
   runDir: string;
   stateFile: string;
+  lockFile: string;
   logsDir: string;
   pidFile(service: Service): string;
   logFile(service: Service): string;
@@ -39,6 +40,7 @@ export function stackPaths(root: string = path.join(REPO_ROOT, '.local')): Stack
     registryDir: path.join(root, 'registry'),
     runDir,
     stateFile: path.join(runDir, 'state.json'),
+    lockFile: path.join(runDir, 'up.lock'),
     logsDir,
     pidFile: (service) => path.join(runDir, `${service}.pid`),
     logFile: (service) => path.join(logsDir, `${service}.log`),

@@ -16,6 +16,7 @@ import {
 import type { Credentials } from './credentials';
 import { StackError, lastLines } from './errors';
 import { kafkaHealthy, registryHealthy } from './health';
+import { withLock } from './lock';
 import { LOG4J_PROPERTIES, serverProperties } from './kafka-config';
 import { formatStorage, upsertUsers } from './kafka-tool';
 import type { UserSecret } from './kafka-tool';
@@ -212,6 +213,13 @@ function usersWithSecrets(creds: Credentials, names: readonly string[]): UserSec
  * every principal has a SCRAM credential: existing users keep their passwords.
  */
 export async function up(opts: UpOptions = {}): Promise<LocalStackInfo> {
+  const paths = stackPaths(opts.root);
+  fs.mkdirSync(paths.runDir, { recursive: true });
+  const lockTimeout = (opts.readyTimeoutMs ?? 120_000) + 60_000;
+  return withLock(paths.lockFile, lockTimeout, () => upLocked(opts));
+}
+
+async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   const log = opts.log ?? (() => undefined);
   const startedAt = Date.now();
   const readyMs: Partial<Record<Service, number>> = {};
@@ -220,9 +228,17 @@ export async function up(opts: UpOptions = {}): Promise<LocalStackInfo> {
   const timeoutMs = opts.readyTimeoutMs ?? 120_000;
   if (opts.fresh) {
     await down({ root: paths.root });
-    fs.rmSync(paths.root, { recursive: true, force: true });
+    // Everything but the lock we hold.
+    for (const entry of fs.readdirSync(paths.root)) {
+      if (entry !== path.basename(paths.runDir)) {
+        fs.rmSync(path.join(paths.root, entry), { recursive: true, force: true });
+      }
+    }
+    for (const entry of fs.readdirSync(paths.runDir)) {
+      const file = path.join(paths.runDir, entry);
+      if (file !== paths.lockFile) fs.rmSync(file, { recursive: true, force: true });
+    }
   }
-  fs.mkdirSync(paths.root, { recursive: true });
 
   const requested = resolvePorts(opts.ports);
   const previousPorts = readState(paths)?.ports;
