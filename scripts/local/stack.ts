@@ -208,6 +208,51 @@ function usersWithSecrets(creds: Credentials, names: readonly string[]): UserSec
   return names.map((n) => [n, passwordOf(creds, n)] as const);
 }
 
+/** `--fresh`: everything under the root goes, except the lock this process holds. */
+function wipeState(paths: StackPaths): void {
+  for (const entry of fs.readdirSync(paths.root)) {
+    if (entry !== path.basename(paths.runDir)) {
+      fs.rmSync(path.join(paths.root, entry), { recursive: true, force: true });
+    }
+  }
+  for (const entry of fs.readdirSync(paths.runDir)) {
+    const file = path.join(paths.runDir, entry);
+    if (file !== paths.lockFile) fs.rmSync(file, { recursive: true, force: true });
+  }
+}
+
+/** Writes the broker config, formats storage on first start (with every SCRAM user), spawns. */
+async function startKafka(
+  paths: StackPaths,
+  ports: Ports,
+  creds: Credentials,
+  userNames: readonly string[],
+  artifacts: Artifacts,
+  log: (message: string) => void,
+): Promise<void> {
+  fs.mkdirSync(paths.kafkaData, { recursive: true });
+  const config = serverProperties({
+    ports,
+    dataDir: paths.kafkaData,
+    adminUser: ADMIN_USER,
+    adminPassword: passwordOf(creds, ADMIN_USER),
+  });
+  fs.writeFileSync(paths.kafkaConfig, config, { mode: 0o600 });
+  fs.chmodSync(paths.kafkaConfig, 0o600);
+  fs.writeFileSync(paths.log4jConfig, LOG4J_PROPERTIES);
+  if (!isFormatted(paths)) {
+    log('Formatting Kafka storage...');
+    await formatStorage(
+      artifacts.toolClasspath,
+      paths.kafkaConfig,
+      usersWithSecrets(creds, userNames),
+    );
+    writeProvisioned(paths, userNames);
+  }
+  log(`Starting Kafka ${artifacts.versions.kafka} on 127.0.0.1:${ports.kafka}...`);
+  spawnService(paths, 'kafka', kafkaArgs(paths, artifacts), paths.kafkaDir);
+}
+
 /**
  * Starts whatever is not running yet and waits until it is ready; idempotent. Also makes sure
  * every principal has a SCRAM credential: existing users keep their passwords.
@@ -228,16 +273,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   const timeoutMs = opts.readyTimeoutMs ?? 120_000;
   if (opts.fresh) {
     await down({ root: paths.root });
-    // Everything but the lock we hold.
-    for (const entry of fs.readdirSync(paths.root)) {
-      if (entry !== path.basename(paths.runDir)) {
-        fs.rmSync(path.join(paths.root, entry), { recursive: true, force: true });
-      }
-    }
-    for (const entry of fs.readdirSync(paths.runDir)) {
-      const file = path.join(paths.runDir, entry);
-      if (file !== paths.lockFile) fs.rmSync(file, { recursive: true, force: true });
-    }
+    wipeState(paths);
   }
 
   const requested = resolvePorts(opts.ports);
@@ -289,24 +325,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   if (opts.signal?.aborted) stop.abort();
   try {
     if (toStart.includes('kafka')) {
-      fs.mkdirSync(paths.kafkaData, { recursive: true });
-      const config = serverProperties({
-        ports,
-        dataDir: paths.kafkaData,
-        adminUser: ADMIN_USER,
-        adminPassword: passwordOf(creds, ADMIN_USER),
-      });
-      fs.writeFileSync(paths.kafkaConfig, config, { mode: 0o600 });
-      fs.chmodSync(paths.kafkaConfig, 0o600);
-      fs.writeFileSync(paths.log4jConfig, LOG4J_PROPERTIES);
-      if (!isFormatted(paths)) {
-        log('Formatting Kafka storage...');
-        const secrets = usersWithSecrets(creds, userNames);
-        await formatStorage(artifacts.toolClasspath, paths.kafkaConfig, secrets);
-        writeProvisioned(paths, userNames);
-      }
-      log(`Starting Kafka ${artifacts.versions.kafka} on 127.0.0.1:${ports.kafka}...`);
-      spawnService(paths, 'kafka', kafkaArgs(paths, artifacts), paths.kafkaDir);
+      await startKafka(paths, ports, creds, userNames, artifacts, log);
       started.push('kafka');
     }
     if (toStart.includes('registry')) {
