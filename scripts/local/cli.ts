@@ -6,8 +6,8 @@ import type { Service } from './paths';
 import { parsePort } from './ports';
 import type { Ports } from './ports';
 import { loadPrincipals } from './principals';
-import { down, status, up } from './stack';
-import type { LocalStackInfo } from './stack';
+import { down, status } from './stack';
+import { upInteractive } from './up-interactive';
 
 const USAGE = `Usage: cli.ts <command>
   up [--fresh] [--kafka-port N] [--controller-port N] [--registry-port N]
@@ -34,47 +34,10 @@ function parseUpArgs(args: string[]): { fresh: boolean; ports: Partial<Ports> } 
   return { fresh, ports };
 }
 
-function printInfo(info: LocalStackInfo): void {
-  const verb = info.started.length > 0 ? `Started ${info.started.join(' + ')}` : 'Already running';
-  console.log(`${verb} (Kafka ${info.versions.kafka}, Apicurio ${info.versions.apicurio}).`);
-  console.log(`  Kafka bootstrap   ${info.bootstrap}  (SASL_PLAINTEXT, SCRAM-SHA-512)`);
-  console.log(`  Schema registry   ${info.registryUrl}`);
-  console.log(
-    `  Credentials       ${info.credentialsFile}  (SCRAM users; ${info.adminUser} is the super user)`,
-  );
-  console.log(`  Logs              ${info.logs.kafka}, ${info.logs.registry}`);
-}
-
 async function cmdUp(args: string[]): Promise<void> {
   const { fresh, ports } = parseUpArgs(args);
-  const interrupt = new AbortController();
-  const onSignal = (): void => {
-    console.error('\nInterrupted: stopping what this run started...');
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const started = Date.now();
-    const info = await up({
-      fresh,
-      ports,
-      principals: loadPrincipals(),
-      signal: interrupt.signal,
-      log: (m) => console.log(m),
-    });
-    printInfo(info);
-    if (info.started.length > 0) {
-      const each = Object.entries(info.readyMs).map(
-        ([s, ms]) => `${s} ${(ms / 1000).toFixed(1)} s`,
-      );
-      console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${each.join(', ')}).`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  if (interrupt.signal.aborted) process.exitCode = 130;
+  const info = await upInteractive({ fresh, ports, principals: loadPrincipals() });
+  if (!info) process.exitCode = 130;
 }
 
 async function cmdStatus(): Promise<void> {

@@ -1,6 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
+// The local stack's SCRAM users: one per catalog app, named like the app's principal.
+import { formatDiagnostic } from '../../catalog/diagnostics';
+import { loadCatalog } from '../../catalog/loader';
+import { StackError } from './errors';
 import { REPO_ROOT } from './paths';
 
 /** One catalog application; its Kafka principal is `<domain>.<app>`. */
@@ -13,21 +14,14 @@ export function principalName(p: AppPrincipal): string {
   return `${p.domain}.${p.app}`;
 }
 
-// TODO(catalog): replace with loadCatalog from catalog/ once it lands; this reads only
-// `domain:` and the keys under `apps:` of topics/*.yaml.
-export function loadPrincipals(topicsDir: string = path.join(REPO_ROOT, 'topics')): AppPrincipal[] {
-  if (!fs.existsSync(topicsDir)) return [];
-  const files = fs
-    .readdirSync(topicsDir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-  const principals: AppPrincipal[] = [];
-  for (const file of files) {
-    const doc: unknown = parse(fs.readFileSync(path.join(topicsDir, file), 'utf8'));
-    if (typeof doc !== 'object' || doc === null) continue;
-    const { domain, apps } = doc as { domain?: unknown; apps?: unknown };
-    if (typeof domain !== 'string' || typeof apps !== 'object' || apps === null) continue;
-    for (const app of Object.keys(apps)) principals.push({ domain, app });
+/** Every app of the catalog at `root`; a broken catalog stops here with its own errors. */
+export function loadPrincipals(root: string = REPO_ROOT): AppPrincipal[] {
+  const { catalog, diagnostics } = loadCatalog(root);
+  if (!catalog) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new StackError(
+      `The catalog has errors; fix them first (npm run validate):\n${errors.join('\n')}`,
+    );
   }
-  return principals;
+  return [...catalog.apps.values()].map((a) => ({ domain: a.domain, app: a.name }));
 }
