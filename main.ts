@@ -1,0 +1,21 @@
+// `npm run synth` / `cdktf synth|diff|deploy`: loads the catalog from the working directory and
+// synthesizes every stack to cdktf.out/. An invalid catalog stops here with its own positioned
+// diagnostics (the same as `npm run validate`), never with a stack trace.
+import { formatDiagnostic } from './catalog/diagnostics';
+import { loadCatalog } from './catalog/loader';
+import { buildApp } from './stacks/app';
+
+function main(): number {
+  const result = loadCatalog(process.cwd());
+  if (!result.catalog) {
+    for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+    console.error(
+      `synth: the catalog has ${result.errorCount} error(s): fix the catalog first (npm run validate)`,
+    );
+    return 1;
+  }
+  buildApp(result.catalog).app.synth();
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,35 @@
+// The cdktf App for a catalog: every stack of every confluent-cloud environment. Environments
+// of kind `local` have no stacks: the reconciler applies the catalog to the local stack.
+import { App } from 'cdktf';
+import type { Catalog } from '../catalog/model';
+import { addEnvironment } from './environment';
+import type { EnvironmentStacks, EnvironmentStacksOptions } from './environment';
+
+export interface BuildAppOptions extends EnvironmentStacksOptions {
+  /** Where `app.synth()` writes (cdktf.out by default, as cdktf.json expects). */
+  readonly outdir?: string;
+  /** Only these environments (default: all confluent-cloud ones). */
+  readonly environments?: readonly string[];
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly environments: ReadonlyMap<string, EnvironmentStacks>;
+}
+
+/** Environments Terraform provisions: those of kind confluent-cloud. */
+export function terraformEnvironments(catalog: Catalog): string[] {
+  return catalog.environments.filter(
+    (e) => catalog.platform.environments[e]?.kind === 'confluent-cloud',
+  );
+}
+
+export function buildApp(catalog: Catalog, options: BuildAppOptions = {}): BuiltApp {
+  // Stack traces in construct metadata cost more than the rest of synthesis on big catalogs.
+  const app = new App({ outdir: options.outdir ?? 'cdktf.out', stackTraces: false });
+  const environments = new Map<string, EnvironmentStacks>();
+  for (const env of options.environments ?? terraformEnvironments(catalog)) {
+    environments.set(env, addEnvironment(app, catalog, env, options));
+  }
+  return { app, environments };
+}

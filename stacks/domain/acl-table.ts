@@ -1,0 +1,52 @@
+// The Kafka ACLs one domain stack manages, one instance per grant, keyed by catalog/access.ts's
+// aclKey ("orders/order-service|TOPIC|LITERAL|orders.order-created.v1|WRITE"). Always ALLOW,
+// always host "*", always the app's own service account: never a wildcard principal.
+import { Construct } from 'constructs';
+import { aclKey } from '../../catalog/access';
+import type { AclGrant } from '../../catalog/access';
+import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
+import { Entries } from '../shared/entries';
+import type { Principals } from './principals';
+
+export interface AclEntry {
+  readonly app: string;
+  readonly resource_type: string;
+  readonly resource_name: string;
+  readonly pattern_type: string;
+  readonly operation: string;
+}
+
+export class AclTable extends Construct {
+  private readonly entries = new Entries<AclEntry>();
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly principals: Principals,
+  ) {
+    super(scope, id);
+    const it = this.entries.iterator();
+    const acl = new KafkaAcl(this, 'acl', {
+      forEach: it,
+      resourceType: it.getString('resource_type'),
+      resourceName: it.getString('resource_name'),
+      patternType: it.getString('pattern_type'),
+      operation: it.getString('operation'),
+      principal: principals.principal(it.getString('app')),
+      host: '*',
+      permission: 'ALLOW',
+    });
+    acl.overrideLogicalId('acl');
+  }
+
+  add(grant: AclGrant): void {
+    this.principals.use(grant.app);
+    this.entries.add(aclKey(grant), {
+      app: grant.app,
+      resource_type: grant.resourceType,
+      resource_name: grant.resourceName,
+      pattern_type: grant.patternType,
+      operation: grant.operation,
+    });
+  }
+}

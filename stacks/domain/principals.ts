@@ -1,0 +1,41 @@
+// The service account ids of the apps a domain stack grants access to, read once from the
+// platform stack into a local: every ACL and role binding then looks its principal up by app id.
+import { Construct } from 'constructs';
+import { Fn, Lazy, TerraformLocal, Token } from 'cdktf';
+
+export interface PrincipalsProps {
+  /** The service account id of an app (a cross-stack reference to the platform stack). */
+  readonly accountId: (appId: string) => string;
+}
+
+export class Principals extends Construct {
+  private readonly ids = new Map<string, string>();
+  private readonly local: TerraformLocal;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PrincipalsProps,
+  ) {
+    super(scope, id);
+    this.local = new TerraformLocal(
+      this,
+      'app_accounts',
+      Lazy.anyValue({
+        produce: () =>
+          Object.fromEntries([...this.ids.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      }),
+    );
+    this.local.overrideLogicalId('app_accounts');
+  }
+
+  /** Registers an app; returns nothing, the principal is looked up per instance. */
+  use(appId: string): void {
+    if (!this.ids.has(appId)) this.ids.set(appId, this.props.accountId(appId));
+  }
+
+  /** `User:<id>` for the app id an expression evaluates to (e.g. `each.value.app`). */
+  principal(appIdExpression: string): string {
+    return `User:${Token.asString(Fn.lookup(this.local.asStringMap, appIdExpression))}`;
+  }
+}

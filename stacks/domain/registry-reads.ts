@@ -1,0 +1,37 @@
+// Schema registry read access: DeveloperRead on exactly the subjects an app's topics use
+// (and the subjects those schemas reference), one role binding per app and subject.
+import { Construct } from 'constructs';
+import { RoleBinding } from '../.gen/providers/confluent/role-binding';
+import { Entries } from '../shared/entries';
+import type { Principals } from './principals';
+
+export interface RegistryReadsProps {
+  readonly principals: Principals;
+  /** CRN of the environment's schema registry (from the platform stack). */
+  readonly registryCrn: string;
+}
+
+export class RegistryReads extends Construct {
+  private readonly entries = new Entries<{ app: string; subject: string }>();
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: RegistryReadsProps,
+  ) {
+    super(scope, id);
+    const it = this.entries.iterator();
+    const binding = new RoleBinding(this, 'binding', {
+      forEach: it,
+      principal: props.principals.principal(it.getString('app')),
+      roleName: 'DeveloperRead',
+      crnPattern: `${props.registryCrn}/subject=${it.getString('subject')}`,
+    });
+    binding.overrideLogicalId('subject_read');
+  }
+
+  grantRead(appId: string, subject: string): void {
+    this.props.principals.use(appId);
+    this.entries.add(`${appId}|${subject}`, { app: appId, subject });
+  }
+}

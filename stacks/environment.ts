@@ -1,0 +1,99 @@
+// Every stack of one confluent-cloud environment, wired together: platform first, then the
+// domain stacks (which may depend on each other through schema references), secrets, runtime.
+import type { App } from 'cdktf';
+import type { Catalog } from '../catalog/model';
+import { DomainStack } from './domain/domain-stack';
+import { readSubjects, subjectLayers } from './domain/layers';
+import { Topic } from './domain/topic';
+import { PlatformStack } from './platform/platform-stack';
+import { RuntimeStack } from './runtime/runtime-stack';
+import { SecretsStack } from './secrets/secrets-stack';
+
+/** What to synthesize for an environment (everything by default). */
+export interface EnvironmentStacksOptions {
+  readonly secrets?: boolean;
+  readonly runtime?: boolean;
+}
+
+export interface EnvironmentStacks {
+  readonly platform: PlatformStack;
+  readonly domains: ReadonlyMap<string, DomainStack>;
+  readonly secrets?: SecretsStack;
+  readonly runtime?: RuntimeStack;
+}
+
+export function addEnvironment(
+  app: App,
+  catalog: Catalog,
+  envName: string,
+  options: EnvironmentStacksOptions = {},
+): EnvironmentStacks {
+  const env = catalog.for(envName);
+  const platform = new PlatformStack(app, { catalog, env });
+
+  const layers = subjectLayers(env.subjects);
+  const layerCount = (domain: string): number =>
+    Math.max(
+      0,
+      ...env.subjects
+        .filter((s) => s.schema.domain === domain)
+        .map((s) => (layers.get(s.name) ?? 0) + 1),
+    );
+  const domains = new Map<string, DomainStack>();
+  for (const domain of catalog.domains) {
+    domains.set(
+      domain.name,
+      new DomainStack(app, {
+        catalog,
+        env,
+        domain,
+        platform,
+        schemaLayers: layerCount(domain.name),
+      }),
+    );
+  }
+  const stackOf = (domain: string): DomainStack => {
+    const stack = domains.get(domain);
+    if (!stack) throw new Error(`no stack for domain "${domain}"`);
+    return stack;
+  };
+
+  // Subjects, references first (the catalog's order).
+  const subjectDomain = new Map(env.subjects.map((s) => [s.name, s.schema.domain] as const));
+  const version = (subject: string): string => {
+    const domain = subjectDomain.get(subject);
+    if (domain === undefined) throw new Error(`unknown subject "${subject}"`);
+    return stackOf(domain).schemas.version(subject, layers.get(subject) ?? 0);
+  };
+  for (const s of env.subjects) {
+    const stack = stackOf(s.schema.domain);
+    stack.schemas.add(s, layers.get(s.name) ?? 0, version);
+    for (const r of s.schema.references) {
+      const other = subjectDomain.get(r.subject);
+      if (other !== undefined && other !== s.schema.domain) stack.addDependency(stackOf(other));
+    }
+  }
+
+  // Topics and who may use them.
+  const access = (domain: string) => stackOf(domain);
+  for (const t of env.topics) {
+    const stack = stackOf(t.domain);
+    const roots = [t.schema?.value, t.schema?.key].filter((s): s is string => s !== undefined);
+    const topic = new Topic(stack.topics, t.name, {
+      topic: t,
+      protectedEnvironment: env.spec.protected,
+      access,
+      subjects: readSubjects(roots, env.subjects),
+    });
+    for (const id of t.producers) topic.grantProduce(catalog.app(id));
+    for (const id of t.consumers) topic.grantConsume(catalog.app(id));
+  }
+
+  const secrets =
+    options.secrets === false ? undefined : new SecretsStack(app, { catalog, env, platform });
+  const runtime =
+    options.runtime === false || !env.spec.runtime
+      ? undefined
+      : new RuntimeStack(app, { catalog, env, platform, domains: [...domains.values()] });
+  return { platform, domains, ...(secrets ? { secrets } : {}), ...(runtime ? { runtime } : {}) };
+}

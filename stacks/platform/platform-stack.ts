@@ -1,0 +1,234 @@
+// platform-<env>: what the platform team owns in one Confluent Cloud environment — the
+// environment, its Kafka cluster, the schema registry, every service account and its API keys.
+// Domain, secrets and runtime stacks read from it through cross-stack references.
+import { TerraformOutput, TerraformStack, propertyAccess, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
+import { domainPrefix } from '../../catalog/naming';
+import { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
+import { Environment } from '../.gen/providers/confluent/environment';
+import { KafkaCluster } from '../.gen/providers/confluent/kafka-cluster';
+import type { KafkaClusterConfig } from '../.gen/providers/confluent/kafka-cluster';
+import { RoleBinding } from '../.gen/providers/confluent/role-binding';
+import { ServiceAccount } from '../.gen/providers/confluent/service-account';
+import { Entries } from '../shared/entries';
+import { displayName, platformStackName } from '../shared/names';
+import { confluentProvider } from '../shared/provider';
+import { instanceAttribute } from '../shared/refs';
+import { configureState } from '../shared/state';
+import { AccountKeys } from './account-keys';
+import type { ApiKeyPair } from './account-keys';
+
+export interface PlatformStackProps {
+  readonly catalog: Catalog;
+  readonly env: EnvironmentCatalog;
+}
+
+/** Confluent Cloud endpoints and ids a Kafka client or a domain stack needs. */
+export interface ClusterEndpoints {
+  readonly clusterId: string;
+  readonly bootstrapEndpoint: string;
+  readonly restEndpoint: string;
+  readonly registryId: string;
+  readonly registryEndpoint: string;
+  /** CRN of the schema registry, the root of subject role bindings. */
+  readonly registryCrn: string;
+}
+
+export class PlatformStack extends TerraformStack {
+  readonly environment: Environment;
+  readonly cluster: KafkaCluster;
+  readonly registry: DataConfluentSchemaRegistryCluster;
+  readonly endpoints: ClusterEndpoints;
+  /** One service account per app, keyed by app id ("orders/order-service"). */
+  readonly appAccounts: ServiceAccount;
+  readonly appKeys: AccountKeys;
+  /** One topic-manager account per domain, keyed by domain. */
+  readonly domainManagers: ServiceAccount;
+  readonly domainKeys: AccountKeys;
+  /** The platform manager and the reconciler, keyed "platform-manager" and "reconciler". */
+  readonly platformAccounts: ServiceAccount;
+  readonly reconcilerKeys: { readonly kafka: ApiKeyPair; readonly registry: ApiKeyPair };
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const { catalog, env } = props;
+    super(scope, platformStackName(env.name));
+    const spec = env.spec;
+    const cluster = spec.cluster;
+    if (spec.kind !== 'confluent-cloud' || !cluster || !spec.cloud || !spec.region) {
+      throw new Error(`environment "${env.name}" is not a complete confluent-cloud environment`);
+    }
+    configureState(this, { platform: catalog.platform, env: env.name, spec });
+    confluentProvider(this);
+    const name = (what: string): string =>
+      displayName(catalog.platform.platform.name, env.name, what);
+    const lifecycle = { preventDestroy: spec.protected };
+
+    this.environment = new Environment(this, 'environment', {
+      displayName: `${catalog.platform.platform.name}-${env.name}`,
+      streamGovernance: { package: spec.streamGovernance },
+      lifecycle,
+    });
+    const types: Record<typeof cluster.type, Partial<KafkaClusterConfig>> = {
+      basic: { basic: [{}] },
+      standard: { standard: [{}] },
+      dedicated: { dedicated: { cku: cluster.cku ?? 1 } },
+    };
+    this.cluster = new KafkaCluster(this, 'cluster', {
+      displayName: `${catalog.platform.platform.name}-${env.name}`,
+      availability: cluster.availability,
+      cloud: spec.cloud,
+      region: spec.region,
+      environment: { id: this.environment.id },
+      ...types[cluster.type],
+      lifecycle,
+    });
+    // Stream Governance provisions the registry with the environment's first cluster.
+    this.registry = new DataConfluentSchemaRegistryCluster(this, 'registry', {
+      environment: { id: this.environment.id },
+      dependsOn: [this.cluster],
+    });
+    const kafkaCrn = `${this.cluster.rbacCrn}/kafka=${this.cluster.id}`;
+    this.endpoints = {
+      clusterId: this.cluster.id,
+      bootstrapEndpoint: this.cluster.bootstrapEndpoint,
+      restEndpoint: this.cluster.restEndpoint,
+      registryId: this.registry.id,
+      registryEndpoint: this.registry.restEndpoint,
+      registryCrn: this.registry.resourceName,
+    };
+
+    // The platform manager administers the cluster and every subject; the reconciler only reads.
+    const platformAccounts = new Entries<{ name: string; description: string }>();
+    platformAccounts.add('platform-manager', {
+      name: name('platform-manager'),
+      description: 'Platform team: administers the cluster and the schema registry',
+    });
+    platformAccounts.add('reconciler', {
+      name: name('reconciler'),
+      description: 'Reconciler: reads the cluster and the registry to report drift',
+    });
+    const pi = platformAccounts.iterator();
+    this.platformAccounts = new ServiceAccount(this, 'platform_account', {
+      forEach: pi,
+      displayName: pi.getString('name'),
+      description: pi.getString('description'),
+    });
+    const subjects = `${this.registry.resourceName}/subject=*`;
+    const fixed = new Entries<{ account: string; role: string; crn: string }>();
+    fixed.add('platform-manager|cluster', {
+      account: 'platform-manager',
+      role: 'CloudClusterAdmin',
+      crn: this.cluster.rbacCrn,
+    });
+    fixed.add('platform-manager|subjects', {
+      account: 'platform-manager',
+      role: 'ResourceOwner',
+      crn: subjects,
+    });
+    fixed.add('reconciler|cluster', {
+      account: 'reconciler',
+      role: 'Operator',
+      crn: this.cluster.rbacCrn,
+    });
+    fixed.add('reconciler|subjects', {
+      account: 'reconciler',
+      role: 'DeveloperRead',
+      crn: subjects,
+    });
+    const fi = fixed.iterator();
+    const fixedBindings = new RoleBinding(this, 'platform_account_role', {
+      forEach: fi,
+      principal: principalOf(this.platformAccounts, fi.getString('account')),
+      roleName: fi.getString('role'),
+      crnPattern: fi.getString('crn'),
+    });
+
+    // A topic manager per domain, owning only what starts with the domain's prefix.
+    const domains = new Entries<{ name: string }>();
+    for (const d of catalog.domains) domains.add(d.name, { name: name(`${d.name}.topic-manager`) });
+    const di = domains.iterator();
+    this.domainManagers = new ServiceAccount(this, 'domain_manager', {
+      forEach: di,
+      displayName: di.getString('name'),
+      description: `Topic manager of one domain: owns its topics, groups, transactional ids and subjects`,
+    });
+    const scoped = new Entries<{ domain: string; crn: string }>();
+    for (const d of catalog.domains) {
+      const prefix = domainPrefix(d.name);
+      scoped.add(`${d.name}|topic`, { domain: d.name, crn: `${kafkaCrn}/topic=${prefix}*` });
+      scoped.add(`${d.name}|group`, { domain: d.name, crn: `${kafkaCrn}/group=${prefix}*` });
+      scoped.add(`${d.name}|transactional-id`, {
+        domain: d.name,
+        crn: `${kafkaCrn}/transactional-id=${prefix}*`,
+      });
+      scoped.add(`${d.name}|subject`, {
+        domain: d.name,
+        crn: `${this.registry.resourceName}/subject=${prefix}*`,
+      });
+    }
+    const si = scoped.iterator();
+    const domainBindings = new RoleBinding(this, 'domain_manager_role', {
+      forEach: si,
+      principal: principalOf(this.domainManagers, si.getString('domain')),
+      roleName: 'ResourceOwner',
+      crnPattern: si.getString('crn'),
+    });
+
+    // One account per app: its access comes from the domain stacks (ACLs, subject reads).
+    const apps = new Entries<{ name: string; description: string }>();
+    for (const a of env.apps) {
+      apps.add(a.id, { name: name(a.principal), description: `App ${a.id}: ${a.description}` });
+    }
+    const ai = apps.iterator();
+    this.appAccounts = new ServiceAccount(this, 'app', {
+      forEach: ai,
+      displayName: ai.getString('name'),
+      description: ai.getString('description'),
+    });
+
+    const keyProps = {
+      cluster: this.cluster,
+      registry: this.registry,
+      environmentId: this.environment.id,
+      preventDestroy: spec.protected,
+    };
+    this.domainKeys = new AccountKeys(this, 'domain_manager_keys', {
+      ...keyProps,
+      accounts: this.domainManagers,
+      keys: domains.keys(),
+      dependsOn: [domainBindings],
+    });
+    this.appKeys = new AccountKeys(this, 'app_keys', {
+      ...keyProps,
+      accounts: this.appAccounts,
+      keys: apps.keys(),
+    });
+    const fixedKeys = new AccountKeys(this, 'platform_account_keys', {
+      ...keyProps,
+      accounts: this.platformAccounts,
+      keys: platformAccounts.keys(),
+      dependsOn: [fixedBindings],
+    });
+    this.reconcilerKeys = {
+      kafka: fixedKeys.kafka('reconciler'),
+      registry: fixedKeys.registry('reconciler'),
+    };
+
+    // Identifiers only: every secret stays in state and reaches other stacks as sensitive values.
+    new TerraformOutput(this, 'environment_id', { value: this.environment.id });
+    new TerraformOutput(this, 'kafka_cluster_id', { value: this.cluster.id });
+    new TerraformOutput(this, 'bootstrap_endpoint', { value: this.cluster.bootstrapEndpoint });
+    new TerraformOutput(this, 'schema_registry_endpoint', { value: this.registry.restEndpoint });
+  }
+
+  /** The service account id of an app (`sa-…`), for ACL principals and role bindings. */
+  appAccountId(appId: string): string {
+    return instanceAttribute(this.appAccounts, appId, 'id');
+  }
+}
+
+/** `User:<id>` of one instance of a for_each service account block. */
+function principalOf(accounts: ServiceAccount, key: string): string {
+  return `User:${Token.asString(propertyAccess(accounts.fqn, [key, 'id']))}`;
+}

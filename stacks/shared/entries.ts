@@ -1,0 +1,39 @@
+// The data behind a `for_each` block: one entry per catalog item, keyed by its catalog id
+// (topic name, ACL key, subject…), so Terraform addresses read like the catalog and never
+// depend on construct paths. Rendered lazily: constructs add entries until synthesis.
+import { Lazy, TerraformIterator } from 'cdktf';
+import type { MapTerraformIterator } from 'cdktf';
+
+export class Entries<T extends object> {
+  private readonly items = new Map<string, T>();
+
+  /** Adds an entry; adding the same key again with the same value is a no-op. */
+  add(key: string, value: T): void {
+    const existing = this.items.get(key);
+    if (existing && JSON.stringify(existing) !== JSON.stringify(value)) {
+      throw new Error(`conflicting entries for "${key}"`);
+    }
+    this.items.set(key, value);
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  keys(): string[] {
+    return [...this.items.keys()].sort();
+  }
+
+  /** A `for_each` iterator over the entries as they are at synthesis, in key order. */
+  iterator(): MapTerraformIterator {
+    return TerraformIterator.fromMap(
+      Lazy.anyValue({
+        produce: () => Object.fromEntries(this.keys().map((k) => [k, this.items.get(k)])),
+      }) as unknown as Record<string, unknown>,
+    );
+  }
+}

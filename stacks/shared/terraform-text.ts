@@ -1,0 +1,11 @@
+// Catalog text (schemas, descriptions, config values) is literal: Terraform must not read
+// `${…}` or `%{…}` in it as template syntax.
+
+export function literal(text: string): string {
+  return text.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
+}
+
+/** A `for_each`/`each.value` key path safe to embed in an expression: `["orders/x"]`. */
+export function index(key: string): string {
+  return `[${JSON.stringify(key)}]`;
+}
