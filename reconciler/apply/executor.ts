@@ -1,0 +1,250 @@
+// Executes a plan: batched admin requests with bounded concurrency, retries for what may pass,
+// a result for every command. A failure stops only what depends on it (a schema's references).
+import type { KafkaAdmin } from '../cluster/kafka-admin';
+import type { SchemaRegistryApi } from '../cluster/registry';
+import type { BatchResult, ItemError } from '../cluster/types';
+import type {
+  AlterTopicConfig,
+  Command,
+  CommandKind,
+  CreateAcl,
+  CreateTopic,
+  DeleteAcl,
+  DeleteTopic,
+  IncreasePartitions,
+  Plan,
+  RegisterSchema,
+  SetSubjectCompatibility,
+} from '../plan/commands';
+import { toItemError } from '../cluster/errors';
+import { chunks, mapLimit, sleep } from '../util/limit';
+import type { RetryPolicy } from './retry';
+import { DEFAULT_RETRY, backoff, withRetry } from './retry';
+
+export type Outcome = 'succeeded' | 'failed' | 'skipped';
+
+export interface CommandResult {
+  readonly id: string;
+  readonly kind: CommandKind;
+  readonly resource: string;
+  readonly outcome: Outcome;
+  readonly error?: string;
+  readonly code?: string;
+  readonly attempts: number;
+  readonly durationMs: number;
+}
+
+export interface ApplyOptions {
+  /** Items per admin request (topics per CreateTopics, ACLs per CreateAcls, ...). */
+  readonly batchSize?: number;
+  /** Admin requests (or registry calls) in flight at once. */
+  readonly concurrency?: number;
+  readonly retry?: RetryPolicy;
+  /** Called once per command, as soon as its result is known. */
+  readonly onResult?: (result: CommandResult, command: Command) => void;
+  /** Checked before each request: true stops starting new work (shutdown, lost leadership). */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface Clients {
+  readonly admin: KafkaAdmin;
+  readonly registry: SchemaRegistryApi;
+}
+
+export async function applyPlan(
+  plan: Plan,
+  clients: Clients,
+  opts: ApplyOptions = {},
+): Promise<CommandResult[]> {
+  const run = new Run(clients, opts);
+  const of = <K extends CommandKind>(kind: K): Extract<Command, { kind: K }>[] =>
+    plan.commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === kind);
+
+  // Topics first (ACLs and schemas do not need them, but configs and partitions do).
+  await run.batches(of('CreateTopic'), (b: CreateTopic[]) =>
+    clients.admin.createTopics(
+      b.map((c) => ({
+        name: c.topic,
+        partitions: c.partitions,
+        replicationFactor: c.replicationFactor,
+        config: c.config,
+      })),
+    ),
+  );
+  await Promise.all([
+    run.batches(of('IncreasePartitions'), (b: IncreasePartitions[]) =>
+      clients.admin.createPartitions(b.map((c) => ({ topic: c.topic, count: c.to }))),
+    ),
+    run.batches(of('AlterTopicConfig'), (b: AlterTopicConfig[]) =>
+      clients.admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
+    ),
+    run.batches(of('DeleteAcl'), (b: DeleteAcl[]) => clients.admin.deleteAcls(b.map((c) => c.acl))),
+    run.batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl))),
+    run.subjects(
+      plan.commands.filter(
+        (c): c is RegisterSchema | SetSubjectCompatibility =>
+          c.kind === 'RegisterSchema' || c.kind === 'SetSubjectCompatibility',
+      ),
+    ),
+  ]);
+  // Deletions last: nothing else in a plan depends on them.
+  await run.batches(of('DeleteTopic'), (b: DeleteTopic[]) =>
+    clients.admin.deleteTopics(b.map((c) => c.topic)),
+  );
+  const order = new Map(plan.commands.map((c, i) => [c.id, i] as const));
+  return run.results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+class Run {
+  readonly results: CommandResult[] = [];
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly retry: RetryPolicy;
+  private readonly stopped: () => boolean;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly clients: Clients,
+    private readonly opts: ApplyOptions,
+  ) {
+    this.batchSize = opts.batchSize ?? 250;
+    this.concurrency = opts.concurrency ?? 4;
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.stopped = opts.shouldStop ?? (() => false);
+  }
+
+  private record(
+    c: Command,
+    outcome: Outcome,
+    started: number,
+    attempts: number,
+    error?: ItemError | string,
+  ): boolean {
+    const e = typeof error === 'string' ? { message: error } : error;
+    const result: CommandResult = {
+      id: c.id,
+      kind: c.kind,
+      resource: c.resource,
+      outcome,
+      ...(e ? { error: e.message } : {}),
+      ...(e && 'code' in e && e.code ? { code: e.code } : {}),
+      attempts,
+      durationMs: Date.now() - started,
+    };
+    this.results.push(result);
+    this.opts.onResult?.(result, c);
+    return outcome === 'succeeded';
+  }
+
+  /** Batches of one kind; retriable item errors are retried alone, the rest recorded. */
+  async batches<C extends Command>(
+    commands: C[],
+    send: (batch: C[]) => Promise<BatchResult>,
+  ): Promise<void> {
+    await mapLimit(chunks(commands, this.batchSize), this.concurrency, async (batch) => {
+      const started = Date.now();
+      let pending = batch;
+      let lastError: ItemError | undefined;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (this.stopped()) {
+          for (const c of pending) this.record(c, 'skipped', started, attempt - 1, 'stopped');
+          return;
+        }
+        let results: BatchResult;
+        try {
+          results = await send(pending);
+        } catch (err) {
+          lastError = toItemError(err);
+          results = pending.map(() => lastError);
+        }
+        const retry: C[] = [];
+        pending.forEach((c, i) => {
+          const e = results[i];
+          if (!e) this.record(c, 'succeeded', started, attempt);
+          else if (e.retriable && attempt <= this.retry.retries) retry.push(c);
+          else this.record(c, 'failed', started, attempt, e);
+        });
+        pending = retry;
+        if (pending.length > 0) await sleep(backoff(this.retry, attempt));
+      }
+    });
+  }
+
+  /** Each subject after the subjects it references; a failed reference skips its users. */
+  async subjects(commands: (RegisterSchema | SetSubjectCompatibility)[]): Promise<void> {
+    const bySubject = new Map<string, (RegisterSchema | SetSubjectCompatibility)[]>();
+    for (const c of commands) bySubject.set(c.subject, [...(bySubject.get(c.subject) ?? []), c]);
+    const tasks = new Map<string, Promise<boolean>>();
+    const task = (subject: string): Promise<boolean> => {
+      let t = tasks.get(subject);
+      if (!t) {
+        t = this.subject(bySubject.get(subject) ?? [], task);
+        tasks.set(subject, t);
+      }
+      return t;
+    };
+    await Promise.all([...bySubject.keys()].map(task));
+  }
+
+  private async subject(
+    commands: (RegisterSchema | SetSubjectCompatibility)[],
+    task: (subject: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    // A referenced subject without commands in this plan is already in place (its task is true).
+    const refs = commands.flatMap((c) => (c.kind === 'RegisterSchema' ? c.references : []));
+    const failedRefs: string[] = [];
+    for (const r of refs) if (!(await task(r.subject))) failedRefs.push(r.subject);
+    let ok = failedRefs.length === 0;
+    for (const c of commands) {
+      const started = Date.now();
+      if (!ok) {
+        const why = failedRefs.length
+          ? `skipped: referenced subject ${failedRefs.join(', ')} failed`
+          : 'skipped: an earlier command on this subject failed';
+        this.record(c, 'skipped', started, 0, why);
+        continue;
+      }
+      if (this.stopped()) {
+        this.record(c, 'skipped', started, 0, 'stopped');
+        ok = false;
+        continue;
+      }
+      const r = await this.limited(() =>
+        withRetry(() => this.execSubject(c), this.retry, this.stopped),
+      );
+      ok = this.record(
+        c,
+        r.ok ? 'succeeded' : 'failed',
+        started,
+        r.attempts,
+        r.ok ? undefined : r.error,
+      );
+    }
+    return ok;
+  }
+
+  private async execSubject(c: RegisterSchema | SetSubjectCompatibility): Promise<void> {
+    const { registry } = this.clients;
+    if (c.kind === 'SetSubjectCompatibility') return registry.setCompatibility(c.subject, c.to);
+    const references = await Promise.all(
+      c.references.map(async (r) => {
+        const latest = await registry.latest(r.subject);
+        if (!latest) throw new Error(`referenced subject ${r.subject} is not registered`);
+        return { name: r.name, subject: r.subject, version: latest.version };
+      }),
+    );
+    await registry.register(c.subject, { schema: c.schema, schemaType: c.schemaType, references });
+  }
+
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.inFlight >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
+    this.inFlight += 1;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+}

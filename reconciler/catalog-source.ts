@@ -1,0 +1,42 @@
+// Loads the catalog for one environment; a user's mistake becomes positioned diagnostics,
+// never a stack trace.
+import { formatDiagnostic } from '../catalog/diagnostics';
+import { loadCatalog } from '../catalog/loader';
+import type { App, EnvironmentCatalog } from '../catalog/model';
+import type { DesiredState } from './state/desired';
+import { desiredState } from './state/desired';
+
+export class CatalogError extends Error {
+  constructor(
+    message: string,
+    /** One `file:line:col severity rule: message` per line. */
+    readonly diagnostics: readonly string[] = [],
+  ) {
+    super(diagnostics.length ? `${message}\n${diagnostics.join('\n')}` : message);
+    this.name = 'CatalogError';
+  }
+}
+
+export function loadEnvironment(root: string, environment: string): EnvironmentCatalog {
+  const { catalog, diagnostics, errorCount } = loadCatalog(root);
+  if (!catalog) {
+    throw new CatalogError(
+      `the catalog in ${root} has ${errorCount} error(s); fix them first (npm run validate)`,
+      diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic),
+    );
+  }
+  if (!catalog.environments.includes(environment)) {
+    throw new CatalogError(
+      `unknown environment "${environment}" (platform.yaml declares: ${catalog.environments.join(', ')})`,
+    );
+  }
+  return catalog.for(environment);
+}
+
+export function loadDesired(
+  root: string,
+  environment: string,
+  principalOf: (app: App) => string | undefined,
+): DesiredState {
+  return desiredState(loadEnvironment(root, environment), principalOf);
+}

@@ -1,0 +1,112 @@
+// `plan` and `apply` against one environment. Exit codes: 0 in sync / applied, 2 drift found
+// (plan) or refused changes left (apply), 1 error. User mistakes print a message, never a trace.
+import path from 'node:path';
+import { renderResults } from './apply/render';
+import { CatalogError, loadEnvironment } from './catalog-source';
+import { openClients } from './cluster/clients';
+import { ConnectionError, connectionFor } from './cluster/connection';
+import type { PlanFormat } from './plan/render';
+import { renderPlan } from './plan/render';
+import { readAndPlan, reconcilePass } from './reconcile';
+import { desiredState } from './state/desired';
+
+const USAGE = `usage: reconciler <plan|apply> --env <environment> [--format human|json|markdown]
+                  [--root <catalog dir>] [--connection <file.json>]
+
+  plan    compare the catalog with the cluster; exit 0 in sync, 2 drift, 1 error
+  apply   make the cluster match the catalog;   exit 0 applied, 2 refusals left, 1 error
+
+--env local uses the local stack (npm start); any other environment needs --connection
+or STREAMPLANE_* variables (see reconciler/cluster/connection.ts).`;
+
+interface Args {
+  command: 'plan' | 'apply';
+  env: string;
+  format: PlanFormat;
+  root: string;
+  connection?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'plan' && command !== 'apply')
+    throw new UsageError(`unknown command "${command ?? ''}"`);
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new UsageError(`unexpected argument "${a}"`);
+    const value = m[2] ?? rest[++i];
+    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
+    flags[m[1] as string] = value;
+  }
+  for (const k of Object.keys(flags))
+    if (!['env', 'format', 'root', 'connection'].includes(k))
+      throw new UsageError(`unknown option --${k}`);
+  if (!flags.env) throw new UsageError('--env is required');
+  const format = (flags.format ?? 'human') as PlanFormat;
+  if (!['human', 'json', 'markdown'].includes(format))
+    throw new UsageError(`--format must be human, json or markdown`);
+  return {
+    command,
+    env: flags.env,
+    format,
+    root: path.resolve(flags.root ?? path.join(__dirname, '..')),
+    ...(flags.connection ? { connection: flags.connection } : {}),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  try {
+    const env = loadEnvironment(args.root, args.env);
+    const kind = env.spec.kind === 'local' ? 'local' : 'confluent-cloud';
+    const connection = connectionFor(
+      kind,
+      args.connection ? { connectionFile: args.connection } : {},
+    );
+    const desired = desiredState(env, connection.principalOf);
+    const clients = await openClients(connection);
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    try {
+      if (args.command === 'plan') {
+        const { plan } = await readAndPlan(desired, clients);
+        process.stdout.write(renderPlan(plan, args.format, { color }));
+        return plan.inSync ? 0 : 2;
+      }
+      const report = await reconcilePass(desired, clients, {
+        mode: 'enforce',
+        onPlan: (plan) => {
+          if (args.format !== 'json')
+            process.stdout.write(renderPlan(plan, args.format, { color }));
+        },
+      });
+      process.stdout.write(renderResults(report, args.format, { color }));
+      if (report.state === 'failed') return 1;
+      return (report.remaining ?? report.plan)?.refusals.some((r) => r.drift) ? 2 : 0;
+    } finally {
+      await clients.close();
+    }
+  } catch (err) {
+    if (err instanceof CatalogError || err instanceof ConnectionError) {
+      console.error(err.message);
+      return 1;
+    }
+    console.error(`reconciler: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,146 @@
+// Where the reconciler connects and as whom, and which principal each catalog app has there.
+// Local: the local stack's files. Anything else: a JSON file or STREAMPLANE_* environment variables.
+import fs from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
+import { z } from 'zod';
+import type { App } from '../../catalog/model';
+import { ADMIN_USER, currentStack, readCredentials, saslFor } from '../../scripts/local/stack';
+import type { KafkaConnection } from './kafka-admin';
+import type { RegistryConnection } from './registry';
+
+export interface Connection {
+  readonly kafka: KafkaConnection;
+  readonly registry: RegistryConnection;
+  /** `User:...` of an app on this cluster, or undefined when the mapping does not say. */
+  principalOf(app: App): string | undefined;
+  /** For logs and reports: never holds a secret. */
+  readonly label: string;
+}
+
+export class ConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+/**
+ * The local stack: the `admin` super user (see README "The reconciler": creating topics and ACLs
+ * needs cluster-level ALTER, which is as strong as super user; granting that to
+ * platform.reconciler would only hide the fact). Apps are the SCRAM users `<domain>.<app>`.
+ */
+export function localConnection(opts: { stackRoot?: string; user?: string } = {}): Connection {
+  const stack = currentStack(opts.stackRoot ? { root: opts.stackRoot } : {});
+  const user = opts.user ?? ADMIN_USER;
+  let sasl: SASLOptions;
+  try {
+    sasl = saslFor(readCredentials(stack.credentialsFile), user);
+  } catch (err) {
+    throw new ConnectionError(`${(err as Error).message} (is the local stack up? npm start)`);
+  }
+  return {
+    kafka: { brokers: [stack.bootstrap], sasl },
+    registry: { url: stack.registryUrl },
+    principalOf: (app) => `User:${app.principal}`,
+    label: `local stack ${stack.bootstrap} as ${user}, registry ${stack.registryUrl}`,
+  };
+}
+
+const fileShape = z.strictObject({
+  bootstrap: z.string().min(1),
+  ssl: z.boolean().default(true),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .optional(),
+  registry: z.strictObject({
+    url: z.url(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+  }),
+  /** App id ("orders/order-service") → principal ("User:sa-abc123", from `cdktf output`). */
+  principals: z.record(z.string(), z.string().regex(/^User:.+/, 'a principal is "User:<id>"')),
+});
+
+export type ConnectionFile = z.infer<typeof fileShape>;
+
+/** A connection file, or the same settings from STREAMPLANE_* variables when no file is given. */
+export function externalConnection(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
+  let raw: unknown;
+  const source = file ?? 'STREAMPLANE_* environment variables';
+  if (file) {
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConnectionError(`cannot read connection file ${file}: ${(err as Error).message}`);
+    }
+  } else {
+    raw = fromEnv(env);
+  }
+  const parsed = fileShape.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConnectionError(`invalid connection settings in ${source}: ${issues.join('; ')}`);
+  }
+  const c = parsed.data;
+  return {
+    kafka: {
+      brokers: c.bootstrap.split(','),
+      ssl: c.ssl,
+      ...(c.sasl ? { sasl: c.sasl as SASLOptions } : {}),
+    },
+    registry: c.registry,
+    principalOf: (app) => c.principals[app.id],
+    label: `${c.bootstrap}${c.sasl ? ` as ${c.sasl.username}` : ''}, registry ${c.registry.url}`,
+  };
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): unknown {
+  let principals: unknown = {};
+  const rawPrincipals = env.STREAMPLANE_PRINCIPALS;
+  if (rawPrincipals) {
+    const text = rawPrincipals.trim().startsWith('{')
+      ? rawPrincipals
+      : fs.readFileSync(rawPrincipals, 'utf8');
+    principals = JSON.parse(text);
+  }
+  return {
+    bootstrap: env.STREAMPLANE_BOOTSTRAP,
+    ssl: env.STREAMPLANE_SSL !== 'false',
+    ...(env.STREAMPLANE_SASL_USERNAME
+      ? {
+          sasl: {
+            mechanism: env.STREAMPLANE_SASL_MECHANISM ?? 'plain',
+            username: env.STREAMPLANE_SASL_USERNAME,
+            password: env.STREAMPLANE_SASL_PASSWORD,
+          },
+        }
+      : {}),
+    registry: {
+      url: env.STREAMPLANE_REGISTRY_URL,
+      ...(env.STREAMPLANE_REGISTRY_USERNAME
+        ? {
+            username: env.STREAMPLANE_REGISTRY_USERNAME,
+            password: env.STREAMPLANE_REGISTRY_PASSWORD,
+          }
+        : {}),
+    },
+    principals,
+  };
+}
+
+/** Local environments use the local stack; every other one needs explicit settings. */
+export function connectionFor(
+  kind: 'local' | 'confluent-cloud',
+  opts: { connectionFile?: string; stackRoot?: string } = {},
+): Connection {
+  if (kind === 'local' && !opts.connectionFile)
+    return localConnection(opts.stackRoot ? { stackRoot: opts.stackRoot } : {});
+  return externalConnection(opts.connectionFile);
+}

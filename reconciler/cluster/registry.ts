@@ -1,0 +1,198 @@
+// The schema registry's Confluent API (Confluent Schema Registry, Apicurio's ccompat), over fetch.
+// The API has no batch reads: subjects are read one by one, with bounded concurrency by callers.
+import { TransientError } from './errors';
+
+export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
+
+export interface RegistryReference {
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
+}
+
+export interface RegisteredSchema {
+  readonly subject: string;
+  readonly version: number;
+  readonly id: number;
+  readonly schema: string;
+  readonly schemaType: SchemaType;
+  readonly references: readonly RegistryReference[];
+}
+
+export interface SchemaRegistryApi {
+  listSubjects(): Promise<string[]>;
+  latest(subject: string): Promise<RegisteredSchema | undefined>;
+  /** The level in force for the subject (its own, else the global one). */
+  compatibility(subject: string): Promise<string | undefined>;
+  register(
+    subject: string,
+    schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
+  ): Promise<{ id: number }>;
+  setCompatibility(subject: string, level: string): Promise<void>;
+  /** Requests sent so far. */
+  readonly requests: number;
+}
+
+export interface RegistryConnection {
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errorCode?: number,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export class HttpSchemaRegistry implements SchemaRegistryApi {
+  requests = 0;
+  private readonly base: string;
+  private readonly auth?: string;
+
+  constructor(
+    private readonly connection: RegistryConnection,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.base = connection.url.replace(/\/+$/, '');
+    if (connection.username !== undefined)
+      this.auth = `Basic ${Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64')}`;
+  }
+
+  async listSubjects(): Promise<string[]> {
+    return (await this.request<string[]>('GET', '/subjects')) ?? [];
+  }
+
+  async latest(subject: string): Promise<RegisteredSchema | undefined> {
+    const r = await this.request<Partial<RegisteredSchema>>(
+      'GET',
+      `/subjects/${enc(subject)}/versions/latest`,
+      undefined,
+      true,
+    );
+    if (!r) return undefined;
+    return {
+      subject,
+      version: r.version ?? 0,
+      id: r.id ?? 0,
+      schema: r.schema ?? '',
+      schemaType: r.schemaType ?? 'AVRO', // Confluent omits it for Avro
+      references: r.references ?? [],
+    };
+  }
+
+  async compatibility(subject: string): Promise<string | undefined> {
+    const r = await this.request<{ compatibilityLevel?: string; compatibility?: string }>(
+      'GET',
+      `/config/${enc(subject)}?defaultToGlobal=true`,
+      undefined,
+      true,
+    );
+    return r?.compatibilityLevel ?? r?.compatibility;
+  }
+
+  async register(
+    subject: string,
+    schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
+  ): Promise<{ id: number }> {
+    const body = {
+      schema: schema.schema,
+      ...(schema.schemaType !== 'AVRO' ? { schemaType: schema.schemaType } : {}),
+      ...(schema.references.length > 0 ? { references: schema.references } : {}),
+    };
+    const r = await this.request<{ id: number }>(
+      'POST',
+      `/subjects/${enc(subject)}/versions`,
+      body,
+    );
+    return { id: r?.id ?? 0 };
+  }
+
+  async setCompatibility(subject: string, level: string): Promise<void> {
+    await this.request('PUT', `/config/${enc(subject)}`, { compatibility: level });
+    // Apicurio's ccompat stores NONE but keeps enforcing the global rule; its own API lifts it.
+    if (level === 'NONE' && this.isApicurio()) await this.apicurioRule(subject, level);
+  }
+
+  private isApicurio(): boolean {
+    return /\/apis\/ccompat\/v\d+$/.test(this.base);
+  }
+
+  private async apicurioRule(subject: string, level: string): Promise<void> {
+    const root = this.base.replace(/\/apis\/ccompat\/v\d+$/, '/apis/registry/v3');
+    const rules = `${root}/groups/default/artifacts/${enc(subject)}/rules`;
+    const body = JSON.stringify({ ruleType: 'COMPATIBILITY', config: level });
+    const headers = { 'Content-Type': 'application/json', ...this.authHeader() };
+    this.requests += 1;
+    const created = await fetch(rules, { method: 'POST', headers, body });
+    if (created.status !== 409 && !created.ok)
+      throw new RegistryError(`Apicurio rule: ${await created.text()}`, created.status);
+    if (created.status === 409) {
+      this.requests += 1;
+      const updated = await fetch(`${rules}/COMPATIBILITY`, { method: 'PUT', headers, body });
+      if (!updated.ok)
+        throw new RegistryError(`Apicurio rule: ${await updated.text()}`, updated.status);
+    }
+  }
+
+  private authHeader(): Record<string, string> {
+    return this.auth ? { Authorization: this.auth } : {};
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    notFoundIsUndefined = false,
+  ): Promise<T | undefined> {
+    this.requests += 1;
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          Accept: CONTENT_TYPE,
+          ...(body !== undefined ? { 'Content-Type': CONTENT_TYPE } : {}),
+          ...this.authHeader(),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new TransientError(
+        `schema registry at ${this.connection.url} unreachable: ${(err as Error).message}`,
+        err,
+      );
+    }
+    if (res.status === 404 && notFoundIsUndefined) return undefined;
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text;
+      let code: number | undefined;
+      try {
+        const parsed = JSON.parse(text) as { message?: string; error_code?: number };
+        message = parsed.message ?? text;
+        code = parsed.error_code;
+      } catch {
+        // Not JSON: keep the text.
+      }
+      const error = new RegistryError(
+        `${method} ${path}: ${res.status} ${message}`,
+        res.status,
+        code,
+      );
+      if (res.status >= 500 || res.status === 429) throw new TransientError(error.message, error);
+      throw error;
+    }
+    return text ? (JSON.parse(text) as T) : undefined;
+  }
+}
+
+const enc = encodeURIComponent;

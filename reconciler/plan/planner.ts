@@ -1,0 +1,246 @@
+// The diff: desired (catalog) against actual (cluster) into ordered commands and refusals.
+// Pure and deterministic: the same inputs always give the same plan, so it is unit-tested alone.
+import { aclBindingKey, describeAcl } from '../cluster/types';
+import type { ActualState, ActualSubject } from '../state/actual';
+import type { DesiredState, DesiredSubject } from '../state/desired';
+import type { Command, ConfigChange, Plan, Refusal } from './commands';
+
+type Draft = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
+
+export function plan(desired: DesiredState, actual: ActualState): Plan {
+  const topics: Draft[] = [];
+  const partitions: Draft[] = [];
+  const configs: Draft[] = [];
+  const deletions: Draft[] = [];
+  const refusals: Refusal[] = [];
+
+  const wanted = new Set(desired.topics.map((t) => t.name));
+  const toDelete = new Set(desired.deletions);
+  for (const t of desired.topics) {
+    const a = actual.topics.get(t.name);
+    const resource = `topic ${t.name}`;
+    if (!a) {
+      topics.push({
+        kind: 'CreateTopic',
+        resource,
+        topic: t.name,
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        config: t.config,
+      });
+      continue;
+    }
+    if (a.partitions < t.partitions) {
+      partitions.push({
+        kind: 'IncreasePartitions',
+        resource,
+        topic: t.name,
+        from: a.partitions,
+        to: t.partitions,
+      });
+    } else if (a.partitions > t.partitions) {
+      refusals.push({
+        kind: 'partition-decrease',
+        resource,
+        drift: true,
+        reason:
+          `has ${a.partitions} partitions, the catalog says ${t.partitions}: Kafka cannot remove ` +
+          `partitions (keep ${a.partitions} in ${t.source.file}:${t.source.line}, or create a new topic version)`,
+      });
+    }
+    if (a.replicationFactor !== t.replicationFactor) {
+      refusals.push({
+        kind: 'replication-factor-change',
+        resource,
+        drift: true,
+        reason:
+          `replication factor is ${a.replicationFactor}, the catalog says ${t.replicationFactor}: ` +
+          'changing it is a partition reassignment, which the reconciler does not do',
+      });
+    }
+    const changes = configChanges(t.config, a.config);
+    if (changes.length > 0) {
+      configs.push({
+        kind: 'AlterTopicConfig',
+        resource,
+        topic: t.name,
+        changes,
+        config: t.config,
+      });
+    }
+  }
+
+  for (const [name] of actual.topics) {
+    if (wanted.has(name)) continue;
+    if (toDelete.has(name)) {
+      deletions.push({ kind: 'DeleteTopic', resource: `topic ${name}`, topic: name });
+    } else {
+      refusals.push({
+        kind: 'not-in-catalog',
+        resource: `topic ${name}`,
+        drift: false,
+        reason:
+          'is in a catalog domain but not in the catalog: kept, never deleted (a topic is ' +
+          'deleted only when the catalog marks it delete: true with deletionProtection: false)',
+      });
+    }
+  }
+
+  const { creates, deletes } = aclChanges(desired, actual);
+  for (const app of desired.unmappedApps) {
+    refusals.push({
+      kind: 'no-principal',
+      resource: `app ${app}`,
+      drift: true,
+      reason: 'has no principal in the connection settings: its ACLs cannot be planned',
+    });
+  }
+
+  const drafts: Draft[] = [
+    ...topics,
+    ...partitions,
+    ...configs,
+    ...deletes,
+    ...creates,
+    ...subjectChanges(desired.subjects, actual.subjects),
+    ...deletions,
+  ];
+  const commands = drafts.map((d, i) => ({ ...d, id: `c${i + 1}` }) as Command);
+  const drift = commands.length + refusals.filter((r) => r.drift).length;
+  return {
+    environment: desired.environment,
+    commands,
+    refusals: refusals.sort((a, b) => a.resource.localeCompare(b.resource)),
+    unmanaged: actual.unmanagedTopics,
+    drift,
+    inSync: drift === 0,
+  };
+}
+
+export function configChanges(
+  desired: Readonly<Record<string, string>>,
+  actual: Readonly<Record<string, string>>,
+): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const key of Object.keys(desired).sort()) {
+    const to = desired[key] as string;
+    const from = actual[key];
+    if (from !== to) changes.push({ key, to, ...(from !== undefined ? { from } : {}) });
+  }
+  for (const key of Object.keys(actual).sort()) {
+    if (!(key in desired)) changes.push({ key, from: actual[key] as string });
+  }
+  return changes;
+}
+
+function aclChanges(
+  desired: DesiredState,
+  actual: ActualState,
+): { creates: Draft[]; deletes: Draft[] } {
+  const want = new Map(desired.acls.map((a) => [aclBindingKey(a), a] as const));
+  const have = new Set(actual.acls.map(aclBindingKey));
+  const creates: Draft[] = [];
+  for (const [key, a] of [...want].sort(([x], [y]) => x.localeCompare(y))) {
+    if (have.has(key)) continue;
+    const { app, ...acl } = a;
+    creates.push({ kind: 'CreateAcl', resource: `acl ${describeAcl(acl)}`, acl, app });
+  }
+  const deletes: Draft[] = actual.acls
+    .filter((a) => !want.has(aclBindingKey(a)))
+    .sort((x, y) => aclBindingKey(x).localeCompare(aclBindingKey(y)))
+    .map((acl) => ({ kind: 'DeleteAcl', resource: `acl ${describeAcl(acl)}`, acl }));
+  return { creates, deletes };
+}
+
+/** Subjects in catalog order (references first); a changed reference re-registers its users. */
+function subjectChanges(
+  subjects: readonly DesiredSubject[],
+  actual: ReadonlyMap<string, ActualSubject>,
+): Draft[] {
+  const out: Draft[] = [];
+  const registering = new Set<string>();
+  for (const s of subjects) {
+    const a = actual.get(s.name);
+    const resource = `subject ${s.name}`;
+    const reason = !a
+      ? 'new'
+      : a.schemaType !== s.format || !sameSchema(s.format, s.text, a.schema)
+        ? 'changed'
+        : !sameReferences(s, a, actual, registering)
+          ? 'references'
+          : undefined;
+    const register: Draft | undefined = reason
+      ? {
+          kind: 'RegisterSchema',
+          resource,
+          subject: s.name,
+          schemaType: s.format,
+          path: s.path,
+          schema: s.text,
+          references: s.references,
+          reason,
+        }
+      : undefined;
+    if (register) registering.add(s.name);
+    const compat: Draft | undefined =
+      a?.compatibility !== s.compatibility
+        ? {
+            kind: 'SetSubjectCompatibility',
+            resource,
+            subject: s.name,
+            to: s.compatibility,
+            ...(a?.compatibility ? { from: a.compatibility } : {}),
+          }
+        : undefined;
+    // An existing subject gets its level first (the new version is checked against it); a new
+    // subject must exist before a registry like Apicurio accepts a level for it.
+    const ordered = a ? [compat, register] : [register, compat];
+    for (const d of ordered) if (d) out.push(d);
+  }
+  return out;
+}
+
+function sameReferences(
+  s: DesiredSubject,
+  a: ActualSubject,
+  actual: ReadonlyMap<string, ActualSubject>,
+  registering: ReadonlySet<string>,
+): boolean {
+  if (s.references.length !== a.references.length) return false;
+  const key = (r: { name: string; subject: string }): string => `${r.name}|${r.subject}`;
+  const have = new Map(a.references.map((r) => [key(r), r] as const));
+  return s.references.every((r) => {
+    const h = have.get(key(r));
+    // Pinned to the referenced subject's latest version, unless that one changes now.
+    return (
+      h !== undefined && !registering.has(r.subject) && h.version === actual.get(r.subject)?.version
+    );
+  });
+}
+
+/** Formatting and key order do not make a different schema (the registry agrees). */
+export function sameSchema(format: string, a: string, b: string): boolean {
+  if (format === 'PROTOBUF') return squash(a) === squash(b);
+  try {
+    return stable(JSON.parse(a)) === stable(JSON.parse(b));
+  } catch {
+    return a.trim() === b.trim();
+  }
+}
+
+const squash = (s: string): string =>
+  s
+    .replace(/\/\/.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};=,()<>[\]])\s*/g, '$1')
+    .trim();
+
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}

@@ -1,0 +1,95 @@
+// Reads what the cluster has, for the catalog's scope only: a handful of batched admin requests
+// whatever the topic count, plus one registry read per catalog subject (the API has no batch).
+import type { KafkaAdmin } from '../cluster/kafka-admin';
+import type { RegistryReference, SchemaRegistryApi, SchemaType } from '../cluster/registry';
+import type { AclBinding } from '../cluster/types';
+import { mapLimit } from '../util/limit';
+import type { DesiredState } from './desired';
+import { isManagedAcl, isManagedName } from './desired';
+
+export interface ActualTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Non-default (dynamic) configs only. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface ActualSubject {
+  readonly name: string;
+  readonly version: number;
+  readonly schema: string;
+  readonly schemaType: SchemaType;
+  readonly references: readonly RegistryReference[];
+  /** The level in force (the subject's own, else the global one). */
+  readonly compatibility?: string;
+}
+
+export interface ActualState {
+  /** Topics inside the catalog's domains. */
+  readonly topics: ReadonlyMap<string, ActualTopic>;
+  /** Everything else on the cluster: reported, never touched. */
+  readonly unmanagedTopics: readonly string[];
+  /** ACLs of managed principals on managed resources only. */
+  readonly acls: readonly AclBinding[];
+  /** Catalog subjects that exist in the registry. */
+  readonly subjects: ReadonlyMap<string, ActualSubject>;
+}
+
+export async function readActual(
+  admin: KafkaAdmin,
+  registry: SchemaRegistryApi,
+  desired: DesiredState,
+  opts: { registryConcurrency?: number } = {},
+): Promise<ActualState> {
+  const [kafka, subjects] = await Promise.all([
+    readKafka(admin, desired),
+    readSubjects(registry, desired, opts.registryConcurrency ?? 16),
+  ]);
+  return { ...kafka, subjects };
+}
+
+async function readKafka(
+  admin: KafkaAdmin,
+  desired: DesiredState,
+): Promise<Omit<ActualState, 'subjects'>> {
+  const [all, acls] = await Promise.all([admin.describeTopics(), admin.describeAcls()]);
+  const managed = all.filter((t) => isManagedName(desired.scope, t.name));
+  const configs = await admin.describeTopicConfigs(managed.map((t) => t.name));
+  const topics = new Map<string, ActualTopic>();
+  for (const t of managed) topics.set(t.name, { ...t, config: configs.get(t.name) ?? {} });
+  return {
+    topics,
+    unmanagedTopics: all
+      .filter((t) => !isManagedName(desired.scope, t.name))
+      .map((t) => t.name)
+      .sort(),
+    acls: acls.filter((a) => isManagedAcl(desired.scope, a)),
+  };
+}
+
+async function readSubjects(
+  registry: SchemaRegistryApi,
+  desired: DesiredState,
+  concurrency: number,
+): Promise<Map<string, ActualSubject>> {
+  const existing = new Set(await registry.listSubjects());
+  const wanted = desired.subjects.filter((s) => existing.has(s.name));
+  const read = await mapLimit(wanted, concurrency, async (s) => {
+    const [latest, compatibility] = await Promise.all([
+      registry.latest(s.name),
+      registry.compatibility(s.name),
+    ]);
+    if (!latest) return undefined;
+    const subject: ActualSubject = {
+      name: s.name,
+      version: latest.version,
+      schema: latest.schema,
+      schemaType: latest.schemaType,
+      references: latest.references,
+      ...(compatibility ? { compatibility } : {}),
+    };
+    return subject;
+  });
+  return new Map(read.filter((s) => s !== undefined).map((s) => [s.name, s] as const));
+}

@@ -1,0 +1,124 @@
+// What the catalog wants on one cluster, in cluster terms: topics, ACL bindings with real
+// principals, subjects. Also the scope: what the reconciler may touch at all.
+import type { App, EnvironmentCatalog, SchemaFormat } from '../../catalog/model';
+import { domainPrefix } from '../../catalog/naming';
+import type { AclBinding } from '../cluster/types';
+
+export interface DesiredTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string>>;
+  readonly deletionProtection: boolean;
+  readonly source: { readonly file: string; readonly line: number };
+}
+
+export interface DesiredSubject {
+  readonly name: string;
+  readonly format: SchemaFormat;
+  readonly path: string;
+  readonly text: string;
+  readonly references: readonly { readonly name: string; readonly subject: string }[];
+  readonly compatibility: string;
+}
+
+export interface DesiredAcl extends AclBinding {
+  /** Catalog app id, for reports. */
+  readonly app: string;
+}
+
+export interface Scope {
+  /** Each managed domain's prefix, "orders.". */
+  readonly prefixes: readonly string[];
+  /** Principals of catalog apps: the only ones whose ACLs may be deleted. */
+  readonly principals: ReadonlySet<string>;
+}
+
+export interface DesiredState {
+  readonly environment: string;
+  readonly topics: readonly DesiredTopic[];
+  /** Topics the catalog marks `delete: true` (never protected ones). */
+  readonly deletions: readonly string[];
+  readonly acls: readonly DesiredAcl[];
+  /** References first. */
+  readonly subjects: readonly DesiredSubject[];
+  readonly scope: Scope;
+  /** Apps without a principal on this cluster: their ACLs cannot be planned. */
+  readonly unmappedApps: readonly string[];
+}
+
+export function desiredState(
+  env: EnvironmentCatalog,
+  principalOf: (app: App) => string | undefined,
+): DesiredState {
+  const apps = new Map(env.apps.map((a) => [a.id, a] as const));
+  const principals = new Map<string, string>();
+  const unmapped: string[] = [];
+  for (const app of env.apps) {
+    const p = principalOf(app);
+    if (p) principals.set(app.id, p);
+    else unmapped.push(app.id);
+  }
+  const acls: DesiredAcl[] = [];
+  for (const g of env.acls) {
+    const principal = principals.get(g.app);
+    if (!principal || !apps.has(g.app)) continue;
+    acls.push({
+      app: g.app,
+      principal,
+      host: '*',
+      resourceType: g.resourceType,
+      resourceName: g.resourceName,
+      patternType: g.patternType,
+      operation: g.operation,
+      permission: 'ALLOW',
+    });
+  }
+  const domains = new Set([
+    ...env.apps.map((a) => a.domain),
+    ...env.topics.map((t) => t.domain),
+    ...env.deletions.map((t) => t.domain),
+  ]);
+  return {
+    environment: env.name,
+    topics: env.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      config: t.config,
+      deletionProtection: t.deletionProtection,
+      source: t.source,
+    })),
+    deletions: env.deletions.map((t) => t.name),
+    acls,
+    subjects: env.subjects.map((s) => ({
+      name: s.name,
+      format: s.schema.format,
+      path: s.schema.path,
+      text: s.schema.text,
+      references: s.schema.references.map((r) => ({ name: r.name, subject: r.subject })),
+      compatibility: s.compatibility,
+    })),
+    scope: {
+      prefixes: [...domains].sort().map(domainPrefix),
+      principals: new Set(principals.values()),
+    },
+    unmappedApps: unmapped,
+  };
+}
+
+/** A resource name inside one of the catalog's domains (never `__consumer_offsets` & co). */
+export function isManagedName(scope: Scope, name: string): boolean {
+  return !name.startsWith('_') && scope.prefixes.some((p) => name.startsWith(p));
+}
+
+/** ACLs the reconciler owns: a managed principal on a managed topic, group or transactional id. */
+export function isManagedAcl(scope: Scope, a: AclBinding): boolean {
+  return (
+    scope.principals.has(a.principal) &&
+    (a.resourceType === 'TOPIC' ||
+      a.resourceType === 'GROUP' ||
+      a.resourceType === 'TRANSACTIONAL_ID') &&
+    isManagedName(scope, a.resourceName)
+  );
+}
