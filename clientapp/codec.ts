@@ -1,0 +1,225 @@
+// Values ↔ Kafka bytes in the Confluent wire format: magic byte 0, the 4-byte schema id from the
+// registry, then the payload (Protobuf adds its message indexes first). Values are validated
+// before anything is sent and again when read.
+//
+// Avro goes entirely through @kafkajs/confluent-schema-registry (writer schema fetched by id).
+// JSON Schema and Protobuf are validated with the schema the types were generated from,
+// because that library cannot resolve a JSON `$ref` to a schema without `$id`, does not know
+// Protobuf's well-known types (google/protobuf/timestamp.proto) and omits Protobuf's message
+// indexes. The schema id still comes from the registry, so other Confluent clients read them.
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import * as protobuf from 'protobufjs';
+import { SchemaValidationError, UnknownSchemaError, WireFormatError, isNotFound } from './errors';
+import type { SchemaSource, Topic } from './topic';
+
+const MAGIC_BYTE = 0;
+const HEADER_BYTES = 5;
+
+export interface CodecOptions {
+  /** Prefix for every subject (tests and benchmarks isolate themselves with one). */
+  namePrefix?: string;
+  /** Shown in "unknown schema" errors. */
+  registryUrl?: string;
+}
+
+interface LocalCodec {
+  encode(value: unknown): Buffer;
+  decode(payload: Buffer): unknown;
+}
+
+export class Codec {
+  private readonly ids = new Map<string, Promise<number>>();
+  private readonly local = new Map<string, LocalCodec>();
+  private readonly prefix: string;
+
+  constructor(
+    private readonly registry: SchemaRegistry,
+    private readonly opts: CodecOptions = {},
+  ) {
+    this.prefix = opts.namePrefix ?? '';
+  }
+
+  subject(topic: Topic<unknown>): string {
+    return `${this.prefix}${topic.valueSubject}`;
+  }
+
+  /** The id of the subject's latest schema; cached, since ids never change. */
+  schemaId(topic: Topic<unknown>): Promise<number> {
+    const subject = this.subject(topic);
+    let id = this.ids.get(subject);
+    if (!id) {
+      id = this.registry.getLatestSchemaId(subject).catch((err: unknown) => {
+        this.ids.delete(subject);
+        if (isNotFound(err)) throw new UnknownSchemaError(subject, this.opts.registryUrl);
+        throw err;
+      });
+      this.ids.set(subject, id);
+    }
+    return id;
+  }
+
+  async encode<V>(topic: Topic<V>, value: V): Promise<Buffer> {
+    const id = await this.schemaId(topic);
+    if (topic.value.format === 'AVRO') {
+      try {
+        return await this.registry.encode(id, value);
+      } catch (err) {
+        throw validationError(topic, err) ?? err;
+      }
+    }
+    const payload = this.localCodec(topic).encode(value);
+    return Buffer.concat([header(id), payload]);
+  }
+
+  async decode<V>(topic: Topic<V>, message: Buffer): Promise<V> {
+    if (message.length < HEADER_BYTES || message[0] !== MAGIC_BYTE) {
+      throw new WireFormatError(topic.name);
+    }
+    if (topic.value.format === 'AVRO') {
+      try {
+        return (await this.registry.decode(message)) as V;
+      } catch (err) {
+        throw validationError(topic, err) ?? err;
+      }
+    }
+    return this.localCodec(topic).decode(message.subarray(HEADER_BYTES)) as V;
+  }
+
+  private localCodec(topic: Topic<unknown>): LocalCodec {
+    let codec = this.local.get(topic.name);
+    if (!codec) {
+      codec =
+        topic.value.format === 'JSON'
+          ? jsonCodec(topic, topic.value, topic.referenced)
+          : protobufCodec(topic, topic.value, topic.referenced);
+      this.local.set(topic.name, codec);
+    }
+    return codec;
+  }
+}
+
+function header(id: number): Buffer {
+  const h = Buffer.alloc(HEADER_BYTES);
+  h.writeUInt8(MAGIC_BYTE, 0);
+  h.writeInt32BE(id, 1);
+  return h;
+}
+
+function validationError(topic: Topic<unknown>, err: unknown): Error | undefined {
+  const e = err as { name?: string; paths?: unknown[] };
+  if (e?.name !== 'ConfluentSchemaRegistryValidationError') return undefined;
+  const paths = (e.paths ?? []).map((p) => (Array.isArray(p) ? p.join('.') : String(p)));
+  return new SchemaValidationError(topic.name, paths.length > 0 ? paths : ['(value)']);
+}
+
+function jsonCodec(
+  topic: Topic<unknown>,
+  source: SchemaSource,
+  referenced: Readonly<Record<string, SchemaSource>>,
+): LocalCodec {
+  const schema = JSON.parse(source.text) as { $schema?: string };
+  const ajv = schema.$schema?.includes('2020-12')
+    ? new Ajv2020({ allErrors: true, strict: false })
+    : new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  // Register each referenced schema under the name the $ref uses (every level of references).
+  const bySubject = new Map(Object.entries(referenced));
+  for (const ref of [source, ...bySubject.values()].flatMap((s) => s.references)) {
+    const target = bySubject.get(ref.subject);
+    if (target && !ajv.getSchema(ref.name)) ajv.addSchema(JSON.parse(target.text), ref.name);
+  }
+  const validate: ValidateFunction = ajv.compile(schema);
+  const check = (value: unknown): void => {
+    if (!validate(value)) {
+      const paths = (validate.errors ?? []).map(
+        (e) => `${e.instancePath || '(value)'} ${e.message ?? 'is invalid'}`,
+      );
+      throw new SchemaValidationError(topic.name, paths);
+    }
+  };
+  return {
+    encode(value) {
+      check(value);
+      return Buffer.from(JSON.stringify(value));
+    },
+    decode(payload) {
+      const value: unknown = JSON.parse(payload.toString('utf8'));
+      check(value);
+      return value;
+    },
+  };
+}
+
+function protobufCodec(
+  topic: Topic<unknown>,
+  source: SchemaSource,
+  referenced: Readonly<Record<string, SchemaSource>>,
+): LocalCodec {
+  const root = new protobuf.Root();
+  const main = protobuf.parse(source.text, root, { keepCase: false });
+  for (const ref of Object.values(referenced)) protobuf.parse(ref.text, root, { keepCase: false });
+  // Well-known types (google/protobuf/*.proto) ship with protobufjs.
+  for (const file of [...(main.imports ?? [])].filter((i) => i.startsWith('google/protobuf/'))) {
+    const common = protobuf.common.get(file);
+    if (common) root.addJSON(common.nested ?? {});
+  }
+  root.resolveAll();
+  const first = firstMessage(root.lookup(main.package ?? '') ?? root);
+  if (!first) throw new Error(`${topic.name}: its Protobuf schema has no message`);
+  const type = first;
+  return {
+    encode(value) {
+      const problem = type.verify(value as Record<string, unknown>);
+      if (problem) throw new SchemaValidationError(topic.name, [problem]);
+      const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
+      // Message indexes: [0] (a single zero byte) means "the first message in the schema".
+      return Buffer.concat([Buffer.from([0]), bytes]);
+    },
+    decode(payload) {
+      const [indexes, offset] = readVarint(payload, 0);
+      if (indexes !== 0) throw new WireFormatError(topic.name, 'only the first message is typed');
+      const message = type.decode(payload.subarray(offset));
+      return withoutNulls(type.toObject(message, { longs: Number, defaults: true }));
+    },
+  };
+}
+
+function firstMessage(ns: protobuf.ReflectionObject): protobuf.Type | undefined {
+  if (ns instanceof protobuf.Type) return ns;
+  if (!(ns instanceof protobuf.Namespace)) return undefined;
+  for (const nested of ns.nestedArray) {
+    const found = firstMessage(nested);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Zig-zag varint, as Confluent writes the message-index count. */
+function readVarint(buf: Buffer, start: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  let offset = start;
+  for (;;) {
+    const byte = buf[offset++];
+    if (byte === undefined) throw new WireFormatError('protobuf', 'truncated message indexes');
+    result |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) break;
+    shift += 7;
+  }
+  return [(result >>> 1) ^ -(result & 1), offset];
+}
+
+/** protobufjs reports unset message fields as null; the generated types say "absent". */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}

@@ -1,0 +1,170 @@
+// Failures a developer can act on, each as one line that says what to do. Anything else is a
+// bug and keeps its stack trace.
+import type { Topic } from './topic';
+
+export class ClientError extends Error {
+  override readonly name: string = 'ClientError';
+}
+
+export class SchemaValidationError extends ClientError {
+  override readonly name = 'SchemaValidationError';
+  constructor(
+    readonly topic: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`value for ${topic} does not match its schema: ${problems.join('; ')}`);
+  }
+}
+
+export class UnknownSchemaError extends ClientError {
+  override readonly name = 'UnknownSchemaError';
+  constructor(
+    readonly subject: string,
+    registryUrl?: string,
+  ) {
+    super(
+      `schema subject ${subject} is not registered${registryUrl ? ` in ${registryUrl}` : ''}: ` +
+        'run the reconciler / apply the catalog (npm start), then regenerate types if it changed',
+    );
+  }
+}
+
+export class WireFormatError extends ClientError {
+  override readonly name = 'WireFormatError';
+  constructor(topic: string, detail = 'not in the Confluent wire format (magic byte 0 + id)') {
+    super(`a message on ${topic} cannot be decoded: ${detail}`);
+  }
+}
+
+export class ConfigError extends ClientError {
+  override readonly name = 'ConfigError';
+}
+
+export type Role = 'producer' | 'consumer';
+
+export interface ErrorContext {
+  /** App id, "domain/app". */
+  app: string;
+  role: Role;
+  topic?: Topic<unknown>;
+  /** The topic name actually used (with a test prefix, if any). */
+  topicName?: string;
+  group?: string;
+  principal?: string;
+  bootstrap: string;
+  registryUrl?: string;
+}
+
+interface ErrorLike {
+  name?: string;
+  type?: string;
+  code?: string;
+  message?: string;
+  status?: number;
+  cause?: unknown;
+  originalError?: unknown;
+  errors?: unknown[];
+}
+
+/** Every error in a kafkajs / registry cause chain, outermost first. */
+function chain(err: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): void => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return;
+    seen.add(e);
+    const el = e as ErrorLike;
+    out.push(el);
+    visit(el.cause);
+    visit(el.originalError);
+    for (const inner of el.errors ?? []) visit(inner);
+  };
+  visit(err);
+  return out;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return chain(err).some((e) => e.status === 404);
+}
+
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|Connection timeout/;
+
+/** Turns a kafkajs or registry failure into a one-line ClientError where we know the cause. */
+export function explain(err: unknown, ctx: ErrorContext): Error {
+  if (err instanceof ClientError) return err;
+  const all = chain(err);
+  const has = (pred: (e: ErrorLike) => boolean): boolean => all.some(pred);
+  const topicName = ctx.topicName ?? ctx.topic?.name ?? 'the topic';
+
+  if (has((e) => e.name === 'KafkaJSSASLAuthenticationError')) {
+    return new ClientError(
+      `authentication failed for ${ctx.principal ?? ctx.app} at ${ctx.bootstrap}: check ` +
+        'KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD (locally: `npm run local:up` provisions every app)',
+    );
+  }
+  if (has((e) => e.type === 'TOPIC_AUTHORIZATION_FAILED')) {
+    return topicDenied(ctx, topicName);
+  }
+  if (has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED')) {
+    const prefix = ctx.principal ?? ctx.app.replace('/', '.');
+    return new ClientError(
+      `${ctx.app} may not use consumer group ${ctx.group ?? '(unknown)'}: ` +
+        `its groups must start with "${prefix}"`,
+    );
+  }
+  if (has((e) => e.type === 'CLUSTER_AUTHORIZATION_FAILED')) {
+    return new ClientError(
+      `${ctx.app} was refused a cluster-level operation on ${ctx.bootstrap}: ` +
+        'apps only get topic, group and transactional-id grants from the catalog',
+    );
+  }
+  if (has((e) => e.name === 'ResponseError' && (e.status === 401 || e.status === 403))) {
+    return new ClientError(
+      `the schema registry at ${ctx.registryUrl ?? '(unknown)'} refused ${ctx.app}'s credentials: ` +
+        'check SCHEMA_REGISTRY_API_KEY/SCHEMA_REGISTRY_API_SECRET',
+    );
+  }
+  const unreachable = all.find((e) => UNREACHABLE.test(`${e.code ?? ''} ${e.message ?? ''}`));
+  if (unreachable) {
+    const isRegistry = all.some(
+      (e) => e.name === 'ResponseError' || /mappersmith/i.test(e.message ?? ''),
+    );
+    return isRegistry || (ctx.registryUrl && unreachable.message?.includes(hostOf(ctx.registryUrl)))
+      ? new ClientError(
+          `cannot reach the schema registry at ${ctx.registryUrl}: is it running? (npm run local:up)`,
+        )
+      : new ClientError(
+          `cannot reach the Kafka broker at ${ctx.bootstrap}: is it running? (npm run local:up), ` +
+            'or check KAFKA_BOOTSTRAP_SERVERS',
+        );
+  }
+  if (has((e) => e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSBrokerNotFound')) {
+    return new ClientError(`cannot reach the Kafka broker at ${ctx.bootstrap}: is it running?`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Names the topic and the grant the catalog would have to give. */
+function topicDenied(ctx: ErrorContext, topicName: string): ClientError {
+  const list = ctx.role === 'producer' ? 'producers' : 'consumers';
+  const declared = ctx.topic?.[list].includes(ctx.app) ?? false;
+  if (declared) {
+    return new ClientError(
+      `${ctx.app} is a ${ctx.role} of ${topicName} in the catalog but the cluster denies it: ` +
+        'run the reconciler / apply the catalog (npm start) to create its ACLs',
+    );
+  }
+  const file = ctx.topic?.catalogFile ?? 'topics/<domain>.yaml';
+  const key = ctx.topic ? ` of ${ctx.topic.key}` : '';
+  return new ClientError(
+    `${ctx.app} is not a ${ctx.role} of ${topicName}: add it to ${list}${key} in ${file}`,
+  );
+}

@@ -1,0 +1,186 @@
+// Puts one catalog topic on the local stack as the admin: the topic, the ACLs the catalog
+// derives for it, and its subjects (references first). A stand-in until the reconciler applies
+// the whole catalog; the integration tests and `npm run clientapp -- --setup` use it.
+import path from 'node:path';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  ResourcePatternTypes,
+  logLevel,
+} from 'kafkajs';
+import type { AclEntry, Admin } from 'kafkajs';
+import type { AclGrant } from '../catalog/access';
+import { loadCatalog } from '../catalog/loader';
+import type { Catalog, Subject } from '../catalog/model';
+import { ADMIN_USER, currentStack, readCredentials, saslFor } from '../scripts/local/stack';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+export interface LocalTarget {
+  bootstrap: string;
+  registryUrl: string;
+  /** Admin SCRAM credentials file of that stack. */
+  credentialsFile: string;
+}
+
+export interface SetupOptions {
+  /** Full catalog topic name, e.g. "orders.order-created.v1". */
+  topic: string;
+  /** Prefix for the topic and subject names (isolation for tests and benchmarks). */
+  namePrefix?: string;
+  /** Partitions, instead of the catalog's local value. */
+  partitions?: number;
+  target?: LocalTarget;
+  catalog?: Catalog;
+}
+
+export interface SetupResult {
+  topic: string;
+  subjects: string[];
+  acls: AclEntry[];
+}
+
+export function localTarget(root?: string): LocalTarget {
+  const s = currentStack(root ? { root } : {});
+  return { bootstrap: s.bootstrap, registryUrl: s.registryUrl, credentialsFile: s.credentialsFile };
+}
+
+export function adminClient(target: LocalTarget): Kafka {
+  return new Kafka({
+    clientId: 'streamplane-clientapp-setup',
+    brokers: [target.bootstrap],
+    sasl: saslFor(readCredentials(target.credentialsFile), ADMIN_USER),
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+export function loadLocalCatalog(): Catalog {
+  const result = loadCatalog(REPO_ROOT);
+  if (!result.catalog) throw new Error('the catalog has errors: run `npm run validate`');
+  return result.catalog;
+}
+
+/** The catalog's grants for this topic and its apps' groups, as kafkajs ACL entries. */
+export function aclEntries(catalog: Catalog, topic: string, prefix: string): AclEntry[] {
+  const apps = new Set(
+    catalog.acls
+      .filter((g) => g.resourceType === 'TOPIC' && g.resourceName === topic)
+      .map((g) => g.app),
+  );
+  const grants = catalog.acls.filter(
+    (g) => apps.has(g.app) && (g.resourceType !== 'TOPIC' || g.resourceName === topic),
+  );
+  return grants.map((g) => toEntry(catalog, g, g.resourceType === 'TOPIC' ? prefix : ''));
+}
+
+function toEntry(catalog: Catalog, g: AclGrant, prefix: string): AclEntry {
+  return {
+    resourceType: AclResourceTypes[g.resourceType],
+    resourceName: `${prefix}${g.resourceName}`,
+    resourcePatternType: ResourcePatternTypes[g.patternType],
+    principal: `User:${catalog.app(g.app).principal}`,
+    host: '*',
+    operation: AclOperationTypes[g.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}
+
+/** The value subject and everything it references, references first (the catalog's order). */
+function subjectsFor(catalog: Catalog, topic: string): Subject[] {
+  const env = catalog.for('local');
+  const value = env.topics.find((t) => t.name === topic)?.schema?.value;
+  const needed = new Set<string>();
+  const visit = (name: string): void => {
+    const s = env.subjects.find((x) => x.name === name);
+    if (!s || needed.has(name)) return;
+    needed.add(name);
+    for (const r of s.schema.references) visit(r.subject);
+  };
+  if (value) visit(value);
+  return env.subjects.filter((s) => needed.has(s.name));
+}
+
+async function registry(url: string, method: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+export async function registerSubjects(
+  registryUrl: string,
+  subjects: readonly Subject[],
+  prefix: string,
+): Promise<string[]> {
+  const versions = new Map<string, number>();
+  for (const s of subjects) {
+    const name = `${prefix}${s.name}`;
+    const references = s.schema.references.map((r) => ({
+      name: r.name,
+      subject: `${prefix}${r.subject}`,
+      version: versions.get(r.subject) ?? 1,
+    }));
+    const base = `${registryUrl}/subjects/${encodeURIComponent(name)}`;
+    await registry(`${base}/versions`, 'POST', {
+      schema: s.schema.text,
+      schemaType: s.schema.format,
+      references,
+    });
+    const latest = (await registry(`${base}/versions/latest`, 'GET')) as { version: number };
+    versions.set(s.name, latest.version);
+  }
+  return subjects.map((s) => `${prefix}${s.name}`);
+}
+
+async function createTopic(
+  admin: Admin,
+  name: string,
+  partitions: number,
+  config: Record<string, string>,
+): Promise<void> {
+  const existing = await admin.listTopics();
+  if (existing.includes(name)) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic: name,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(config).map(([k, value]) => ({ name: k, value })),
+      },
+    ],
+  });
+}
+
+export async function setupTopic(opts: SetupOptions): Promise<SetupResult> {
+  const catalog = opts.catalog ?? loadLocalCatalog();
+  const target = opts.target ?? localTarget();
+  const prefix = opts.namePrefix ?? '';
+  const spec = catalog.for('local').topics.find((t) => t.name === opts.topic);
+  if (!spec) throw new Error(`no topic ${opts.topic} in the catalog`);
+  const name = `${prefix}${spec.name}`;
+  const admin = adminClient(target).admin();
+  await admin.connect();
+  try {
+    await createTopic(admin, name, opts.partitions ?? spec.partitions, spec.config);
+    const acls = aclEntries(catalog, spec.name, prefix);
+    await admin.createAcls({ acl: acls });
+    // New ACLs reach the authorizer through the metadata log, a moment after the call returns.
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await admin.disconnect();
+  }
+  const subjects = await registerSubjects(
+    target.registryUrl,
+    subjectsFor(catalog, spec.name),
+    prefix,
+  );
+  return { topic: name, subjects, acls: aclEntries(catalog, spec.name, prefix) };
+}
