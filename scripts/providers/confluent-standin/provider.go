@@ -12,7 +12,7 @@ const standInError = "this is streamplane's schema-only stand-in for the conflue
 	"(scripts/providers/confluent-standin): it supports `terraform validate` only; install the real provider to plan or apply"
 
 // Provider returns the stand-in provider: provider configuration plus the resource and
-// data-source schemas in resources.go. Only schemas are real; all operations fail.
+// data-source schemas in schemas.go. Only schemas are real; all operations fail.
 func Provider() *schema.Provider {
 	p := &schema.Provider{
 		Schema:         providerSchema(),
