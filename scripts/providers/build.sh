@@ -179,6 +179,8 @@ build_confluent() {
   (cd "$src" && run_build confluent "$cache/logs/confluent.log" env GOFLAGS=-mod=mod \
     "$go_bin" build -trimpath -ldflags "-s -w" -o "$target" .)
   echo "$stamp" >"$stamps/confluent"
+  # Same version string, new schema: drop the plugin-cache copy so no init links a stale binary.
+  rm -rf "$cache/plugin-cache/registry.terraform.io/confluentinc/confluent/$CONFLUENT_PROVIDER_VERSION"
   log "confluent: installed $target ($(du -h "$target" | cut -f1))"
 }
 
