@@ -162,10 +162,22 @@ function provenance(
     'Regenerate with `scripts/providers/generate-bindings.sh` (see scripts/providers/README.md).',
     '',
     `- Provider: \`confluentinc/confluent\` ${version}`,
-    standIn
-      ? '- Schema source: the SCHEMA-ONLY STAND-IN in scripts/providers/confluent-standin (the real provider ' +
-        'could not be built here); regenerate once the real provider is available.'
-      : `- Schema source: ${v.CONFLUENT_GO_MODULE}@${v.CONFLUENT_GO_VERSION}`,
+    ...(standIn
+      ? [
+          '- Schema source: the SCHEMA-ONLY STAND-IN in scripts/providers/confluent-standin (the real provider ' +
+            'could not be built here); regenerate once the real provider is available.',
+          `- Stand-in transcribed from: ${v.CONFLUENT_SCHEMA_SOURCE_REPO ?? '(unset)'}, release ` +
+            `${v.CONFLUENT_SCHEMA_SOURCE_RELEASE ?? '(unset)'}` +
+            (v.CONFLUENT_SCHEMA_SOURCE_RELEASE === 'unpinned'
+              ? ' (no single release tag could be pinned; see scripts/providers/README.md)'
+              : '') +
+            ', files:',
+          ...(v.CONFLUENT_SCHEMA_SOURCE_FILES ?? '')
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((f) => `  - \`${f}\``),
+        ]
+      : [`- Schema source: ${v.CONFLUENT_GO_MODULE}@${v.CONFLUENT_GO_VERSION}`]),
     '- Generator: @cdktf/provider-generator (cdktf 0.21.0), TerraformProviderGenerator',
     `- Resources: ${[...resources].sort().join(', ')}`,
     `- Data sources: ${[...dataSources].sort().join(', ')}`,
