@@ -9,14 +9,20 @@ import * as cdktf from 'cdktf';
 
 export interface ApiKeyConfig extends cdktf.TerraformMetaArguments {
   /**
+  * A free-form description of the API key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#description ApiKey#description}
   */
   readonly description?: string;
   /**
+  * Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#disable_wait_for_ready ApiKey#disable_wait_for_ready}
   */
   readonly disableWaitForReady?: boolean | cdktf.IResolvable;
   /**
+  * A human-readable name for the API key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#display_name ApiKey#display_name}
   */
   readonly displayName?: string;
@@ -50,7 +56,7 @@ export interface ApiKeyManagedResourceEnvironment {
   readonly id: string;
 }
 
-export function apiKeyManagedResourceEnvironmentToTerraform(struct?: ApiKeyManagedResourceEnvironmentOutputReference | ApiKeyManagedResourceEnvironment): any {
+export function apiKeyManagedResourceEnvironmentToTerraform(struct?: ApiKeyManagedResourceEnvironment | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -61,7 +67,7 @@ export function apiKeyManagedResourceEnvironmentToTerraform(struct?: ApiKeyManag
 }
 
 
-export function apiKeyManagedResourceEnvironmentToHclTerraform(struct?: ApiKeyManagedResourceEnvironmentOutputReference | ApiKeyManagedResourceEnvironment): any {
+export function apiKeyManagedResourceEnvironmentToHclTerraform(struct?: ApiKeyManagedResourceEnvironment | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -81,16 +87,22 @@ export function apiKeyManagedResourceEnvironmentToHclTerraform(struct?: ApiKeyMa
 
 export class ApiKeyManagedResourceEnvironmentOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
 
   /**
   * @param terraformResource The parent resource
   * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
   */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
-    super(terraformResource, terraformAttribute, false, 0);
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
   }
 
-  public get internalValue(): ApiKeyManagedResourceEnvironment | undefined {
+  public get internalValue(): ApiKeyManagedResourceEnvironment | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
     let hasAnyValues = this.isEmptyObject;
     const internalValueResult: any = {};
     if (this._id !== undefined) {
@@ -100,13 +112,19 @@ export class ApiKeyManagedResourceEnvironmentOutputReference extends cdktf.Compl
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: ApiKeyManagedResourceEnvironment | undefined) {
+  public set internalValue(value: ApiKeyManagedResourceEnvironment | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
+      this.resolvableValue = undefined;
       this._id = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
       this._id = value.id;
     }
   }
@@ -124,12 +142,36 @@ export class ApiKeyManagedResourceEnvironmentOutputReference extends cdktf.Compl
     return this._id;
   }
 }
+
+export class ApiKeyManagedResourceEnvironmentList extends cdktf.ComplexList {
+  public internalValue? : ApiKeyManagedResourceEnvironment[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): ApiKeyManagedResourceEnvironmentOutputReference {
+    return new ApiKeyManagedResourceEnvironmentOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
 export interface ApiKeyManagedResource {
   /**
+  * The API version of the referred owner.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#api_version ApiKey#api_version}
   */
   readonly apiVersion: string;
   /**
+  * The unique identifier for the referred resource.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#id ApiKey#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -137,6 +179,8 @@ export interface ApiKeyManagedResource {
   */
   readonly id: string;
   /**
+  * The kind of the referred resource.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#kind ApiKey#kind}
   */
   readonly kind: string;
@@ -145,7 +189,7 @@ export interface ApiKeyManagedResource {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#environment ApiKey#environment}
   */
-  readonly environment?: ApiKeyManagedResourceEnvironment;
+  readonly environment?: ApiKeyManagedResourceEnvironment[] | cdktf.IResolvable;
 }
 
 export function apiKeyManagedResourceToTerraform(struct?: ApiKeyManagedResourceOutputReference | ApiKeyManagedResource): any {
@@ -157,7 +201,7 @@ export function apiKeyManagedResourceToTerraform(struct?: ApiKeyManagedResourceO
     api_version: cdktf.stringToTerraform(struct!.apiVersion),
     id: cdktf.stringToTerraform(struct!.id),
     kind: cdktf.stringToTerraform(struct!.kind),
-    environment: apiKeyManagedResourceEnvironmentToTerraform(struct!.environment),
+    environment: cdktf.listMapper(apiKeyManagedResourceEnvironmentToTerraform, true)(struct!.environment),
   }
 }
 
@@ -187,7 +231,7 @@ export function apiKeyManagedResourceToHclTerraform(struct?: ApiKeyManagedResour
       storageClassType: "string",
     },
     environment: {
-      value: apiKeyManagedResourceEnvironmentToHclTerraform(struct!.environment),
+      value: cdktf.listMapperHcl(apiKeyManagedResourceEnvironmentToHclTerraform, true)(struct!.environment),
       isBlock: true,
       type: "list",
       storageClassType: "ApiKeyManagedResourceEnvironmentList",
@@ -288,11 +332,11 @@ export class ApiKeyManagedResourceOutputReference extends cdktf.ComplexObject {
   }
 
   // environment - computed: false, optional: true, required: false
-  private _environment = new ApiKeyManagedResourceEnvironmentOutputReference(this, "environment");
+  private _environment = new ApiKeyManagedResourceEnvironmentList(this, "environment", false);
   public get environment() {
     return this._environment;
   }
-  public putEnvironment(value: ApiKeyManagedResourceEnvironment) {
+  public putEnvironment(value: ApiKeyManagedResourceEnvironment[] | cdktf.IResolvable) {
     this._environment.internalValue = value;
   }
   public resetEnvironment() {
@@ -305,10 +349,14 @@ export class ApiKeyManagedResourceOutputReference extends cdktf.ComplexObject {
 }
 export interface ApiKeyOwner {
   /**
+  * The API version of the referred owner.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#api_version ApiKey#api_version}
   */
   readonly apiVersion: string;
   /**
+  * The unique identifier for the referred owner.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#id ApiKey#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -316,6 +364,8 @@ export interface ApiKeyOwner {
   */
   readonly id: string;
   /**
+  * The kind of the referred owner.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/api_key#kind ApiKey#kind}
   */
   readonly kind: string;

@@ -9,10 +9,14 @@ import * as cdktf from 'cdktf';
 
 export interface DataConfluentSchemaRegistryClusterConfig extends cdktf.TerraformMetaArguments {
   /**
+  * The cluster name.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/data-sources/schema_registry_cluster#display_name DataConfluentSchemaRegistryCluster#display_name}
   */
   readonly displayName?: string;
   /**
+  * The ID of the schema registry cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/data-sources/schema_registry_cluster#id DataConfluentSchemaRegistryCluster#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.

@@ -9,6 +9,8 @@ import * as cdktf from 'cdktf';
 
 export interface EnvironmentConfig extends cdktf.TerraformMetaArguments {
   /**
+  * A human-readable name for the Environment.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/environment#display_name Environment#display_name}
   */
   readonly displayName: string;
@@ -28,6 +30,8 @@ export interface EnvironmentConfig extends cdktf.TerraformMetaArguments {
 }
 export interface EnvironmentStreamGovernance {
   /**
+  * Stream Governance Package. 'ESSENTIALS' or 'ADVANCED'
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/environment#package Environment#package}
   */
   readonly package: string;

@@ -9,6 +9,8 @@ import * as cdktf from 'cdktf';
 
 export interface KafkaAclConfig extends cdktf.TerraformMetaArguments {
   /**
+  * The host for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#host KafkaAcl#host}
   */
   readonly host: string;
@@ -20,30 +22,44 @@ export interface KafkaAclConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
+  * The operation type for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#operation KafkaAcl#operation}
   */
   readonly operation: string;
   /**
+  * The pattern type for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#pattern_type KafkaAcl#pattern_type}
   */
   readonly patternType: string;
   /**
+  * The permission for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#permission KafkaAcl#permission}
   */
   readonly permission: string;
   /**
+  * The principal for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#principal KafkaAcl#principal}
   */
   readonly principal: string;
   /**
+  * The resource name for the ACL.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#resource_name KafkaAcl#resource_name}
   */
   readonly resourceName: string;
   /**
+  * The type of the resource.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#resource_type KafkaAcl#resource_type}
   */
   readonly resourceType: string;
   /**
+  * The REST endpoint of the Kafka cluster (e.g., `https://pkc-00000.us-central1.gcp.confluent.cloud:443`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#rest_endpoint KafkaAcl#rest_endpoint}
   */
   readonly restEndpoint?: string;
@@ -62,10 +78,14 @@ export interface KafkaAclConfig extends cdktf.TerraformMetaArguments {
 }
 export interface KafkaAclCredentials {
   /**
+  * The Cluster API Key for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#key KafkaAcl#key}
   */
   readonly key: string;
   /**
+  * The Cluster API Secret for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#secret KafkaAcl#secret}
   */
   readonly secret: string;
@@ -173,6 +193,8 @@ export class KafkaAclCredentialsOutputReference extends cdktf.ComplexObject {
 }
 export interface KafkaAclKafkaCluster {
   /**
+  * The Kafka cluster ID (e.g., `lkc-12345`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_acl#id KafkaAcl#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.

@@ -9,18 +9,26 @@ import * as cdktf from 'cdktf';
 
 export interface KafkaClusterConfig extends cdktf.TerraformMetaArguments {
   /**
+  * The availability zone configuration of the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#availability KafkaCluster#availability}
   */
   readonly availability: string;
   /**
+  * The cloud service provider that runs the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#cloud KafkaCluster#cloud}
   */
   readonly cloud: string;
   /**
+  * Enable deletion protection for the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#deletion_protection KafkaCluster#deletion_protection}
   */
   readonly deletionProtection?: boolean | cdktf.IResolvable;
   /**
+  * The name of the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#display_name KafkaCluster#display_name}
   */
   readonly displayName: string;
@@ -32,6 +40,8 @@ export interface KafkaClusterConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
+  * The cloud service provider region where the Kafka cluster is running.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#region KafkaCluster#region}
   */
   readonly region: string;
@@ -182,6 +192,8 @@ export class KafkaClusterEndpointsList extends cdktf.ComplexList {
 }
 export interface KafkaClusterBasic {
   /**
+  * The maximum number of Elastic Confluent Kafka Units (eCKUs) that Kafka clusters should auto-scale to. Kafka clusters with HIGH availability must have at least two eCKUs.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#max_ecku KafkaCluster#max_ecku}
   */
   readonly maxEcku?: number;
@@ -298,6 +310,8 @@ export class KafkaClusterBasicList extends cdktf.ComplexList {
 }
 export interface KafkaClusterByokKey {
   /**
+  * The ID of the Confluent key that is used to encrypt the data in the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#id KafkaCluster#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -382,10 +396,14 @@ export class KafkaClusterByokKeyOutputReference extends cdktf.ComplexObject {
 }
 export interface KafkaClusterDedicated {
   /**
+  * The number of Confluent Kafka Units (CKUs) for Dedicated cluster types. MULTI_ZONE dedicated clusters must have at least two CKUs.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#cku KafkaCluster#cku}
   */
   readonly cku: number;
   /**
+  * The ID of the encryption key that is used to encrypt the data in the Kafka cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#encryption_key KafkaCluster#encryption_key}
   */
   readonly encryptionKey?: string;
@@ -501,6 +519,8 @@ export class KafkaClusterDedicatedOutputReference extends cdktf.ComplexObject {
 }
 export interface KafkaClusterEnterprise {
   /**
+  * The maximum number of Elastic Confluent Kafka Units (eCKUs) that Kafka clusters should auto-scale to. Kafka clusters with HIGH availability must have at least two eCKUs.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#max_ecku KafkaCluster#max_ecku}
   */
   readonly maxEcku?: number;
@@ -617,6 +637,8 @@ export class KafkaClusterEnterpriseList extends cdktf.ComplexList {
 }
 export interface KafkaClusterEnvironment {
   /**
+  * The unique identifier for the environment.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#id KafkaCluster#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -701,6 +723,8 @@ export class KafkaClusterEnvironmentOutputReference extends cdktf.ComplexObject 
 }
 export interface KafkaClusterFreight {
   /**
+  * The maximum number of Elastic Confluent Kafka Units (eCKUs) that Kafka clusters should auto-scale to. Kafka clusters with HIGH availability must have at least two eCKUs.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#max_ecku KafkaCluster#max_ecku}
   */
   readonly maxEcku?: number;
@@ -822,6 +846,8 @@ export class KafkaClusterFreightList extends cdktf.ComplexList {
 }
 export interface KafkaClusterNetwork {
   /**
+  * The unique identifier for the network.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#id KafkaCluster#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -906,6 +932,8 @@ export class KafkaClusterNetworkOutputReference extends cdktf.ComplexObject {
 }
 export interface KafkaClusterStandard {
   /**
+  * The maximum number of Elastic Confluent Kafka Units (eCKUs) that Kafka clusters should auto-scale to. Kafka clusters with HIGH availability must have at least two eCKUs.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_cluster#max_ecku KafkaCluster#max_ecku}
   */
   readonly maxEcku?: number;

@@ -9,13 +9,11 @@ import * as cdktf from 'cdktf';
 
 export interface KafkaTopicConfig extends cdktf.TerraformMetaArguments {
   /**
+  * The custom topic settings to set (e.g., `"cleanup.policy" = "compact"`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#config KafkaTopic#config}
   */
   readonly config?: { [key: string]: string };
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#http_endpoint KafkaTopic#http_endpoint}
-  */
-  readonly httpEndpoint?: string;
   /**
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#id KafkaTopic#id}
   *
@@ -24,14 +22,20 @@ export interface KafkaTopicConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
+  * The number of partitions to create in the topic. Defaults to `6`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#partitions_count KafkaTopic#partitions_count}
   */
   readonly partitionsCount?: number;
   /**
+  * The REST endpoint of the Kafka cluster (e.g., `https://pkc-00000.us-central1.gcp.confluent.cloud:443`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#rest_endpoint KafkaTopic#rest_endpoint}
   */
   readonly restEndpoint?: string;
   /**
+  * The name of the topic, for example, `orders-1`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#topic_name KafkaTopic#topic_name}
   */
   readonly topicName: string;
@@ -50,10 +54,14 @@ export interface KafkaTopicConfig extends cdktf.TerraformMetaArguments {
 }
 export interface KafkaTopicCredentials {
   /**
+  * The Cluster API Key for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#key KafkaTopic#key}
   */
   readonly key: string;
   /**
+  * The Cluster API Secret for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#secret KafkaTopic#secret}
   */
   readonly secret: string;
@@ -161,6 +169,8 @@ export class KafkaTopicCredentialsOutputReference extends cdktf.ComplexObject {
 }
 export interface KafkaTopicKafkaCluster {
   /**
+  * The Kafka cluster ID (e.g., `lkc-12345`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/kafka_topic#id KafkaTopic#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -296,7 +306,6 @@ export class KafkaTopic extends cdktf.TerraformResource {
       forEach: config.forEach
     });
     this._config = config.config;
-    this._httpEndpoint = config.httpEndpoint;
     this._id = config.id;
     this._partitionsCount = config.partitionsCount;
     this._restEndpoint = config.restEndpoint;
@@ -323,22 +332,6 @@ export class KafkaTopic extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get configInput() {
     return this._config;
-  }
-
-  // http_endpoint - computed: false, optional: true, required: false
-  private _httpEndpoint?: string; 
-  public get httpEndpoint() {
-    return this.getStringAttribute('http_endpoint');
-  }
-  public set httpEndpoint(value: string) {
-    this._httpEndpoint = value;
-  }
-  public resetHttpEndpoint() {
-    this._httpEndpoint = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get httpEndpointInput() {
-    return this._httpEndpoint;
   }
 
   // id - computed: true, optional: true, required: false
@@ -441,7 +434,6 @@ export class KafkaTopic extends cdktf.TerraformResource {
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       config: cdktf.hashMapper(cdktf.stringToTerraform)(this._config),
-      http_endpoint: cdktf.stringToTerraform(this._httpEndpoint),
       id: cdktf.stringToTerraform(this._id),
       partitions_count: cdktf.numberToTerraform(this._partitionsCount),
       rest_endpoint: cdktf.stringToTerraform(this._restEndpoint),
@@ -458,12 +450,6 @@ export class KafkaTopic extends cdktf.TerraformResource {
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",
-      },
-      http_endpoint: {
-        value: cdktf.stringToHclTerraform(this._httpEndpoint),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
       },
       id: {
         value: cdktf.stringToHclTerraform(this._id),

@@ -9,94 +9,140 @@ import * as cdktf from 'cdktf';
 
 export interface ConfluentProviderConfig {
   /**
+  * The Stream Catalog REST Endpoint.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#catalog_rest_endpoint ConfluentProvider#catalog_rest_endpoint}
   */
   readonly catalogRestEndpoint?: string;
   /**
+  * The Confluent Cloud API Key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#cloud_api_key ConfluentProvider#cloud_api_key}
   */
   readonly cloudApiKey?: string;
   /**
+  * The Confluent Cloud API Secret.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#cloud_api_secret ConfluentProvider#cloud_api_secret}
   */
   readonly cloudApiSecret?: string;
   /**
+  * The base endpoint of Confluent Cloud API. Defaults to `https://api.confluent.cloud`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#endpoint ConfluentProvider#endpoint}
   */
   readonly endpoint?: string;
   /**
+  * The Flink Environment ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#environment_id ConfluentProvider#environment_id}
   */
   readonly environmentId?: string;
   /**
+  * The Flink API Key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#flink_api_key ConfluentProvider#flink_api_key}
   */
   readonly flinkApiKey?: string;
   /**
+  * The Flink API Secret.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#flink_api_secret ConfluentProvider#flink_api_secret}
   */
   readonly flinkApiSecret?: string;
   /**
+  * The Flink Compute Pool ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#flink_compute_pool_id ConfluentProvider#flink_compute_pool_id}
   */
   readonly flinkComputePoolId?: string;
   /**
+  * The Flink Principal ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#flink_principal_id ConfluentProvider#flink_principal_id}
   */
   readonly flinkPrincipalId?: string;
   /**
+  * The Flink REST Endpoint.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#flink_rest_endpoint ConfluentProvider#flink_rest_endpoint}
   */
   readonly flinkRestEndpoint?: string;
   /**
+  * The Kafka Cluster API Key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#kafka_api_key ConfluentProvider#kafka_api_key}
   */
   readonly kafkaApiKey?: string;
   /**
+  * The Kafka Cluster API Secret.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#kafka_api_secret ConfluentProvider#kafka_api_secret}
   */
   readonly kafkaApiSecret?: string;
   /**
+  * The Kafka Cluster ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#kafka_id ConfluentProvider#kafka_id}
   */
   readonly kafkaId?: string;
   /**
+  * The Kafka Cluster REST Endpoint.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#kafka_rest_endpoint ConfluentProvider#kafka_rest_endpoint}
   */
   readonly kafkaRestEndpoint?: string;
   /**
+  * Maximum number of retries of HTTP client. Defaults to 4.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#max_retries ConfluentProvider#max_retries}
   */
   readonly maxRetries?: number;
   /**
+  * The Flink Organization ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#organization_id ConfluentProvider#organization_id}
   */
   readonly organizationId?: string;
   /**
+  * The Schema Registry Cluster API Key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#schema_registry_api_key ConfluentProvider#schema_registry_api_key}
   */
   readonly schemaRegistryApiKey?: string;
   /**
+  * The Schema Registry Cluster API Secret.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#schema_registry_api_secret ConfluentProvider#schema_registry_api_secret}
   */
   readonly schemaRegistryApiSecret?: string;
   /**
+  * The Schema Registry Cluster ID.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#schema_registry_id ConfluentProvider#schema_registry_id}
   */
   readonly schemaRegistryId?: string;
   /**
+  * The Schema Registry Cluster REST Endpoint.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#schema_registry_rest_endpoint ConfluentProvider#schema_registry_rest_endpoint}
   */
   readonly schemaRegistryRestEndpoint?: string;
   /**
+  * The Tableflow API Key.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#tableflow_api_key ConfluentProvider#tableflow_api_key}
   */
   readonly tableflowApiKey?: string;
   /**
+  * The Tableflow API Secret.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#tableflow_api_secret ConfluentProvider#tableflow_api_secret}
   */
   readonly tableflowApiSecret?: string;
   /**
+  * Value appended to the User-Agent header, used to attribute Terraform runs to their source (e.g., a config exported from Confluent Cloud Console).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#user_agent_suffix ConfluentProvider#user_agent_suffix}
   */
   readonly userAgentSuffix?: string;
@@ -115,30 +161,44 @@ export interface ConfluentProviderConfig {
 }
 export interface ConfluentProviderOauth {
   /**
+  * OAuth existing static access token already fetched from external Identity Provider.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_external_access_token ConfluentProvider#oauth_external_access_token}
   */
   readonly oauthExternalAccessToken?: string;
   /**
+  * OAuth token application client id from external Identity Provider.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_external_client_id ConfluentProvider#oauth_external_client_id}
   */
   readonly oauthExternalClientId?: string;
   /**
+  * OAuth token application client secret from external Identity Provider.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_external_client_secret ConfluentProvider#oauth_external_client_secret}
   */
   readonly oauthExternalClientSecret?: string;
   /**
+  * OAuth client application scope, this is a required field when using Microsoft Azure Entra ID as the identity provider.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_external_token_scope ConfluentProvider#oauth_external_token_scope}
   */
   readonly oauthExternalTokenScope?: string;
   /**
+  * OAuth token URL to fetch access token from external Identity Provider.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_external_token_url ConfluentProvider#oauth_external_token_url}
   */
   readonly oauthExternalTokenUrl?: string;
   /**
+  * OAuth identity pool id used for processing external token and exchange STS token, registered with Confluent Cloud.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_identity_pool_id ConfluentProvider#oauth_identity_pool_id}
   */
   readonly oauthIdentityPoolId: string;
   /**
+  * OAuth STS access token expired in second from Confluent Cloud
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs#oauth_sts_token_expired_in_seconds ConfluentProvider#oauth_sts_token_expired_in_seconds}
   */
   readonly oauthStsTokenExpiredInSeconds?: string;

@@ -9,10 +9,14 @@ import * as cdktf from 'cdktf';
 
 export interface RoleBindingConfig extends cdktf.TerraformMetaArguments {
   /**
+  * A CRN that specifies the scope and resource patterns necessary for the role to bind.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/role_binding#crn_pattern RoleBinding#crn_pattern}
   */
   readonly crnPattern: string;
   /**
+  * Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/role_binding#disable_wait_for_ready RoleBinding#disable_wait_for_ready}
   */
   readonly disableWaitForReady?: boolean | cdktf.IResolvable;
@@ -24,10 +28,14 @@ export interface RoleBindingConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
+  * The principal User to bind the role to.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/role_binding#principal RoleBinding#principal}
   */
   readonly principal: string;
   /**
+  * The name of the role to bind to the principal.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/role_binding#role_name RoleBinding#role_name}
   */
   readonly roleName: string;

@@ -9,10 +9,14 @@ import * as cdktf from 'cdktf';
 
 export interface SchemaConfig extends cdktf.TerraformMetaArguments {
   /**
+  * The format of the Schema.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#format Schema#format}
   */
   readonly format: string;
   /**
+  * Controls whether a schema should be soft or hard deleted. Set it to `true` if you want to hard delete a schema on destroy. Defaults to `false` (soft delete). Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#hard_delete Schema#hard_delete}
   */
   readonly hardDelete?: boolean | cdktf.IResolvable;
@@ -24,22 +28,32 @@ export interface SchemaConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
+  * Controls whether a schema should be recreated on update. Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#recreate_on_update Schema#recreate_on_update}
   */
   readonly recreateOnUpdate?: boolean | cdktf.IResolvable;
   /**
+  * The REST endpoint of the Schema Registry cluster, for example, `https://psrc-00000.us-central1.gcp.confluent.cloud:443`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#rest_endpoint Schema#rest_endpoint}
   */
   readonly restEndpoint?: string;
   /**
+  * The definition of the Schema.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#schema Schema#schema}
   */
   readonly schema?: string;
   /**
+  * Controls whether a schema validation should be skipped during terraform plan. Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#skip_validation_during_plan Schema#skip_validation_during_plan}
   */
   readonly skipValidationDuringPlan?: boolean | cdktf.IResolvable;
   /**
+  * The name of the Schema Registry Subject.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#subject_name Schema#subject_name}
   */
   readonly subjectName: string;
@@ -76,10 +90,14 @@ export interface SchemaConfig extends cdktf.TerraformMetaArguments {
 }
 export interface SchemaCredentials {
   /**
+  * The Cluster API Key for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#key Schema#key}
   */
   readonly key: string;
   /**
+  * The Cluster API Secret for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#secret Schema#secret}
   */
   readonly secret: string;
@@ -223,7 +241,7 @@ export function schemaMetadataTagsToHclTerraform(struct?: SchemaMetadataTags | c
     value: {
       value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.value),
       isBlock: false,
-      type: "list",
+      type: "set",
       storageClassType: "stringList",
     },
   };
@@ -301,7 +319,7 @@ export class SchemaMetadataTagsOutputReference extends cdktf.ComplexObject {
   // value - computed: true, optional: true, required: false
   private _value?: string[]; 
   public get value() {
-    return this.getListAttribute('value');
+    return cdktf.Fn.tolist(this.getListAttribute('value'));
   }
   public set value(value: string[]) {
     this._value = value;
@@ -385,7 +403,7 @@ export function schemaMetadataToHclTerraform(struct?: SchemaMetadataOutputRefere
     tags: {
       value: cdktf.listMapperHcl(schemaMetadataTagsToHclTerraform, true)(struct!.tags),
       isBlock: true,
-      type: "list",
+      type: "set",
       storageClassType: "SchemaMetadataTagsList",
     },
   };
@@ -471,7 +489,7 @@ export class SchemaMetadataOutputReference extends cdktf.ComplexObject {
   }
 
   // tags - computed: false, optional: true, required: false
-  private _tags = new SchemaMetadataTagsList(this, "tags", false);
+  private _tags = new SchemaMetadataTagsList(this, "tags", true);
   public get tags() {
     return this._tags;
   }
@@ -488,14 +506,20 @@ export class SchemaMetadataOutputReference extends cdktf.ComplexObject {
 }
 export interface SchemaRulesetDomainRules {
   /**
+  * Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#disabled Schema#disabled}
   */
   readonly disabled?: boolean | cdktf.IResolvable;
   /**
+  * Defaults to ``.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#doc Schema#doc}
   */
   readonly doc?: string;
   /**
+  * Defaults to ``.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#expr Schema#expr}
   */
   readonly expr?: string;
@@ -512,10 +536,14 @@ export interface SchemaRulesetDomainRules {
   */
   readonly name: string;
   /**
+  * Defaults to `ERROR,ERROR`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_failure Schema#on_failure}
   */
   readonly onFailure?: string;
   /**
+  * Defaults to `NONE,NONE`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_success Schema#on_success}
   */
   readonly onSuccess?: string;
@@ -736,7 +764,7 @@ export class SchemaRulesetDomainRulesOutputReference extends cdktf.ComplexObject
     }
   }
 
-  // disabled - computed: true, optional: true, required: false
+  // disabled - computed: false, optional: true, required: false
   private _disabled?: boolean | cdktf.IResolvable; 
   public get disabled() {
     return this.getBooleanAttribute('disabled');
@@ -752,7 +780,7 @@ export class SchemaRulesetDomainRulesOutputReference extends cdktf.ComplexObject
     return this._disabled;
   }
 
-  // doc - computed: true, optional: true, required: false
+  // doc - computed: false, optional: true, required: false
   private _doc?: string; 
   public get doc() {
     return this.getStringAttribute('doc');
@@ -768,7 +796,7 @@ export class SchemaRulesetDomainRulesOutputReference extends cdktf.ComplexObject
     return this._doc;
   }
 
-  // expr - computed: true, optional: true, required: false
+  // expr - computed: false, optional: true, required: false
   private _expr?: string; 
   public get expr() {
     return this.getStringAttribute('expr');
@@ -823,7 +851,7 @@ export class SchemaRulesetDomainRulesOutputReference extends cdktf.ComplexObject
     return this._name;
   }
 
-  // on_failure - computed: true, optional: true, required: false
+  // on_failure - computed: false, optional: true, required: false
   private _onFailure?: string; 
   public get onFailure() {
     return this.getStringAttribute('on_failure');
@@ -839,7 +867,7 @@ export class SchemaRulesetDomainRulesOutputReference extends cdktf.ComplexObject
     return this._onFailure;
   }
 
-  // on_success - computed: true, optional: true, required: false
+  // on_success - computed: false, optional: true, required: false
   private _onSuccess?: string; 
   public get onSuccess() {
     return this.getStringAttribute('on_success');
@@ -920,450 +948,22 @@ export class SchemaRulesetDomainRulesList extends cdktf.ComplexList {
     return new SchemaRulesetDomainRulesOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
   }
 }
-export interface SchemaRulesetEncodingRules {
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#disabled Schema#disabled}
-  */
-  readonly disabled?: boolean | cdktf.IResolvable;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#doc Schema#doc}
-  */
-  readonly doc?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#expr Schema#expr}
-  */
-  readonly expr?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#kind Schema#kind}
-  */
-  readonly kind: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#mode Schema#mode}
-  */
-  readonly mode: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#name Schema#name}
-  */
-  readonly name: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_failure Schema#on_failure}
-  */
-  readonly onFailure?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_success Schema#on_success}
-  */
-  readonly onSuccess?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#params Schema#params}
-  */
-  readonly params?: { [key: string]: string };
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#tags Schema#tags}
-  */
-  readonly tags?: string[];
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#type Schema#type}
-  */
-  readonly type: string;
-}
-
-export function schemaRulesetEncodingRulesToTerraform(struct?: SchemaRulesetEncodingRules | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
-  }
-  return {
-    disabled: cdktf.booleanToTerraform(struct!.disabled),
-    doc: cdktf.stringToTerraform(struct!.doc),
-    expr: cdktf.stringToTerraform(struct!.expr),
-    kind: cdktf.stringToTerraform(struct!.kind),
-    mode: cdktf.stringToTerraform(struct!.mode),
-    name: cdktf.stringToTerraform(struct!.name),
-    on_failure: cdktf.stringToTerraform(struct!.onFailure),
-    on_success: cdktf.stringToTerraform(struct!.onSuccess),
-    params: cdktf.hashMapper(cdktf.stringToTerraform)(struct!.params),
-    tags: cdktf.listMapper(cdktf.stringToTerraform, false)(struct!.tags),
-    type: cdktf.stringToTerraform(struct!.type),
-  }
-}
-
-
-export function schemaRulesetEncodingRulesToHclTerraform(struct?: SchemaRulesetEncodingRules | cdktf.IResolvable): any {
-  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
-  if (cdktf.isComplexElement(struct)) {
-    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
-  }
-  const attrs = {
-    disabled: {
-      value: cdktf.booleanToHclTerraform(struct!.disabled),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "boolean",
-    },
-    doc: {
-      value: cdktf.stringToHclTerraform(struct!.doc),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    expr: {
-      value: cdktf.stringToHclTerraform(struct!.expr),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    kind: {
-      value: cdktf.stringToHclTerraform(struct!.kind),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    mode: {
-      value: cdktf.stringToHclTerraform(struct!.mode),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    name: {
-      value: cdktf.stringToHclTerraform(struct!.name),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    on_failure: {
-      value: cdktf.stringToHclTerraform(struct!.onFailure),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    on_success: {
-      value: cdktf.stringToHclTerraform(struct!.onSuccess),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-    params: {
-      value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(struct!.params),
-      isBlock: false,
-      type: "map",
-      storageClassType: "stringMap",
-    },
-    tags: {
-      value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(struct!.tags),
-      isBlock: false,
-      type: "set",
-      storageClassType: "stringList",
-    },
-    type: {
-      value: cdktf.stringToHclTerraform(struct!.type),
-      isBlock: false,
-      type: "simple",
-      storageClassType: "string",
-    },
-  };
-
-  // remove undefined attributes
-  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
-}
-
-export class SchemaRulesetEncodingRulesOutputReference extends cdktf.ComplexObject {
-  private isEmptyObject = false;
-  private resolvableValue?: cdktf.IResolvable;
-
-  /**
-  * @param terraformResource The parent resource
-  * @param terraformAttribute The attribute on the parent resource this class is referencing
-  * @param complexObjectIndex the index of this item in the list
-  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
-  */
-  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
-    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
-  }
-
-  public get internalValue(): SchemaRulesetEncodingRules | cdktf.IResolvable | undefined {
-    if (this.resolvableValue) {
-      return this.resolvableValue;
-    }
-    let hasAnyValues = this.isEmptyObject;
-    const internalValueResult: any = {};
-    if (this._disabled !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.disabled = this._disabled;
-    }
-    if (this._doc !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.doc = this._doc;
-    }
-    if (this._expr !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.expr = this._expr;
-    }
-    if (this._kind !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.kind = this._kind;
-    }
-    if (this._mode !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.mode = this._mode;
-    }
-    if (this._name !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.name = this._name;
-    }
-    if (this._onFailure !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.onFailure = this._onFailure;
-    }
-    if (this._onSuccess !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.onSuccess = this._onSuccess;
-    }
-    if (this._params !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.params = this._params;
-    }
-    if (this._tags !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.tags = this._tags;
-    }
-    if (this._type !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.type = this._type;
-    }
-    return hasAnyValues ? internalValueResult : undefined;
-  }
-
-  public set internalValue(value: SchemaRulesetEncodingRules | cdktf.IResolvable | undefined) {
-    if (value === undefined) {
-      this.isEmptyObject = false;
-      this.resolvableValue = undefined;
-      this._disabled = undefined;
-      this._doc = undefined;
-      this._expr = undefined;
-      this._kind = undefined;
-      this._mode = undefined;
-      this._name = undefined;
-      this._onFailure = undefined;
-      this._onSuccess = undefined;
-      this._params = undefined;
-      this._tags = undefined;
-      this._type = undefined;
-    }
-    else if (cdktf.Tokenization.isResolvable(value)) {
-      this.isEmptyObject = false;
-      this.resolvableValue = value;
-    }
-    else {
-      this.isEmptyObject = Object.keys(value).length === 0;
-      this.resolvableValue = undefined;
-      this._disabled = value.disabled;
-      this._doc = value.doc;
-      this._expr = value.expr;
-      this._kind = value.kind;
-      this._mode = value.mode;
-      this._name = value.name;
-      this._onFailure = value.onFailure;
-      this._onSuccess = value.onSuccess;
-      this._params = value.params;
-      this._tags = value.tags;
-      this._type = value.type;
-    }
-  }
-
-  // disabled - computed: true, optional: true, required: false
-  private _disabled?: boolean | cdktf.IResolvable; 
-  public get disabled() {
-    return this.getBooleanAttribute('disabled');
-  }
-  public set disabled(value: boolean | cdktf.IResolvable) {
-    this._disabled = value;
-  }
-  public resetDisabled() {
-    this._disabled = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get disabledInput() {
-    return this._disabled;
-  }
-
-  // doc - computed: true, optional: true, required: false
-  private _doc?: string; 
-  public get doc() {
-    return this.getStringAttribute('doc');
-  }
-  public set doc(value: string) {
-    this._doc = value;
-  }
-  public resetDoc() {
-    this._doc = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get docInput() {
-    return this._doc;
-  }
-
-  // expr - computed: true, optional: true, required: false
-  private _expr?: string; 
-  public get expr() {
-    return this.getStringAttribute('expr');
-  }
-  public set expr(value: string) {
-    this._expr = value;
-  }
-  public resetExpr() {
-    this._expr = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get exprInput() {
-    return this._expr;
-  }
-
-  // kind - computed: false, optional: false, required: true
-  private _kind?: string; 
-  public get kind() {
-    return this.getStringAttribute('kind');
-  }
-  public set kind(value: string) {
-    this._kind = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get kindInput() {
-    return this._kind;
-  }
-
-  // mode - computed: false, optional: false, required: true
-  private _mode?: string; 
-  public get mode() {
-    return this.getStringAttribute('mode');
-  }
-  public set mode(value: string) {
-    this._mode = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get modeInput() {
-    return this._mode;
-  }
-
-  // name - computed: false, optional: false, required: true
-  private _name?: string; 
-  public get name() {
-    return this.getStringAttribute('name');
-  }
-  public set name(value: string) {
-    this._name = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get nameInput() {
-    return this._name;
-  }
-
-  // on_failure - computed: true, optional: true, required: false
-  private _onFailure?: string; 
-  public get onFailure() {
-    return this.getStringAttribute('on_failure');
-  }
-  public set onFailure(value: string) {
-    this._onFailure = value;
-  }
-  public resetOnFailure() {
-    this._onFailure = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get onFailureInput() {
-    return this._onFailure;
-  }
-
-  // on_success - computed: true, optional: true, required: false
-  private _onSuccess?: string; 
-  public get onSuccess() {
-    return this.getStringAttribute('on_success');
-  }
-  public set onSuccess(value: string) {
-    this._onSuccess = value;
-  }
-  public resetOnSuccess() {
-    this._onSuccess = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get onSuccessInput() {
-    return this._onSuccess;
-  }
-
-  // params - computed: true, optional: true, required: false
-  private _params?: { [key: string]: string }; 
-  public get params() {
-    return this.getStringMapAttribute('params');
-  }
-  public set params(value: { [key: string]: string }) {
-    this._params = value;
-  }
-  public resetParams() {
-    this._params = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get paramsInput() {
-    return this._params;
-  }
-
-  // tags - computed: true, optional: true, required: false
-  private _tags?: string[]; 
-  public get tags() {
-    return cdktf.Fn.tolist(this.getListAttribute('tags'));
-  }
-  public set tags(value: string[]) {
-    this._tags = value;
-  }
-  public resetTags() {
-    this._tags = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get tagsInput() {
-    return this._tags;
-  }
-
-  // type - computed: false, optional: false, required: true
-  private _type?: string; 
-  public get type() {
-    return this.getStringAttribute('type');
-  }
-  public set type(value: string) {
-    this._type = value;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get typeInput() {
-    return this._type;
-  }
-}
-
-export class SchemaRulesetEncodingRulesList extends cdktf.ComplexList {
-  public internalValue? : SchemaRulesetEncodingRules[] | cdktf.IResolvable
-
-  /**
-  * @param terraformResource The parent resource
-  * @param terraformAttribute The attribute on the parent resource this class is referencing
-  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
-  */
-  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
-    super(terraformResource, terraformAttribute, wrapsSet)
-  }
-
-  /**
-  * @param index the index of the item to return
-  */
-  public get(index: number): SchemaRulesetEncodingRulesOutputReference {
-    return new SchemaRulesetEncodingRulesOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
-  }
-}
 export interface SchemaRulesetMigrationRules {
   /**
+  * Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#disabled Schema#disabled}
   */
   readonly disabled?: boolean | cdktf.IResolvable;
   /**
+  * Defaults to ``.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#doc Schema#doc}
   */
   readonly doc?: string;
   /**
+  * Defaults to ``.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#expr Schema#expr}
   */
   readonly expr?: string;
@@ -1380,10 +980,14 @@ export interface SchemaRulesetMigrationRules {
   */
   readonly name: string;
   /**
+  * Defaults to `ERROR,ERROR`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_failure Schema#on_failure}
   */
   readonly onFailure?: string;
   /**
+  * Defaults to `NONE,NONE`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#on_success Schema#on_success}
   */
   readonly onSuccess?: string;
@@ -1604,7 +1208,7 @@ export class SchemaRulesetMigrationRulesOutputReference extends cdktf.ComplexObj
     }
   }
 
-  // disabled - computed: true, optional: true, required: false
+  // disabled - computed: false, optional: true, required: false
   private _disabled?: boolean | cdktf.IResolvable; 
   public get disabled() {
     return this.getBooleanAttribute('disabled');
@@ -1620,7 +1224,7 @@ export class SchemaRulesetMigrationRulesOutputReference extends cdktf.ComplexObj
     return this._disabled;
   }
 
-  // doc - computed: true, optional: true, required: false
+  // doc - computed: false, optional: true, required: false
   private _doc?: string; 
   public get doc() {
     return this.getStringAttribute('doc');
@@ -1636,7 +1240,7 @@ export class SchemaRulesetMigrationRulesOutputReference extends cdktf.ComplexObj
     return this._doc;
   }
 
-  // expr - computed: true, optional: true, required: false
+  // expr - computed: false, optional: true, required: false
   private _expr?: string; 
   public get expr() {
     return this.getStringAttribute('expr');
@@ -1691,7 +1295,7 @@ export class SchemaRulesetMigrationRulesOutputReference extends cdktf.ComplexObj
     return this._name;
   }
 
-  // on_failure - computed: true, optional: true, required: false
+  // on_failure - computed: false, optional: true, required: false
   private _onFailure?: string; 
   public get onFailure() {
     return this.getStringAttribute('on_failure');
@@ -1707,7 +1311,7 @@ export class SchemaRulesetMigrationRulesOutputReference extends cdktf.ComplexObj
     return this._onFailure;
   }
 
-  // on_success - computed: true, optional: true, required: false
+  // on_success - computed: false, optional: true, required: false
   private _onSuccess?: string; 
   public get onSuccess() {
     return this.getStringAttribute('on_success');
@@ -1796,12 +1400,6 @@ export interface SchemaRuleset {
   */
   readonly domainRules?: SchemaRulesetDomainRules[] | cdktf.IResolvable;
   /**
-  * encoding_rules block
-  *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#encoding_rules Schema#encoding_rules}
-  */
-  readonly encodingRules?: SchemaRulesetEncodingRules[] | cdktf.IResolvable;
-  /**
   * migration_rules block
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#migration_rules Schema#migration_rules}
@@ -1816,7 +1414,6 @@ export function schemaRulesetToTerraform(struct?: SchemaRulesetOutputReference |
   }
   return {
     domain_rules: cdktf.listMapper(schemaRulesetDomainRulesToTerraform, true)(struct!.domainRules),
-    encoding_rules: cdktf.listMapper(schemaRulesetEncodingRulesToTerraform, true)(struct!.encodingRules),
     migration_rules: cdktf.listMapper(schemaRulesetMigrationRulesToTerraform, true)(struct!.migrationRules),
   }
 }
@@ -1831,19 +1428,13 @@ export function schemaRulesetToHclTerraform(struct?: SchemaRulesetOutputReferenc
     domain_rules: {
       value: cdktf.listMapperHcl(schemaRulesetDomainRulesToHclTerraform, true)(struct!.domainRules),
       isBlock: true,
-      type: "list",
+      type: "set",
       storageClassType: "SchemaRulesetDomainRulesList",
-    },
-    encoding_rules: {
-      value: cdktf.listMapperHcl(schemaRulesetEncodingRulesToHclTerraform, true)(struct!.encodingRules),
-      isBlock: true,
-      type: "list",
-      storageClassType: "SchemaRulesetEncodingRulesList",
     },
     migration_rules: {
       value: cdktf.listMapperHcl(schemaRulesetMigrationRulesToHclTerraform, true)(struct!.migrationRules),
       isBlock: true,
-      type: "list",
+      type: "set",
       storageClassType: "SchemaRulesetMigrationRulesList",
     },
   };
@@ -1870,10 +1461,6 @@ export class SchemaRulesetOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.domainRules = this._domainRules?.internalValue;
     }
-    if (this._encodingRules?.internalValue !== undefined) {
-      hasAnyValues = true;
-      internalValueResult.encodingRules = this._encodingRules?.internalValue;
-    }
     if (this._migrationRules?.internalValue !== undefined) {
       hasAnyValues = true;
       internalValueResult.migrationRules = this._migrationRules?.internalValue;
@@ -1885,19 +1472,17 @@ export class SchemaRulesetOutputReference extends cdktf.ComplexObject {
     if (value === undefined) {
       this.isEmptyObject = false;
       this._domainRules.internalValue = undefined;
-      this._encodingRules.internalValue = undefined;
       this._migrationRules.internalValue = undefined;
     }
     else {
       this.isEmptyObject = Object.keys(value).length === 0;
       this._domainRules.internalValue = value.domainRules;
-      this._encodingRules.internalValue = value.encodingRules;
       this._migrationRules.internalValue = value.migrationRules;
     }
   }
 
   // domain_rules - computed: false, optional: true, required: false
-  private _domainRules = new SchemaRulesetDomainRulesList(this, "domain_rules", false);
+  private _domainRules = new SchemaRulesetDomainRulesList(this, "domain_rules", true);
   public get domainRules() {
     return this._domainRules;
   }
@@ -1912,24 +1497,8 @@ export class SchemaRulesetOutputReference extends cdktf.ComplexObject {
     return this._domainRules.internalValue;
   }
 
-  // encoding_rules - computed: false, optional: true, required: false
-  private _encodingRules = new SchemaRulesetEncodingRulesList(this, "encoding_rules", false);
-  public get encodingRules() {
-    return this._encodingRules;
-  }
-  public putEncodingRules(value: SchemaRulesetEncodingRules[] | cdktf.IResolvable) {
-    this._encodingRules.internalValue = value;
-  }
-  public resetEncodingRules() {
-    this._encodingRules.internalValue = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get encodingRulesInput() {
-    return this._encodingRules.internalValue;
-  }
-
   // migration_rules - computed: false, optional: true, required: false
-  private _migrationRules = new SchemaRulesetMigrationRulesList(this, "migration_rules", false);
+  private _migrationRules = new SchemaRulesetMigrationRulesList(this, "migration_rules", true);
   public get migrationRules() {
     return this._migrationRules;
   }
@@ -1946,14 +1515,20 @@ export class SchemaRulesetOutputReference extends cdktf.ComplexObject {
 }
 export interface SchemaSchemaReference {
   /**
+  * The name of the Schema references (for example, "io.confluent.kafka.example.User"). For Avro, the reference name is the fully qualified schema name, for JSON Schema it is a URL, and for Protobuf, it is the name of another Protobuf file.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#name Schema#name}
   */
   readonly name: string;
   /**
+  * The name of the referenced Schema Registry Subject (for example, "User").
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#subject_name Schema#subject_name}
   */
   readonly subjectName: string;
   /**
+  * The version of the referenced Schema.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#version Schema#version}
   */
   readonly version: number;
@@ -2119,6 +1694,8 @@ export class SchemaSchemaReferenceList extends cdktf.ComplexList {
 }
 export interface SchemaSchemaRegistryCluster {
   /**
+  * The Schema Registry cluster ID (e.g., `lsrc-abc123`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/schema#id Schema#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -2349,7 +1926,7 @@ export class Schema extends cdktf.TerraformResource {
     return this._restEndpoint;
   }
 
-  // schema - computed: false, optional: true, required: false
+  // schema - computed: true, optional: true, required: false
   private _schema?: string; 
   public get schema() {
     return this.getStringAttribute('schema');
@@ -2453,7 +2030,7 @@ export class Schema extends cdktf.TerraformResource {
   }
 
   // schema_reference - computed: false, optional: true, required: false
-  private _schemaReference = new SchemaSchemaReferenceList(this, "schema_reference", false);
+  private _schemaReference = new SchemaSchemaReferenceList(this, "schema_reference", true);
   public get schemaReference() {
     return this._schemaReference;
   }
@@ -2577,7 +2154,7 @@ export class Schema extends cdktf.TerraformResource {
       schema_reference: {
         value: cdktf.listMapperHcl(schemaSchemaReferenceToHclTerraform, true)(this._schemaReference.internalValue),
         isBlock: true,
-        type: "list",
+        type: "set",
         storageClassType: "SchemaSchemaReferenceList",
       },
       schema_registry_cluster: {

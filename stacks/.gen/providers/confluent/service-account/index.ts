@@ -9,10 +9,14 @@ import * as cdktf from 'cdktf';
 
 export interface ServiceAccountConfig extends cdktf.TerraformMetaArguments {
   /**
+  * A free-form description of the Service Account.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/service_account#description ServiceAccount#description}
   */
   readonly description?: string;
   /**
+  * A human-readable name for the Service Account.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/service_account#display_name ServiceAccount#display_name}
   */
   readonly displayName: string;

@@ -9,10 +9,6 @@ import * as cdktf from 'cdktf';
 
 export interface SubjectConfigConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#alias SubjectConfig#alias}
-  */
-  readonly alias?: string;
-  /**
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#compatibility_group SubjectConfig#compatibility_group}
   */
   readonly compatibilityGroup?: string;
@@ -28,14 +24,14 @@ export interface SubjectConfigConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#normalize SubjectConfig#normalize}
-  */
-  readonly normalize?: boolean | cdktf.IResolvable;
-  /**
+  * The REST endpoint of the Schema Registry cluster, for example, `https://psrc-00000.us-central1.gcp.confluent.cloud:443`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#rest_endpoint SubjectConfig#rest_endpoint}
   */
   readonly restEndpoint?: string;
   /**
+  * The name of the Schema Registry Subject.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#subject_name SubjectConfig#subject_name}
   */
   readonly subjectName: string;
@@ -54,10 +50,14 @@ export interface SubjectConfigConfig extends cdktf.TerraformMetaArguments {
 }
 export interface SubjectConfigCredentials {
   /**
+  * The Cluster API Key for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#key SubjectConfig#key}
   */
   readonly key: string;
   /**
+  * The Cluster API Secret for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#secret SubjectConfig#secret}
   */
   readonly secret: string;
@@ -165,6 +165,8 @@ export class SubjectConfigCredentialsOutputReference extends cdktf.ComplexObject
 }
 export interface SubjectConfigSchemaRegistryCluster {
   /**
+  * The Schema Registry cluster ID (e.g., `lsrc-abc123`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_config#id SubjectConfig#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
@@ -299,11 +301,9 @@ export class SubjectConfig extends cdktf.TerraformResource {
       connection: config.connection,
       forEach: config.forEach
     });
-    this._alias = config.alias;
     this._compatibilityGroup = config.compatibilityGroup;
     this._compatibilityLevel = config.compatibilityLevel;
     this._id = config.id;
-    this._normalize = config.normalize;
     this._restEndpoint = config.restEndpoint;
     this._subjectName = config.subjectName;
     this._credentials.internalValue = config.credentials;
@@ -313,22 +313,6 @@ export class SubjectConfig extends cdktf.TerraformResource {
   // ==========
   // ATTRIBUTES
   // ==========
-
-  // alias - computed: true, optional: true, required: false
-  private _alias?: string; 
-  public get alias() {
-    return this.getStringAttribute('alias');
-  }
-  public set alias(value: string) {
-    this._alias = value;
-  }
-  public resetAlias() {
-    this._alias = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get aliasInput() {
-    return this._alias;
-  }
 
   // compatibility_group - computed: true, optional: true, required: false
   private _compatibilityGroup?: string; 
@@ -376,22 +360,6 @@ export class SubjectConfig extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get idInput() {
     return this._id;
-  }
-
-  // normalize - computed: true, optional: true, required: false
-  private _normalize?: boolean | cdktf.IResolvable; 
-  public get normalize() {
-    return this.getBooleanAttribute('normalize');
-  }
-  public set normalize(value: boolean | cdktf.IResolvable) {
-    this._normalize = value;
-  }
-  public resetNormalize() {
-    this._normalize = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get normalizeInput() {
-    return this._normalize;
   }
 
   // rest_endpoint - computed: false, optional: true, required: false
@@ -461,11 +429,9 @@ export class SubjectConfig extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      alias: cdktf.stringToTerraform(this._alias),
       compatibility_group: cdktf.stringToTerraform(this._compatibilityGroup),
       compatibility_level: cdktf.stringToTerraform(this._compatibilityLevel),
       id: cdktf.stringToTerraform(this._id),
-      normalize: cdktf.booleanToTerraform(this._normalize),
       rest_endpoint: cdktf.stringToTerraform(this._restEndpoint),
       subject_name: cdktf.stringToTerraform(this._subjectName),
       credentials: subjectConfigCredentialsToTerraform(this._credentials.internalValue),
@@ -475,12 +441,6 @@ export class SubjectConfig extends cdktf.TerraformResource {
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      alias: {
-        value: cdktf.stringToHclTerraform(this._alias),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
       compatibility_group: {
         value: cdktf.stringToHclTerraform(this._compatibilityGroup),
         isBlock: false,
@@ -498,12 +458,6 @@ export class SubjectConfig extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
-      },
-      normalize: {
-        value: cdktf.booleanToHclTerraform(this._normalize),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "boolean",
       },
       rest_endpoint: {
         value: cdktf.stringToHclTerraform(this._restEndpoint),

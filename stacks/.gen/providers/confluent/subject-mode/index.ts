@@ -9,6 +9,8 @@ import * as cdktf from 'cdktf';
 
 export interface SubjectModeConfig extends cdktf.TerraformMetaArguments {
   /**
+  * Controls whether it should force a mode change even if the Schema Registry has existing schemas. This can be useful in disaster recovery (DR) scenarios using Schema Linking. Defaults to `false`, which does not allow a mode change to IMPORT if Schema Registry has registered schemas. Defaults to `false`.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#force SubjectMode#force}
   */
   readonly force?: boolean | cdktf.IResolvable;
@@ -24,10 +26,14 @@ export interface SubjectModeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly mode?: string;
   /**
+  * The REST endpoint of the Schema Registry cluster, for example, `https://psrc-00000.us-central1.gcp.confluent.cloud:443`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#rest_endpoint SubjectMode#rest_endpoint}
   */
   readonly restEndpoint?: string;
   /**
+  * The name of the Schema Registry Subject.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#subject_name SubjectMode#subject_name}
   */
   readonly subjectName: string;
@@ -46,10 +52,14 @@ export interface SubjectModeConfig extends cdktf.TerraformMetaArguments {
 }
 export interface SubjectModeCredentials {
   /**
+  * The Cluster API Key for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#key SubjectMode#key}
   */
   readonly key: string;
   /**
+  * The Cluster API Secret for your Confluent Cloud cluster.
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#secret SubjectMode#secret}
   */
   readonly secret: string;
@@ -157,6 +167,8 @@ export class SubjectModeCredentialsOutputReference extends cdktf.ComplexObject {
 }
 export interface SubjectModeSchemaRegistryCluster {
   /**
+  * The Schema Registry cluster ID (e.g., `lsrc-abc123`).
+  *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/confluentinc/confluent/0.0.1-standin/docs/resources/subject_mode#id SubjectMode#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
