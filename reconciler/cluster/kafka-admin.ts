@@ -40,6 +40,8 @@ export interface KafkaAdmin {
   createAcls(acls: readonly AclBinding[]): Promise<BatchResult>;
   deleteAcls(acls: readonly AclBinding[]): Promise<BatchResult>;
   deleteTopics(topics: readonly string[]): Promise<BatchResult>;
+  /** Cheap reachability check (one metadata request for no topics). */
+  ping(): Promise<void>;
   /** Protocol requests sent so far, by API name. */
   readonly roundTrips: RoundTrips;
 }
@@ -124,6 +126,10 @@ export class KafkajsAdmin implements KafkaAdmin {
 
   disconnect(): Promise<void> {
     return this.admin.disconnect();
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.admin.describeCluster());
   }
 
   async describeTopics(): Promise<TopicDescription[]> {

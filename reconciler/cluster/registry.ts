@@ -29,6 +29,8 @@ export interface SchemaRegistryApi {
     schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
   ): Promise<{ id: number }>;
   setCompatibility(subject: string, level: string): Promise<void>;
+  /** Cheap reachability check. */
+  ping(): Promise<void>;
   /** Requests sent so far. */
   readonly requests: number;
 }
@@ -64,6 +66,10 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     this.base = connection.url.replace(/\/+$/, '');
     if (connection.username !== undefined)
       this.auth = `Basic ${Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64')}`;
+  }
+
+  async ping(): Promise<void> {
+    await this.request('GET', '/config');
   }
 
   async listSubjects(): Promise<string[]> {

@@ -1,0 +1,66 @@
+// Bearer tokens with two roles. Only SHA-256 hashes are configured or kept in memory, and they
+// are compared in constant time, so neither the config nor a timing probe gives a token away.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+export type Role = 'reader' | 'operator';
+
+export const tokenConfig = z.strictObject({
+  name: z.string().min(1),
+  role: z.enum(['reader', 'operator']),
+  /** Hex SHA-256 of the token. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'a hex SHA-256 digest (64 characters)'),
+});
+
+export type TokenConfig = z.infer<typeof tokenConfig>;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function generateToken(): string {
+  return `sprc_${randomBytes(24).toString('base64url')}`;
+}
+
+export interface Caller {
+  readonly name: string;
+  readonly role: Role;
+}
+
+export class TokenVerifier {
+  private readonly entries: { name: string; role: Role; digest: Buffer }[];
+
+  constructor(tokens: readonly TokenConfig[]) {
+    this.entries = tokens.map((t) => ({
+      name: t.name,
+      role: t.role,
+      digest: Buffer.from(t.sha256.toLowerCase(), 'hex'),
+    }));
+  }
+
+  /** The caller behind an Authorization header, or undefined. */
+  verify(header: string | undefined): Caller | undefined {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (!m) return undefined;
+    const digest = createHash('sha256')
+      .update(m[1] as string, 'utf8')
+      .digest();
+    let found: Caller | undefined;
+    // Compare with every entry, not stopping at a match: the time does not depend on which.
+    for (const e of this.entries) {
+      if (timingSafeEqual(digest, e.digest) && !found) found = { name: e.name, role: e.role };
+    }
+    return found;
+  }
+}
+
+/** RECONCILER_TOKENS: a JSON array of {name, role, sha256}. */
+export function tokensFromEnv(raw: string | undefined): TokenConfig[] {
+  if (!raw) return [];
+  const parsed = z.array(tokenConfig).safeParse(JSON.parse(raw));
+  if (!parsed.success)
+    throw new Error(
+      `RECONCILER_TOKENS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}

@@ -1,0 +1,226 @@
+// The reconcile loop: one pass at a time, on an interval and on request. Only the leader runs
+// passes that apply and publish; other replicas refresh a read-only plan to serve reads.
+import { randomUUID } from 'node:crypto';
+import type { Clients, CommandResult } from '../apply/executor';
+import type { Plan } from '../plan/commands';
+import type { Mode, PassReport } from '../reconcile';
+import { readAndPlan, reconcilePass } from '../reconcile';
+import type { DesiredState } from '../state/desired';
+import type { Logger } from '../log';
+import type { Metrics } from './metrics';
+import type { TopicStatus } from './status';
+import { topicStatuses } from './status';
+import type { Reconciliation } from './store';
+import { ReconciliationStore } from './store';
+
+export interface ControllerOptions {
+  readonly mode: Mode;
+  readonly intervalMs: number;
+  readonly clients: Clients;
+  /** Loads the catalog again for every pass: level-triggered on the catalog too. */
+  readonly desired: () => DesiredState;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly isLeader: () => boolean;
+  /** After every leader pass (Kafka out). */
+  readonly onPass?: (report: PassReport) => Promise<void>;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+}
+
+export interface Snapshot {
+  readonly environment?: string;
+  readonly mode: Mode;
+  readonly leader: boolean;
+  readonly observedAt?: string;
+  readonly drift?: number;
+  readonly lastPass?: Omit<PassReport, 'plan' | 'remaining' | 'results'>;
+  readonly error?: string;
+  readonly topics: readonly TopicStatus[];
+}
+
+export class Controller {
+  readonly store = new ReconciliationStore();
+  private readonly queue: string[] = [];
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<void>;
+  private stopping = false;
+  private lastPlan?: { plan: Plan; desired: DesiredState; at: string };
+  private lastReport?: PassReport;
+  private lastResults: readonly CommandResult[] = [];
+  private lastError?: string;
+
+  constructor(private readonly opts: ControllerOptions) {}
+
+  start(): void {
+    const tick = (): void => {
+      if (this.stopping) return;
+      if (this.opts.isLeader()) {
+        if (this.queue.length === 0) this.request({ source: 'interval' });
+      } else void this.refresh();
+      this.timer = setTimeout(tick, this.opts.intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Queues a pass; it runs when this replica leads. */
+  request(r: {
+    source: Reconciliation['source'];
+    id?: string;
+    reason?: string;
+    requestedBy?: string;
+    dryRun?: boolean;
+  }): Reconciliation {
+    const existing = r.id ? this.store.get(r.id) : undefined;
+    if (existing && !existing.forwarded) return existing;
+    const rec = this.store.add({
+      id: r.id ?? randomUUID(),
+      state: 'accepted',
+      source: r.source,
+      mode: r.dryRun ? 'observe' : this.opts.mode,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+      acceptedAt: new Date().toISOString(),
+    });
+    this.queue.push(rec.id);
+    this.kick();
+    return rec;
+  }
+
+  /** Accepted here, applied by the leader (see KafkaIo.forward). */
+  recordForwarded(r: {
+    id: string;
+    reason?: string;
+    requestedBy?: string;
+    dryRun?: boolean;
+  }): Reconciliation {
+    return this.store.add({
+      id: r.id,
+      state: 'accepted',
+      source: 'api',
+      mode: r.dryRun ? 'observe' : this.opts.mode,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+      acceptedAt: new Date().toISOString(),
+      forwarded: true,
+    });
+  }
+
+  /** Leadership gained: run what was queued meanwhile. */
+  kick(): void {
+    if (this.current || this.stopping || !this.opts.isLeader() || this.queue.length === 0) return;
+    this.current = this.drain().finally(() => {
+      this.current = undefined;
+      this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopping && this.opts.isLeader() && this.queue.length > 0) {
+      const id = this.queue.shift() as string;
+      const rec = this.store.get(id);
+      if (!rec) continue;
+      rec.state = 'running';
+      rec.startedAt = new Date().toISOString();
+      const report = await this.pass(rec);
+      this.store.finish(id, report);
+    }
+  }
+
+  private async pass(rec: Reconciliation): Promise<PassReport> {
+    const { log, metrics } = this.opts;
+    let desired: DesiredState | undefined;
+    const report = await reconcilePass(() => (desired = this.opts.desired()), this.opts.clients, {
+      mode: rec.mode,
+      id: rec.id,
+      ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
+      ...(this.opts.concurrency ? { concurrency: this.opts.concurrency } : {}),
+      // Finish what is in flight, start nothing new: shutdown or lost leadership.
+      shouldStop: () => this.stopping || !this.opts.isLeader(),
+      onResult: (r) => {
+        metrics.recordResult(r);
+        if (r.outcome !== 'succeeded')
+          log.warn(
+            {
+              reconciliation: rec.id,
+              command: r.kind,
+              resource: r.resource,
+              outcome: r.outcome,
+              error: r.error,
+            },
+            'command not applied',
+          );
+      },
+    });
+    metrics.recordPass(report);
+    this.lastReport = report;
+    this.lastResults = report.results;
+    this.lastError = report.error;
+    const latest = report.remaining ?? report.plan;
+    if (latest && desired) this.lastPlan = { plan: latest, desired, at: new Date().toISOString() };
+    log.info(
+      {
+        reconciliation: rec.id,
+        source: rec.source,
+        mode: report.mode,
+        state: report.state,
+        drift: report.drift,
+        counts: report.counts,
+        durationMs: report.durationMs,
+        error: report.error,
+      },
+      'reconciliation pass',
+    );
+    try {
+      await this.opts.onPass?.(report);
+    } catch (err) {
+      metrics.errors.inc({ where: 'publish' });
+      log.warn({ err: (err as Error).message }, 'could not publish the pass to Kafka');
+    }
+    return report;
+  }
+
+  /** Followers: a read-only plan keeps /status current without touching the cluster. */
+  private async refresh(): Promise<void> {
+    try {
+      const desired = this.opts.desired();
+      const { plan } = await readAndPlan(desired, this.opts.clients);
+      this.lastPlan = { plan, desired, at: new Date().toISOString() };
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.opts.metrics.errors.inc({ where: 'observe' });
+    }
+  }
+
+  /** The current plan, read fresh (GET /plan). */
+  async currentPlan(): Promise<Plan> {
+    const desired = this.opts.desired();
+    const { plan } = await readAndPlan(desired, this.opts.clients);
+    this.lastPlan = { plan, desired, at: new Date().toISOString() };
+    return plan;
+  }
+
+  snapshot(): Snapshot {
+    const p = this.lastPlan;
+    const last = this.lastReport;
+    const lastPass = last
+      ? (({ plan: _p, remaining: _r, results: _res, ...rest }) => rest)(last)
+      : undefined;
+    return {
+      ...(p ? { environment: p.plan.environment, observedAt: p.at, drift: p.plan.drift } : {}),
+      mode: this.opts.mode,
+      leader: this.opts.isLeader(),
+      ...(lastPass ? { lastPass } : {}),
+      ...(this.lastError ? { error: this.lastError } : {}),
+      topics: p ? topicStatuses(p.desired, p.plan, this.opts.mode, this.lastResults) : [],
+    };
+  }
+
+  /** Stops the loop; the pass in flight finishes its current request, then ends. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current;
+  }
+}

@@ -1,0 +1,162 @@
+// Wires the service: clients, Kafka in/out and leadership, the loop, the HTTP API.
+import { randomUUID } from 'node:crypto';
+import { loadEnvironment } from '../catalog-source';
+import { openClients } from '../cluster/clients';
+import type { Connection } from '../cluster/connection';
+import type { Logger } from '../log';
+import { createLogger } from '../log';
+import type { Mode } from '../reconcile';
+import { desiredState } from '../state/desired';
+import { buildApp } from './app';
+import type { ReconciliationBody } from './app';
+import { TokenVerifier } from './auth';
+import type { TokenConfig } from './auth';
+import { Controller } from './controller';
+import { KafkaIo, ioTopics } from './kafka-io';
+import { Metrics } from './metrics';
+import type { Reconciliation } from './store';
+
+export interface ServiceConfig {
+  /** Catalog directory. */
+  readonly root: string;
+  readonly environment: string;
+  readonly mode: Mode;
+  readonly intervalMs: number;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly tokens: readonly TokenConfig[];
+  readonly connection: Connection;
+  /** The catalog domain that declares the reconciler's own topics. */
+  readonly ioDomain?: string;
+  /** Consumer group of the requests topic; its partition-0 owner leads. */
+  readonly groupId?: string;
+  readonly log?: Logger;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly controller: Controller;
+  readonly metrics: Metrics;
+  isLeader(): boolean;
+  close(): Promise<void>;
+}
+
+export async function startService(config: ServiceConfig): Promise<RunningService> {
+  const log = config.log ?? createLogger();
+  const ioDomain = config.ioDomain ?? 'platform';
+  const env = loadEnvironment(config.root, config.environment);
+  const clients = await openClients(config.connection);
+  const metrics = new Metrics();
+  const topics = ioTopics(env, ioDomain);
+
+  let io: KafkaIo | undefined;
+  if (topics) {
+    const io_ = topics;
+    const ioNames = [io_.requests, io_.events, io_.errors, io_.summary];
+    if (config.mode === 'enforce') {
+      // The requests topic must exist before the group can elect anyone: create the platform's
+      // own topics up front (idempotent), the first pass then does the rest (ACLs, subjects).
+      await clients.admin.createTopics(
+        env.topics
+          .filter((t) => ioNames.includes(t.name))
+          .map((t) => ({
+            name: t.name,
+            partitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            config: t.config,
+          })),
+      );
+    }
+    const existing = new Set((await clients.admin.describeTopics()).map((t) => t.name));
+    if (existing.has(io_.requests)) {
+      io = new KafkaIo({
+        connection: config.connection,
+        topics: io_,
+        groupId: config.groupId ?? `${ioDomain}.reconciler`,
+        environment: env.name,
+        log,
+        onRequest: (r) =>
+          controller.request({
+            source: 'kafka',
+            id: r.requestId,
+            ...(r.reason ? { reason: r.reason } : {}),
+            ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+            ...(r.dryRun !== undefined ? { dryRun: r.dryRun } : {}),
+          }),
+        onLeadership: (leader) => {
+          metrics.leader.set(leader ? 1 : 0);
+          log.info(
+            { leader },
+            leader ? 'leading: this replica applies' : 'following: serving reads',
+          );
+          controller.kick();
+        },
+      });
+    } else {
+      log.warn(
+        { topic: io_.requests },
+        'requests topic missing: no Kafka in/out, this replica leads alone',
+      );
+    }
+  } else {
+    log.warn({ ioDomain }, 'the catalog declares no reconciler topics: no Kafka in/out');
+  }
+
+  const isLeader = (): boolean => (io ? io.isLeader() : true);
+  if (!io) metrics.leader.set(1);
+  const controller: Controller = new Controller({
+    mode: config.mode,
+    intervalMs: config.intervalMs,
+    clients,
+    desired: () =>
+      desiredState(loadEnvironment(config.root, config.environment), config.connection.principalOf),
+    metrics,
+    log,
+    isLeader,
+    ...(io ? { onPass: (report) => (io as KafkaIo).publishPass(report) } : {}),
+    ...(config.batchSize ? { batchSize: config.batchSize } : {}),
+    ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+  });
+
+  const submit = async (body: ReconciliationBody): Promise<Reconciliation> => {
+    if (isLeader() || !io) return controller.request({ source: 'api', ...body });
+    const id = randomUUID();
+    await io.forward({ requestId: id, environment: env.name, ...body });
+    return controller.recordForwarded({ id, ...body });
+  };
+
+  const app = buildApp({
+    controller,
+    clients,
+    tokens: new TokenVerifier(config.tokens),
+    metrics,
+    log,
+    submit,
+  });
+  await io?.start();
+  const address = await app.listen({ host: config.host, port: config.port });
+  controller.start();
+  log.info(
+    { url: address, environment: env.name, mode: config.mode, cluster: config.connection.label },
+    'reconciler serving',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address,
+    controller,
+    metrics,
+    isLeader,
+    close: () =>
+      (closing ??= (async () => {
+        await controller.stop();
+        await io?.stop();
+        await app.close();
+        await clients.close();
+        log.info('reconciler stopped');
+      })()),
+  };
+}

@@ -1,0 +1,237 @@
+// Kafka in and out: command results, failures and pass summaries out (JSON Schema, Confluent wire
+// format through the registry); reconciliation requests in. The requests topic's consumer group
+// also elects the leader: the member assigned partition 0 is the one replica that applies.
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
+import { z } from 'zod';
+import type { EnvironmentCatalog } from '../../catalog/model';
+import type { Connection } from '../cluster/connection';
+import type { Logger } from '../log';
+import type { PassReport } from '../reconcile';
+
+export interface IoTopics {
+  readonly requests: string;
+  readonly events: string;
+  readonly errors: string;
+  readonly summary: string;
+  /** Value subject of each topic. */
+  readonly subjects: Readonly<Record<string, string>>;
+}
+
+const KEYS = {
+  requests: 'reconciliation-requests',
+  events: 'reconciler-events',
+  errors: 'reconciler-errors',
+  summary: 'reconciler-summary',
+} as const;
+
+/** The platform domain's own topics, as the catalog declares them; undefined if it does not. */
+export function ioTopics(env: EnvironmentCatalog, domain: string): IoTopics | undefined {
+  const find = (key: string) => env.topics.find((t) => t.domain === domain && t.key === key);
+  const found = Object.fromEntries(
+    Object.entries(KEYS).map(([role, key]) => [role, find(key)] as const),
+  );
+  if (Object.values(found).some((t) => !t?.schema?.value)) return undefined;
+  const name = (role: keyof typeof KEYS): string => found[role]?.name as string;
+  return {
+    requests: name('requests'),
+    events: name('events'),
+    errors: name('errors'),
+    summary: name('summary'),
+    subjects: Object.fromEntries(
+      Object.values(found).map((t) => [t?.name as string, t?.schema?.value as string]),
+    ),
+  };
+}
+
+export const reconciliationRequest = z.object({
+  requestId: z.string().min(1),
+  environment: z.string().min(1),
+  requestedBy: z.string().optional(),
+  reason: z.string().optional(),
+  dryRun: z.boolean().optional(),
+});
+
+export type ReconciliationRequest = z.infer<typeof reconciliationRequest>;
+
+export interface KafkaIoOptions {
+  readonly connection: Connection;
+  readonly topics: IoTopics;
+  readonly groupId: string;
+  readonly environment: string;
+  readonly log: Logger;
+  readonly onRequest: (request: ReconciliationRequest) => void;
+  readonly onLeadership: (leader: boolean) => void;
+}
+
+/** A registry client whose JSON Schema validator knows formats such as date-time. */
+export function wireRegistry(connection: Connection): SchemaRegistry {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const { url, username, password } = connection.registry;
+  return new SchemaRegistry(
+    { host: url, ...(username ? { auth: { username, password: password ?? '' } } : {}) },
+    { [SchemaType.JSON]: { ajvInstance: ajv } } as never,
+  );
+}
+
+export class KafkaIo {
+  private readonly kafka: Kafka;
+  private readonly registry: SchemaRegistry;
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private readonly ids = new Map<string, number>();
+  private leader = false;
+
+  constructor(private readonly opts: KafkaIoOptions) {
+    const k = opts.connection.kafka;
+    this.kafka = new Kafka({
+      clientId: `streamplane-reconciler-io`,
+      brokers: [...k.brokers],
+      ...(k.sasl ? { sasl: k.sasl } : {}),
+      ...(k.ssl ? { ssl: true } : {}),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
+    this.registry = wireRegistry(opts.connection);
+  }
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    const setLeader = (leader: boolean): void => {
+      if (leader === this.leader) return;
+      this.leader = leader;
+      this.opts.onLeadership(leader);
+    };
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const assigned = e.payload.memberAssignment[this.opts.topics.requests] ?? [];
+      setLeader(assigned.includes(0));
+    });
+    consumer.on(consumer.events.REBALANCING, () => setLeader(false));
+    consumer.on(consumer.events.CRASH, () => setLeader(false));
+    consumer.on(consumer.events.STOP, () => setLeader(false));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.opts.topics.requests], fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const request = await this.decodeRequest(message.value);
+        if (request && request.environment === this.opts.environment) this.opts.onRequest(request);
+      },
+    });
+  }
+
+  private async decodeRequest(value: Buffer | null): Promise<ReconciliationRequest | undefined> {
+    if (!value) return undefined;
+    try {
+      const decoded: unknown =
+        value[0] === 0 ? await this.registry.decode(value) : JSON.parse(value.toString('utf8'));
+      const parsed = reconciliationRequest.safeParse(decoded);
+      if (parsed.success) return parsed.data;
+      this.opts.log.warn(
+        { issues: parsed.error.issues },
+        'ignored a malformed reconciliation request',
+      );
+    } catch (err) {
+      this.opts.log.warn(
+        { err: (err as Error).message },
+        'ignored an undecodable reconciliation request',
+      );
+    }
+    return undefined;
+  }
+
+  private async encode(topic: string, payload: unknown): Promise<Buffer> {
+    const subject = this.opts.topics.subjects[topic] as string;
+    let id = this.ids.get(subject);
+    if (id === undefined) {
+      id = await this.registry.getLatestSchemaId(subject);
+      this.ids.set(subject, id);
+    }
+    return this.registry.encode(id, payload);
+  }
+
+  /** Hands a request to whoever leads, through the requests topic. */
+  async forward(request: ReconciliationRequest): Promise<void> {
+    const value = await this.encode(this.opts.topics.requests, request);
+    await this.producer?.send({
+      topic: this.opts.topics.requests,
+      messages: [{ key: request.requestId, value }],
+    });
+  }
+
+  /** One batch per pass: every command result, failures again on the errors topic, the summary. */
+  async publishPass(report: PassReport): Promise<void> {
+    if (!this.producer) return;
+    const at = new Date().toISOString();
+    const t = this.opts.topics;
+    const events = await Promise.all(
+      report.results.map(async (r) => {
+        const event = {
+          reconciliationId: report.id,
+          environment: report.environment,
+          command: r.kind,
+          resource: r.resource,
+          outcome: r.outcome,
+          ...(r.error ? { error: r.error } : {}),
+          at,
+        };
+        return {
+          failed: r.outcome === 'failed',
+          key: r.resource,
+          event: await this.encode(t.events, event),
+          error: r.outcome === 'failed' ? await this.encode(t.errors, event) : undefined,
+        };
+      }),
+    );
+    const summary = {
+      reconciliationId: report.id,
+      environment: report.environment,
+      mode: report.mode,
+      state: report.state,
+      drift: report.drift,
+      commands: report.counts.commands,
+      failed: report.counts.failed,
+      durationMs: report.durationMs,
+      at,
+    };
+    await this.producer.sendBatch({
+      topicMessages: [
+        { topic: t.events, messages: events.map((e) => ({ key: e.key, value: e.event })) },
+        {
+          topic: t.errors,
+          messages: events
+            .filter((e) => e.error)
+            .map((e) => ({ key: e.key, value: e.error as Buffer })),
+        },
+        {
+          topic: t.summary,
+          messages: [{ key: report.id, value: await this.encode(t.summary, summary) }],
+        },
+      ].filter((m) => m.messages.length > 0),
+    });
+  }
+
+  async stop(): Promise<void> {
+    // Leaving the group hands partition 0 (leadership) to another replica at once.
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    this.leader = false;
+  }
+}

@@ -1,0 +1,86 @@
+// Each managed topic's state with Kubernetes-style conditions, from the latest plan and pass.
+import type { CommandResult } from '../apply/executor';
+import type { Command, Plan } from '../plan/commands';
+import { topicOf } from '../plan/commands';
+import type { Mode } from '../reconcile';
+import type { DesiredState } from '../state/desired';
+
+export type TopicState = 'ready' | 'drifted' | 'pending' | 'failed';
+
+export interface Condition {
+  readonly type: 'Exists' | 'PartitionsInSync' | 'ConfigInSync' | 'AclsInSync' | 'SchemaInSync';
+  readonly status: 'True' | 'False';
+  readonly reason: string;
+  readonly message?: string;
+}
+
+export interface TopicStatus {
+  readonly topic: string;
+  readonly state: TopicState;
+  readonly conditions: readonly Condition[];
+}
+
+const CONDITION_OF: Record<Command['kind'], Condition['type']> = {
+  CreateTopic: 'Exists',
+  DeleteTopic: 'Exists',
+  IncreasePartitions: 'PartitionsInSync',
+  AlterTopicConfig: 'ConfigInSync',
+  CreateAcl: 'AclsInSync',
+  DeleteAcl: 'AclsInSync',
+  RegisterSchema: 'SchemaInSync',
+  SetSubjectCompatibility: 'SchemaInSync',
+};
+
+export function topicStatuses(
+  desired: DesiredState,
+  plan: Plan,
+  mode: Mode,
+  lastResults: readonly CommandResult[] = [],
+): TopicStatus[] {
+  const byTopic = new Map<string, Command[]>();
+  for (const c of plan.commands) {
+    const t = topicOf(c);
+    if (t) byTopic.set(t, [...(byTopic.get(t) ?? []), c]);
+  }
+  const failed = new Map<string, CommandResult>();
+  for (const r of lastResults) {
+    if (r.outcome !== 'failed') continue;
+    const c = plan.commands.find((p) => p.resource === r.resource && p.kind === r.kind);
+    const t = c && topicOf(c);
+    if (t) failed.set(t, r);
+  }
+  return desired.topics.map((t) => {
+    const commands = byTopic.get(t.name) ?? [];
+    const refusals = plan.refusals.filter((r) => r.drift && r.resource === `topic ${t.name}`);
+    const conditions: Condition[] = (
+      ['Exists', 'PartitionsInSync', 'ConfigInSync', 'AclsInSync', 'SchemaInSync'] as const
+    ).map((type) => {
+      const pending = commands.filter((c) => CONDITION_OF[c.kind] === type);
+      const refused =
+        type === 'PartitionsInSync'
+          ? refusals.filter(
+              (r) => r.kind === 'partition-decrease' || r.kind === 'replication-factor-change',
+            )
+          : [];
+      if (pending.length === 0 && refused.length === 0)
+        return { type, status: 'True', reason: 'InSync' } as const;
+      return {
+        type,
+        status: 'False',
+        reason: refused.length ? 'Refused' : mode === 'observe' ? 'Drifted' : 'Pending',
+        message: [...refused.map((r) => r.reason), ...pending.map((c) => c.resource)].join('; '),
+      } as const;
+    });
+    const state: TopicState =
+      failed.has(t.name) && commands.length > 0
+        ? 'failed'
+        : refusals.length > 0
+          ? 'drifted'
+          : commands.length > 0
+            ? mode === 'observe'
+              ? 'drifted'
+              : 'pending'
+            : 'ready';
+    return { topic: t.name, state, conditions };
+  });
+}
