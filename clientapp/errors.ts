@@ -105,12 +105,17 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
   if (has((e) => e.type === 'TOPIC_AUTHORIZATION_FAILED')) {
     return topicDenied(ctx, topicName);
   }
-  if (has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED')) {
-    const prefix = ctx.principal ?? ctx.app.replace('/', '.');
-    return new ClientError(
-      `${ctx.app} may not use consumer group ${ctx.group ?? '(unknown)'}: ` +
-        `its groups must start with "${prefix}"`,
-    );
+  // kafkajs hides a denied FindCoordinator behind "coordinator not found".
+  if (
+    has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED') ||
+    (ctx.group && has((e) => e.name === 'KafkaJSGroupCoordinatorNotFound'))
+  ) {
+    return groupDenied(ctx.app, ctx.group ?? '(unknown)', true);
+  }
+  // An idempotent producer needs WRITE on some topic (KIP-679): an app that produces nothing
+  // is refused at InitProducerId, before it ever names the topic.
+  if (ctx.role === 'producer' && has((e) => e.type === 'CLUSTER_AUTHORIZATION_FAILED')) {
+    return topicDenied(ctx, topicName);
   }
   if (has((e) => e.type === 'CLUSTER_AUTHORIZATION_FAILED')) {
     return new ClientError(
@@ -166,5 +171,16 @@ function topicDenied(ctx: ErrorContext, topicName: string): ClientError {
   const key = ctx.topic ? ` of ${ctx.topic.key}` : '';
   return new ClientError(
     `${ctx.app} is not a ${ctx.role} of ${topicName}: add it to ${list}${key} in ${file}`,
+  );
+}
+
+/** Consumer groups are PREFIXED grants on the app's principal, "domain.app". */
+export function groupDenied(app: string, group: string, byCluster = false): ClientError {
+  const prefix = app.replace('/', '.');
+  const hint = group.startsWith(prefix)
+    ? 'run the reconciler / apply the catalog (npm start) to create its group ACL'
+    : `its groups must start with "${prefix}"`;
+  return new ClientError(
+    `${app} may not use consumer group ${group}${byCluster ? ' (denied by the cluster)' : ''}: ${hint}`,
   );
 }

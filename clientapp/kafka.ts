@@ -4,7 +4,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Admin, Consumer, KafkaConfig, Message, Producer } from 'kafkajs';
 import type { ClientConfig } from './config';
 import { principalOf } from './config';
-import { explain } from './errors';
+import { explain, groupDenied } from './errors';
 import type { ErrorContext, Role } from './errors';
 import type { Codec } from './codec';
 import type { Topic } from './topic';
@@ -179,6 +179,10 @@ export interface ConsumerOptions<V> extends ClientOptions<V> {
 
 export async function connectConsumer<V>(opts: ConsumerOptions<V>): Promise<EventConsumer<V>> {
   const ctx = context(opts, 'consumer', opts.group);
+  // Known before asking the cluster: the catalog grants groups by the app's prefix only.
+  if (!opts.group.startsWith(principalOf(opts.config.app))) {
+    throw groupDenied(opts.config.app, opts.group);
+  }
   const kafka = kafkaFor(opts, 'consumer');
   let consumer: Consumer | undefined;
   try {
