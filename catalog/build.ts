@@ -92,7 +92,7 @@ export function buildCatalog(ctx: RuleContext): Catalog {
       }
       const refs = (list: string[]): string[] =>
         list.map((r) => qualify(r, domain)).filter((id) => appIds.has(id));
-      const line = d.source.locate(['topics', key], true).line;
+      const line = d.source.keyLine(['topics', key]);
       return {
         name,
         domain,

@@ -1,14 +1,32 @@
 // A parsed YAML file that still knows where every value came from, so any later rule can
 // point at the exact line and column of the key or value it is talking about.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+//
+// Two paths through one grammar (YAML 1.2, core schema): files load with js-yaml, which is an
+// order of magnitude faster; the positioned `yaml` Document is built only when something needs
+// a position (a finding) or when js-yaml rejects the file, in which case `yaml` reports the
+// problem precisely. Both produce the same data (a property test holds them to it).
+import {
+  CORE_SCHEMA,
+  constructFromEvents,
+  EVENT_ALIAS,
+  EVENT_MAPPING,
+  EVENT_POP,
+  EVENT_SCALAR,
+  EVENT_SEQUENCE,
+  getScalarValue,
+  parseEvents,
+} from 'js-yaml';
+import type { Event } from 'js-yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
 
 export type Path = readonly (string | number)[];
 
 export class SourceFile {
-  private readonly lines = new LineCounter();
-  readonly doc: Document.Parsed;
+  private parsed?: Document.Parsed;
+  /** Offsets of mapping keys near the top, from the fast path (see keyOffsets). */
+  private readonly keys?: ReadonlyMap<string, number>;
   /** Plain data, or undefined when the file has syntax errors. */
   readonly data: unknown;
 
@@ -17,11 +35,30 @@ export class SourceFile {
     readonly text: string,
     diagnostics: Diagnostics,
   ) {
-    this.doc = parseDocument(text, {
-      lineCounter: this.lines,
-      uniqueKeys: true,
-      prettyErrors: false,
-    });
+    const fast = fastLoad(text);
+    if (fast.ok) {
+      this.data = fast.data;
+      this.keys = fast.keys;
+    } else this.data = this.preciseLoad(diagnostics);
+  }
+
+  /**
+   * Line of the key at a short path (e.g. ["topics", "order-created"]), without building the
+   * positioned document: the model records where each topic is declared, for every topic.
+   */
+  keyLine(path: readonly [string, string]): number {
+    const offset = this.keys?.get(path.join('\0'));
+    return offset !== undefined ? this.at(offset).line : this.locate(path, true).line;
+  }
+
+  /** The positioned document, parsed on first use. */
+  get doc(): Document.Parsed {
+    this.parsed ??= parseDocument(this.text, { uniqueKeys: true, prettyErrors: false });
+    return this.parsed;
+  }
+
+  /** Slow path: `yaml` reports each syntax problem at its position. */
+  private preciseLoad(diagnostics: Diagnostics): unknown {
     for (const e of this.doc.errors) {
       const duplicate = e.code === 'DUPLICATE_KEY';
       diagnostics.error(
@@ -33,12 +70,9 @@ export class SourceFile {
           : 'fix the YAML syntax at this position',
       );
     }
-    this.data = this.doc.errors.length === 0 ? this.toData(diagnostics) : undefined;
-  }
-
-  /** Plain data; aliases are resolved here, so an alias to nothing is reported, not thrown. */
-  private toData(diagnostics: Diagnostics): unknown {
+    if (this.doc.errors.length > 0) return undefined;
     try {
+      // Aliases are resolved here, so an alias to nothing is reported, not thrown.
       return this.doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
       const alias = /alias|anchor/i.test((e as Error).message);
@@ -54,10 +88,24 @@ export class SourceFile {
     }
   }
 
-  /** Position of a character offset. */
+  private lineStarts?: number[];
+
+  /** Position of a character offset (binary search over line starts, built once). */
   at(offset: number): Position {
-    const p = this.lines.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { file: this.file, line: p.line, col: p.col };
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1))
+        this.lineStarts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] as number) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, col: o - (this.lineStarts[lo] as number) + 1 };
   }
 
   /**
@@ -96,6 +144,62 @@ export class SourceFile {
   get start(): Position {
     return { file: this.file, line: 1, col: 1 };
   }
+}
+
+/**
+ * js-yaml with the YAML 1.2 core schema (what `yaml` uses by default): no timestamps, no merge
+ * keys. Anything it rejects, and any document it could read differently in principle (several
+ * documents, directives, tags), goes to the precise path instead. One pass over the events
+ * builds both the data and the offsets of the keys the model needs.
+ */
+export function fastLoad(
+  text: string,
+): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
+  if (text.includes('!') || /^%/m.test(text)) return { ok: false };
+  try {
+    const events = parseEvents(text, {});
+    const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
+    if (docs.length > 1) return { ok: false };
+    return { ok: true, data: docs.length === 0 ? null : docs[0], keys: keyOffsets(events, text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Offsets of the plain-scalar mapping keys at depth one and two ("topics\0order-created"). */
+function keyOffsets(events: readonly Event[], text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  // One frame per open collection: whether the next node of a mapping is a key, and its key.
+  const stack: { map: boolean; expectKey: boolean; key: string | undefined }[] = [];
+  for (const e of events) {
+    if (e.type === EVENT_POP) {
+      stack.pop();
+      continue;
+    }
+    if (
+      e.type !== EVENT_MAPPING &&
+      e.type !== EVENT_SEQUENCE &&
+      e.type !== EVENT_SCALAR &&
+      e.type !== EVENT_ALIAS
+    )
+      continue;
+    const parent = stack[stack.length - 1];
+    if (parent?.map && parent.expectKey) {
+      parent.expectKey = false;
+      parent.key = e.type === EVENT_SCALAR ? getScalarValue(text, e) : undefined;
+      if (e.type === EVENT_SCALAR && parent.key !== undefined && stack.length <= 2) {
+        const path = stack.length === 1 ? parent.key : `${stack[0]?.key ?? ''}\0${parent.key}`;
+        out.set(path, e.valueStart);
+      }
+      if (e.type === EVENT_MAPPING || e.type === EVENT_SEQUENCE)
+        stack.push({ map: e.type === EVENT_MAPPING, expectKey: true, key: undefined });
+      continue;
+    }
+    if (parent?.map) parent.expectKey = true;
+    if (e.type === EVENT_MAPPING || e.type === EVENT_SEQUENCE)
+      stack.push({ map: e.type === EVENT_MAPPING, expectKey: true, key: undefined });
+  }
+  return out;
 }
 
 function firstLine(message: string): string {

@@ -1,3 +1,4 @@
+import type { Position } from '../diagnostics';
 // Who produces and consumes: every reference resolves to a declared app; hygiene warnings.
 import { appId } from '../naming';
 import { didYouMean } from '../suggest';
@@ -17,10 +18,10 @@ export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => 
         const seen = new Set<string>();
         t[role].forEach((ref, i) => {
           const id = qualify(ref, d.domain);
-          const at = d.source.locate(['topics', key, role, i]);
+          const at = (): Position => d.source.locate(['topics', key, role, i]);
           if (seen.has(id)) {
             diagnostics.error(
-              at,
+              at(),
               'duplicate-app-ref',
               `"${ref}" is listed twice in ${role}`,
               'remove one',
@@ -33,7 +34,7 @@ export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => 
           if (brokenDomains.has(domain)) return; // that file's own errors come first
           if (!domainNames.has(domain)) {
             diagnostics.error(
-              at,
+              at(),
               'unknown-domain',
               `"${ref}": there is no domain "${domain}"`,
               didYouMean(domain, domainNames) ?? `domains: ${[...domainNames].join(', ')}`,
@@ -44,7 +45,7 @@ export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => 
             .filter((a) => a.startsWith(`${domain}/`))
             .map((a) => a.slice(domain.length + 1));
           diagnostics.error(
-            at,
+            at(),
             'unknown-app',
             `"${ref}": domain "${domain}" has no app "${app}"`,
             didYouMean(app, candidates) ??

@@ -1,3 +1,4 @@
+import type { Position } from '../diagnostics';
 // Every environment's cluster must hold what the catalog asks of it: partitions and ACLs.
 // Measured on the built model itself, so the count is exactly what the stacks will create.
 import type { Diagnostics } from '../diagnostics';
@@ -16,7 +17,7 @@ export function checkCapacity(
     const limit = platform.limits.capacity[spec.cluster.type];
     const size = `a ${spec.cluster.type} cluster${units > 1 ? ` of ${units} CKU` : ''}`;
     const { topics, totals } = catalog.for(env);
-    const at = platformSource.locate(['environments', env, 'cluster', 'type']);
+    const at = (): Position => platformSource.locate(['environments', env, 'cluster', 'type']);
     if (totals.partitions > limit.partitions * units) {
       const byDomain = new Map<string, number>();
       for (const t of topics) byDomain.set(t.domain, (byDomain.get(t.domain) ?? 0) + t.partitions);
@@ -26,7 +27,7 @@ export function checkCapacity(
         .map(([d, n]) => `${d} ${n}`)
         .join(', ');
       diagnostics.error(
-        at,
+        at(),
         'capacity-partitions',
         `environment "${env}" needs ${totals.partitions} partitions; ${size} holds ${limit.partitions * units} (largest: ${largest})`,
         'lower partitions for this environment with per-environment overrides, or move it to a larger cluster type',
@@ -34,7 +35,7 @@ export function checkCapacity(
     }
     if (totals.acls > limit.acls * units) {
       diagnostics.error(
-        at,
+        at(),
         'capacity-acls',
         `environment "${env}" needs ${totals.acls} ACLs; ${size} holds ${limit.acls * units}`,
         'move the environment to a larger cluster type, or trim producers/consumers that no longer need access',

@@ -1,3 +1,4 @@
+import type { Position } from '../diagnostics';
 // Schema rules: files exist and parse, references resolve, Avro namespaces belong to the domain.
 import { posix } from 'node:path';
 import { PLAIN_KEY_TYPES } from '../format/domain-file';
@@ -34,18 +35,18 @@ export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
         const ref = t.schema?.[role];
         if (ref === undefined) continue;
         if (role === 'key' && (PLAIN_KEY_TYPES as readonly string[]).includes(ref)) continue;
-        const at = d.source.locate(['topics', key, 'schema', role]);
+        const at = (): Position => d.source.locate(['topics', key, 'schema', role]);
         const path = schemaPath(domain, ref);
         if (!path.startsWith(`schemas/${domain}/`)) {
           diagnostics.error(
-            at,
+            at(),
             'schema-outside-domain',
             `"${ref}" points outside schemas/${domain}/`,
             "a topic's schemas live in its own domain's folder; shared types are referenced from inside the schema",
           );
         } else if (!schemas.has(path)) {
           diagnostics.error(
-            at,
+            at(),
             'schema-missing',
             `schema file ${path} does not exist`,
             didYouMean(ref, inDomain()) ??

@@ -1,3 +1,4 @@
+import type { Position } from '../diagnostics';
 // Topic rules: naming, limits, configs, per-environment overrides and deletion.
 import { KNOWN_TOPIC_CONFIGS } from '../kafka-configs';
 import { domainPrefix, topicName, TOPIC_NAME } from '../naming';
@@ -21,20 +22,20 @@ export const topicNames: Rule = (ctx) => {
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
       const name = fullName(ctx, draft.domain, key, t.version, t.name);
-      const at =
+      const at = (): Position =>
         t.name !== undefined
           ? draft.source.locate(['topics', key, 'name'])
           : draft.source.locate(['topics', key], true);
       if (!TOPIC_NAME.test(name)) {
         ctx.diagnostics.error(
-          at,
+          at(),
           'topic-name-convention',
           `topic name "${name}" is not a valid Kafka topic name`,
           'use letters, digits, ".", "_" and "-", at most 249 characters',
         );
       } else if (!name.startsWith(domainPrefix(draft.domain))) {
         ctx.diagnostics.error(
-          at,
+          at(),
           'topic-outside-domain',
           `topic "${name}" is outside the domain's prefix "${domainPrefix(draft.domain)}"`,
           `a domain declares topics only under its own prefix; name it "${domainPrefix(draft.domain)}…"`,
@@ -44,7 +45,7 @@ export const topicNames: Rule = (ctx) => {
         t.name === topicName(ctx.platform.naming.topic, draft.domain, key, t.version)
       ) {
         ctx.diagnostics.warning(
-          at,
+          at(),
           'redundant-name',
           `"name" repeats the conventional name "${name}"`,
           'remove "name:"',
@@ -53,7 +54,7 @@ export const topicNames: Rule = (ctx) => {
       const first = seen.get(name);
       if (first) {
         ctx.diagnostics.error(
-          at,
+          at(),
           'duplicate-topic',
           `topic "${name}" is also declared in ${first.draft.file} (topics.${first.key})`,
           'full topic names are unique across all domains: change the name or the version',
@@ -125,18 +126,18 @@ export const topicConfigs: Rule = (ctx) => {
     for (const [key, t] of draft.topics) {
       const check = (config: Record<string, string>, path: (string | number)[]): void => {
         for (const [name, value] of Object.entries(config)) {
-          const at = draft.source.locate([...path, name], true);
+          const at = (): Position => draft.source.locate([...path, name], true);
           const known = KNOWN_TOPIC_CONFIGS[name];
           if (known?.reservedFor) {
             ctx.diagnostics.error(
-              at,
+              at(),
               'config-reserved',
               `"${name}" is set through the topic's "${known.reservedFor}" field`,
               `remove it from config and use ${known.reservedFor}:`,
             );
           } else if (!allowed.has(name)) {
             ctx.diagnostics.error(
-              at,
+              at(),
               'config-not-allowed',
               `topic config "${name}" is not allowed on this platform`,
               didYouMean(name, allowed) ?? `allowed: ${[...allowed].join(', ') || 'none'}`,
