@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument, stringify } from 'yaml';
+import { fastLoad } from '../../../catalog/source';
 import { main } from '../../../catalog/cli';
 import { validateCatalog } from '../../../catalog/validate';
 import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
