@@ -112,24 +112,25 @@ describe('validator properties', () => {
 
 describe('the fast and the precise YAML path', () => {
   it('read every document the same way', () => {
-    const { fastLoad } =
-      jest.requireActual<typeof import('../../../catalog/source')>('../../../catalog/source');
-    const { parseDocument } = jest.requireActual<typeof import('yaml')>('yaml');
+    let fastRuns = 0;
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (value, flow) => {
         const text = stringify(value, flow ? { collectionStyle: 'flow' } : {});
         const fast = fastLoad(text);
         const precise = parseDocument(text);
         if (precise.errors.length > 0) expect(fast.ok).toBe(false);
-        else if (fast.ok) expect(fast.data).toEqual(precise.toJS());
+        else if (fast.ok) {
+          fastRuns++;
+          expect(fast.data).toEqual(precise.toJS());
+        }
       }),
       { numRuns: 300 },
     );
+    // The comparison above must actually run: most documents take the fast path.
+    expect(fastRuns).toBeGreaterThan(250);
   });
 
   it('agree on scalars that YAML 1.1 and 1.2 read differently', () => {
-    const { fastLoad } =
-      jest.requireActual<typeof import('../../../catalog/source')>('../../../catalog/source');
     const text = 'a: yes\nb: on\nc: 2024-01-01\nd: 0o17\ne: 012\nf: .inf\ng: ~\nh: 1_000\n';
     const fast = fastLoad(text);
     expect(fast.ok && fast.data).toEqual(parse(text));
