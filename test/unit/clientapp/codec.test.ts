@@ -1,0 +1,74 @@
+// The Confluent wire format for JSON Schema and Protobuf, with a stub registry that knows one
+// id per subject: magic byte, big-endian id, (Protobuf) message indexes, then the payload.
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Codec } from '../../../clientapp/codec';
+import { SchemaValidationError, UnknownSchemaError } from '../../../clientapp/errors';
+import { topics } from '../../../clientapp/generated/topics';
+import { sampleEvents } from '../../../clientapp/samples';
+
+function stubRegistry(ids: Record<string, number>): SchemaRegistry {
+  return {
+    getLatestSchemaId: async (subject: string) => {
+      const id = ids[subject];
+      if (id === undefined) throw Object.assign(new Error('Subject not found'), { status: 404 });
+      return id;
+    },
+  } as unknown as SchemaRegistry;
+}
+
+const codec = new Codec(
+  stubRegistry({
+    'payments.payment-authorized.v1-value': 7,
+    'shipping.shipment-dispatched.v1-value': 300,
+  }),
+  { registryUrl: 'http://registry.test' },
+);
+
+describe('clientapp codec', () => {
+  it('frames JSON Schema values as magic byte + schema id + JSON', async () => {
+    const topic = topics['payments.payment-authorized.v1'];
+    const value = sampleEvents('payments.payment-authorized.v1', 1, 'u')[0]!.value;
+    const bytes = await codec.encode(topic, value);
+    expect(bytes[0]).toBe(0);
+    expect(bytes.readInt32BE(1)).toBe(7);
+    expect(JSON.parse(bytes.subarray(5).toString())).toEqual(value);
+    expect(await codec.decode(topic, bytes)).toEqual(value);
+  });
+
+  it('validates JSON Schema values, $refs included, before encoding', async () => {
+    const topic = topics['payments.payment-authorized.v1'];
+    const value = sampleEvents('payments.payment-authorized.v1', 1, 'u')[0]!.value;
+    const wrong = { ...value, amount: { ...value.amount, currency: 'euro' } };
+    await expect(codec.encode(topic, wrong)).rejects.toBeInstanceOf(SchemaValidationError);
+    await expect(codec.encode(topic, wrong)).rejects.toThrow(
+      /\/amount\/currency must match pattern/,
+    );
+  });
+
+  it('writes Protobuf with the message-index byte and reads it back', async () => {
+    const topic = topics['shipping.shipment-dispatched.v1'];
+    const value = sampleEvents('shipping.shipment-dispatched.v1', 3, 'u')[2]!.value;
+    const bytes = await codec.encode(topic, value);
+    expect(bytes.readInt32BE(1)).toBe(300);
+    expect(bytes[5]).toBe(0); // message indexes: the first message of the schema
+    expect(await codec.decode(topic, bytes)).toEqual(value);
+  });
+
+  it('refuses bytes that are not in the wire format', async () => {
+    const topic = topics['payments.payment-authorized.v1'];
+    await expect(codec.decode(topic, Buffer.from('{"a":1}'))).rejects.toThrow(
+      /cannot be decoded: not in the Confluent wire format/,
+    );
+  });
+
+  it('names the unregistered subject and what to do', async () => {
+    const topic = topics['payments.refund-issued.v1'];
+    const value = sampleEvents('payments.refund-issued.v1', 1, 'u')[0]!.value;
+    const encoding = codec.encode(topic, value);
+    await expect(encoding).rejects.toBeInstanceOf(UnknownSchemaError);
+    await expect(encoding).rejects.toThrow(
+      'schema subject payments.refund-issued.v1-value is not registered in http://registry.test: ' +
+        'run the reconciler / apply the catalog (npm start), then regenerate types if it changed',
+    );
+  });
+});
