@@ -101,6 +101,8 @@ class Run {
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
   private readonly stopped: () => boolean;
+  /** Set once Kafka stayed unreachable through all retries: later batches fail fast. */
+  private kafkaDown?: ItemError;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -151,6 +153,11 @@ class Run {
           for (const c of pending) this.record(c, 'skipped', started, attempt - 1, 'stopped');
           return;
         }
+        if (this.kafkaDown) {
+          const why = `not sent: Kafka unreachable (${this.kafkaDown.message})`;
+          for (const c of pending) this.record(c, 'failed', started, attempt - 1, why);
+          return;
+        }
         let results: BatchResult;
         try {
           results = await send(pending);
@@ -165,6 +172,9 @@ class Run {
           else if (e.retriable && attempt <= this.retry.retries) retry.push(c);
           else this.record(c, 'failed', started, attempt, e);
         });
+        // The whole request failed for good on a transient error: the cluster is gone.
+        if (lastError?.retriable && retry.length === 0 && results.every((r) => r === lastError))
+          this.kafkaDown = lastError;
         pending = retry;
         if (pending.length > 0) await sleep(backoff(this.retry, attempt));
       }
