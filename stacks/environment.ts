@@ -75,6 +75,7 @@ export function addEnvironment(
   }
 
   // Topics and who may use them.
+  const subjectsByName = new Map(env.subjects.map((s) => [s.name, s] as const));
   const access = (domain: string) => stackOf(domain);
   for (const t of env.topics) {
     const stack = stackOf(t.domain);
@@ -83,7 +84,7 @@ export function addEnvironment(
       topic: t,
       protectedEnvironment: env.spec.protected,
       access,
-      subjects: readSubjects(roots, env.subjects),
+      subjects: readSubjects(roots, subjectsByName),
     });
     for (const id of t.producers) topic.grantProduce(catalog.app(id));
     for (const id of t.consumers) topic.grantConsume(catalog.app(id));

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import type { Principals } from './principals';
 
@@ -17,7 +18,7 @@ export interface AclEntry {
 }
 
 export class AclTable extends Construct {
-  private readonly entries = new Entries<AclEntry>();
+  private readonly entries = new Entries<AclEntry>(true);
 
   constructor(
     scope: Construct,
@@ -25,7 +26,7 @@ export class AclTable extends Construct {
     private readonly principals: Principals,
   ) {
     super(scope, id);
-    const it = this.entries.iterator();
+    const it = this.entries.placeholder();
     const acl = new KafkaAcl(this, 'acl', {
       forEach: it,
       resourceType: it.getString('resource_type'),
@@ -37,6 +38,7 @@ export class AclTable extends Construct {
       permission: 'ALLOW',
     });
     acl.overrideLogicalId('acl');
+    CatalogStack.ofConstruct(this).bindEntries(acl, this.entries);
   }
 
   add(grant: AclGrant): void {

@@ -1,9 +1,9 @@
 // domain-<domain>-<env>: one domain's topics, ACLs, subject reads and schemas, applied with the
 // domain's own topic-manager keys (scoped by the platform stack to the domain's prefixes).
-import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Catalog, Domain, EnvironmentCatalog } from '../../catalog/model';
 import type { PlatformStack } from '../platform/platform-stack';
+import { CatalogStack } from '../shared/catalog-stack';
 import { domainStackName } from '../shared/names';
 import { confluentProvider } from '../shared/provider';
 import { configureState } from '../shared/state';
@@ -22,7 +22,7 @@ export interface DomainStackProps {
   readonly schemaLayers: number;
 }
 
-export class DomainStack extends TerraformStack {
+export class DomainStack extends CatalogStack {
   readonly domain: string;
   readonly topics: TopicTable;
   readonly acls: AclTable;

@@ -28,13 +28,15 @@ export function subjectLayers(subjects: readonly Subject[]): Map<string, number>
 }
 
 /** The subjects a client of a topic reads: its key and value subjects and, transitively, their references. */
-export function readSubjects(roots: readonly string[], subjects: readonly Subject[]): string[] {
-  const byName = new Map(subjects.map((s) => [s.name, s] as const));
+export function readSubjects(
+  roots: readonly string[],
+  subjects: ReadonlyMap<string, Subject>,
+): string[] {
   const out = new Set<string>();
   const visit = (name: string): void => {
     if (out.has(name)) return;
     out.add(name);
-    for (const r of byName.get(name)?.schema.references ?? []) visit(r.subject);
+    for (const r of subjects.get(name)?.schema.references ?? []) visit(r.subject);
   };
   roots.forEach(visit);
   return [...out].sort();

@@ -2,6 +2,7 @@
 // (and the subjects those schemas reference), one role binding per app and subject.
 import { Construct } from 'constructs';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import type { Principals } from './principals';
 
@@ -12,7 +13,7 @@ export interface RegistryReadsProps {
 }
 
 export class RegistryReads extends Construct {
-  private readonly entries = new Entries<{ app: string; subject: string }>();
+  private readonly entries = new Entries<{ app: string; subject: string }>(true);
 
   constructor(
     scope: Construct,
@@ -20,7 +21,7 @@ export class RegistryReads extends Construct {
     private readonly props: RegistryReadsProps,
   ) {
     super(scope, id);
-    const it = this.entries.iterator();
+    const it = this.entries.placeholder();
     const binding = new RoleBinding(this, 'binding', {
       forEach: it,
       principal: props.principals.principal(it.getString('app')),
@@ -28,6 +29,7 @@ export class RegistryReads extends Construct {
       crnPattern: `${props.registryCrn}/subject=${it.getString('subject')}`,
     });
     binding.overrideLogicalId('subject_read');
+    CatalogStack.ofConstruct(this).bindEntries(binding, this.entries);
   }
 
   grantRead(appId: string, subject: string): void {

@@ -1,19 +1,22 @@
 // A domain's subjects: compatibility (`subject_config`, set before anything is registered) and
 // schemas (`schema_<layer>`, see layers.ts), each with its references as `schema_reference`
-// blocks pointing at the referenced subject's registered version.
+// blocks pointing at the referenced subject's registered version. The versions are expressions
+// (another block's, or another stack's, attribute), kept per layer in `schema_versions_<layer>`
+// so the schema entries themselves stay plain catalog data.
 import { Construct } from 'constructs';
+import { Lazy, TerraformLocal } from 'cdktf';
 import type { Subject } from '../../catalog/model';
 import { Schema } from '../.gen/providers/confluent/schema';
 import { SubjectConfig } from '../.gen/providers/confluent/subject-config';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import { instanceAttribute } from '../shared/refs';
 import { literal } from '../shared/terraform-text';
 
 export interface SchemaReferenceEntry {
+  /** The name the schema uses for it (Avro full name, Protobuf import, JSON Schema $ref). */
   readonly name: string;
   readonly subject_name: string;
-  /** The referenced subject's registered version (a reference to its resource). */
-  readonly version: string;
 }
 
 export interface SchemaEntry {
@@ -27,65 +30,82 @@ export interface SchemaTableProps {
   readonly layers: number;
 }
 
+interface Layer {
+  readonly entries: Entries<SchemaEntry>;
+  readonly block: Schema;
+  /** Referenced subject → its registered version (an expression). */
+  readonly versions: Map<string, string>;
+}
+
 export class SchemaTable extends Construct {
-  private readonly compatibility = new Entries<{ level: string }>();
-  private readonly entries: Entries<SchemaEntry>[] = [];
-  private readonly blocks: Schema[] = [];
+  private readonly compatibility = new Entries<{ level: string }>(true);
+  private readonly layers: Layer[] = [];
 
   constructor(scope: Construct, id: string, props: SchemaTableProps) {
     super(scope, id);
-    const ci = this.compatibility.iterator();
+    const stack = CatalogStack.ofConstruct(this);
+    const ci = this.compatibility.placeholder();
     const config = new SubjectConfig(this, 'subject_config', {
       forEach: ci,
       subjectName: ci.key,
       compatibilityLevel: ci.getString('level'),
     });
     config.overrideLogicalId('subject_config');
-    for (let layer = 0; layer < props.layers; layer++) {
-      const entries = new Entries<SchemaEntry>();
-      const it = entries.iterator();
-      const block = new Schema(this, `schema_${layer}`, {
+    stack.bindEntries(config, this.compatibility);
+    for (let n = 0; n < props.layers; n++) {
+      const entries = new Entries<SchemaEntry>(true);
+      const versions = new Map<string, string>();
+      const local = new TerraformLocal(
+        this,
+        `schema_versions_${n}`,
+        Lazy.anyValue({
+          produce: () =>
+            Object.fromEntries([...versions.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+        }),
+      );
+      local.overrideLogicalId(`schema_versions_${n}`);
+      const it = entries.placeholder();
+      const block = new Schema(this, `schema_${n}`, {
         forEach: it,
         subjectName: it.key,
         format: it.getString('format'),
         schema: it.getString('schema'),
         dependsOn: [config],
       });
-      block.overrideLogicalId(`schema_${layer}`);
+      block.overrideLogicalId(`schema_${n}`);
       // Written by hand: cdktf names a nested dynamic iterator `each`, which shadows for_each's.
       block.addOverride('dynamic.schema_reference', {
         for_each: '${each.value.references}',
         content: {
           name: '${schema_reference.value.name}',
           subject_name: '${schema_reference.value.subject_name}',
-          version: '${schema_reference.value.version}',
+          version: `\${local.schema_versions_${n}[schema_reference.value.subject_name]}`,
         },
       });
-      this.entries.push(entries);
-      this.blocks.push(block);
+      stack.bindEntries(block, entries);
+      this.layers.push({ entries, block, versions });
     }
   }
 
   /** Registers a subject in its layer; `version` resolves the subjects it references. */
   add(subject: Subject, layer: number, version: (subject: string) => string): void {
-    const entries = this.entries[layer];
-    if (!entries) throw new Error(`no schema layer ${layer} for ${subject.name}`);
+    const target = this.layers[layer];
+    if (!target) throw new Error(`no schema layer ${layer} for ${subject.name}`);
     this.compatibility.add(subject.name, { level: subject.compatibility });
-    entries.add(subject.name, {
+    for (const r of subject.schema.references) {
+      if (!target.versions.has(r.subject)) target.versions.set(r.subject, version(r.subject));
+    }
+    target.entries.add(subject.name, {
       format: subject.schema.format,
       schema: literal(subject.schema.text),
-      references: subject.schema.references.map((r) => ({
-        name: r.name,
-        subject_name: r.subject,
-        version: version(r.subject),
-      })),
+      references: subject.schema.references.map((r) => ({ name: r.name, subject_name: r.subject })),
     });
   }
 
   /** The registered version of one of this domain's subjects. */
   version(subject: string, layer: number): string {
-    const block = this.blocks[layer];
-    if (!block) throw new Error(`no schema layer ${layer} for ${subject}`);
-    return instanceAttribute(block, subject, 'version');
+    const target = this.layers[layer];
+    if (!target) throw new Error(`no schema layer ${layer} for ${subject}`);
+    return instanceAttribute(target.block, subject, 'version');
   }
 }

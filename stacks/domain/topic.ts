@@ -4,12 +4,11 @@
 // (consumer-group and transactional-id prefixes, subject reads) go to the app's domain stack,
 // which owns those prefixes. Every topic is one instance of its table's for_each block.
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
-import type { TerraformStack } from 'cdktf';
 import { consumeGrants, produceGrants } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import type { App, EnvironmentTopic } from '../../catalog/model';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import { index, literal } from '../shared/terraform-text';
 import type { AclTable } from './acl-table';
@@ -33,25 +32,20 @@ export interface TopicTableProps {
 
 /** A domain's topics: `topic` and, in protected environments, `protected_topic`. */
 export class TopicTable extends Construct {
-  private readonly open = new Entries<TopicEntry>();
-  private readonly guarded = new Entries<TopicEntry>();
+  private readonly open = new Entries<TopicEntry>(true);
+  private readonly guarded = new Entries<TopicEntry>(true);
 
-  constructor(scope: TerraformStack, id: string, props: TopicTableProps) {
+  constructor(scope: CatalogStack, id: string, props: TopicTableProps) {
     super(scope, id);
     this.block('topic', this.open, false);
     if (props.protectedEnvironment) {
       this.block('protected_topic', this.guarded, true);
       // Switching deletionProtection moves a topic between the two blocks: moved blocks keep
       // it in state (no destroy/create) whichever way it goes.
-      scope.addOverride(
-        'moved',
-        Lazy.anyValue({
-          produce: () => [
-            ...this.guarded.keys().map((k) => move('topic', 'protected_topic', k)),
-            ...this.open.keys().map((k) => move('protected_topic', 'topic', k)),
-          ],
-        }),
-      );
+      scope.addMoves(() => [
+        ...this.guarded.keys().map((k) => move('topic', 'protected_topic', k)),
+        ...this.open.keys().map((k) => move('protected_topic', 'topic', k)),
+      ]);
     }
   }
 
@@ -61,7 +55,7 @@ export class TopicTable extends Construct {
   }
 
   private block(id: string, entries: Entries<TopicEntry>, preventDestroy: boolean): void {
-    const it = entries.iterator();
+    const it = entries.placeholder();
     const resource = new KafkaTopic(this, id, {
       forEach: it,
       topicName: it.key,
@@ -70,6 +64,7 @@ export class TopicTable extends Construct {
       lifecycle: { preventDestroy },
     });
     resource.overrideLogicalId(id);
+    CatalogStack.ofConstruct(this).bindEntries(resource, entries);
   }
 }
 

@@ -49,7 +49,7 @@ export class AccountKeys extends Construct {
           id: resource.id,
           apiVersion: resource.apiVersion,
           kind: resource.kind,
-          environment: { id: props.environmentId },
+          environment: [{ id: props.environmentId }],
         },
         ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
         lifecycle: { preventDestroy: props.preventDestroy },

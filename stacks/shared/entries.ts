@@ -7,11 +7,17 @@ import type { MapTerraformIterator } from 'cdktf';
 export class Entries<T extends object> {
   private readonly items = new Map<string, T>();
 
+  /** @param plain entries hold catalog data only, no token (see CatalogStack). */
+  constructor(private readonly plain = false) {}
+
   /** Adds an entry; adding the same key again with the same value is a no-op. */
   add(key: string, value: T): void {
     const existing = this.items.get(key);
     if (existing && JSON.stringify(existing) !== JSON.stringify(value)) {
       throw new Error(`conflicting entries for "${key}"`);
+    }
+    if (this.plain && !existing && hasToken(key, value)) {
+      throw new Error(`entry "${key}" holds a token: plain entries are catalog data only`);
     }
     this.items.set(key, value);
   }
@@ -28,12 +34,30 @@ export class Entries<T extends object> {
     return [...this.items.keys()].sort();
   }
 
+  /** The entries as a plain object, in key order. */
+  toJSON(): Record<string, T> {
+    return Object.fromEntries(this.keys().map((k) => [k, this.items.get(k) as T]));
+  }
+
+  /** A `for_each` iterator whose map CatalogStack.bindEntries fills in after resolution. */
+  placeholder(): MapTerraformIterator {
+    if (!this.plain) throw new Error('only plain entries can be bound after resolution');
+    return TerraformIterator.fromMap({});
+  }
+
   /** A `for_each` iterator over the entries as they are at synthesis, in key order. */
   iterator(): MapTerraformIterator {
     return TerraformIterator.fromMap(
       Lazy.anyValue({
-        produce: () => Object.fromEntries(this.keys().map((k) => [k, this.items.get(k)])),
+        produce: () => this.toJSON(),
       }) as unknown as Record<string, unknown>,
     );
   }
+}
+
+/** cdktf encodes string, list and map tokens as `${TfToken[…]}`, `#{…}`, `&{…}`. */
+const TOKEN = /[$#&]\{TfToken\[/;
+
+function hasToken(key: string, value: object): boolean {
+  return TOKEN.test(key) || TOKEN.test(JSON.stringify(value));
 }
