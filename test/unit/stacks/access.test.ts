@@ -1,0 +1,141 @@
+// ACLs and subject reads: exactly what the YAML's producers/consumers imply, derived here
+// independently from the domain files (not through catalog/access.ts), in both directions.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../../support/catalog-fixture';
+import { forEach, stack, synthesizeSample } from './synthesized';
+import type { Json } from './synthesized';
+
+const s = synthesizeSample();
+const ENVS = ['dev', 'staging', 'prod'];
+
+interface DomainYaml {
+  domain: string;
+  apps?: Record<string, { transactional?: boolean }>;
+  topics?: Record<string, Json>;
+}
+const domains: DomainYaml[] = readdirSync(join(REPO_ROOT, 'topics')).map(
+  (f) => parse(readFileSync(join(REPO_ROOT, 'topics', f), 'utf8')) as DomainYaml,
+);
+const appId = (domain: string, ref: string): string =>
+  ref.includes('/') ? ref : `${domain}/${ref}`;
+const principalOf = (id: string): string => id.replace('/', '.');
+const transactional = (id: string): boolean => {
+  const [d, a] = id.split('/') as [string, string];
+  return domains.find((x) => x.domain === d)?.apps?.[a]?.transactional === true;
+};
+
+/** "app|TYPE|PATTERN|resource|OPERATION" for every ACL the YAML implies. */
+function expectedAcls(): Set<string> {
+  const out = new Set<string>();
+  const add = (app: string, type: string, pattern: string, name: string, op: string) =>
+    out.add(`${app}|${type}|${pattern}|${name}|${op}`);
+  for (const d of domains) {
+    for (const [key, t] of Object.entries(d.topics ?? {})) {
+      if (t.delete === true) continue;
+      const name =
+        (t.name as string | undefined) ??
+        `${d.domain}.${key}.v${(t.version as number | undefined) ?? 1}`;
+      for (const p of (t.producers as string[] | undefined) ?? []) {
+        const id = appId(d.domain, p);
+        add(id, 'TOPIC', 'LITERAL', name, 'WRITE');
+        add(id, 'TOPIC', 'LITERAL', name, 'DESCRIBE');
+        if (transactional(id)) {
+          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', principalOf(id), 'WRITE');
+          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', principalOf(id), 'DESCRIBE');
+        }
+      }
+      for (const c of (t.consumers as string[] | undefined) ?? []) {
+        const id = appId(d.domain, c);
+        add(id, 'TOPIC', 'LITERAL', name, 'READ');
+        add(id, 'TOPIC', 'LITERAL', name, 'DESCRIBE');
+        add(id, 'GROUP', 'PREFIXED', principalOf(id), 'READ');
+      }
+    }
+  }
+  return out;
+}
+
+/** The platform stack's service-account expression an app's principal resolves to. */
+function accountExpression(env: string, domainStack: Json, app: string): string {
+  const local = domainStack.locals?.app_accounts?.[app] as string | undefined;
+  const m =
+    /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-\w+\.outputs\.([\w-]+)\}$/.exec(
+      local ?? '',
+    );
+  if (!m) throw new Error(`no account for ${app}: ${local}`);
+  return stack(s, `platform-${env}`).output[m[1] as string].value as string;
+}
+
+describe.each(ENVS)('access in %s', (env) => {
+  const stacks = domains.map((d) => [d.domain, stack(s, `domain-${d.domain}-${env}`)] as const);
+
+  test('the ACL set equals what producers and consumers imply: nothing missing, nothing extra', () => {
+    const actual: string[] = [];
+    for (const [, st] of stacks)
+      actual.push(...Object.keys(forEach(st, 'confluent_kafka_acl', 'acl')));
+    const expected = expectedAcls();
+    expect(actual.filter((k) => !expected.has(k))).toEqual([]); // nothing extra
+    expect([...expected].filter((k) => !actual.includes(k))).toEqual([]); // nothing missing
+    expect(actual.length).toBe(new Set(actual).size); // each ACL managed by one stack only
+  });
+
+  test('each ACL is ALLOW, host *, the app’s own service account, in the stack that owns its prefix', () => {
+    for (const [domain, st] of stacks) {
+      const block = st.resource.confluent_kafka_acl.acl as Json;
+      expect(block.host).toBe('*');
+      expect(block.permission).toBe('ALLOW');
+      expect(block.principal).toBe('User:${local.app_accounts[each.value.app]}');
+      for (const [key, v] of Object.entries(forEach(st, 'confluent_kafka_acl', 'acl'))) {
+        expect(key).toBe(
+          `${v.app}|${v.resource_type}|${v.pattern_type}|${v.resource_name}|${v.operation}`,
+        );
+        expect(['READ', 'WRITE', 'DESCRIBE']).toContain(v.operation);
+        expect(v.resource_name).not.toMatch(/\*/);
+        expect((v.resource_name as string).startsWith(`${domain}.`)).toBe(true);
+        const owner = v.resource_type === 'TOPIC' ? domain : (v.app as string).split('/')[0];
+        expect(owner).toBe(domain);
+        expect(accountExpression(env, st, v.app as string)).toBe(
+          `\${confluent_service_account.app["${v.app as string}"].id}`,
+        );
+      }
+    }
+  });
+
+  test('subject reads: DeveloperRead on exactly the subjects of the topics an app uses (and their references)', () => {
+    const subjects = new Map(s.catalog.for(env).subjects.map((x) => [x.name, x] as const));
+    const expected = new Set<string>();
+    const visit = (app: string, subject: string): void => {
+      if (expected.has(`${app}|${subject}`)) return;
+      expected.add(`${app}|${subject}`);
+      for (const r of subjects.get(subject)?.schema.references ?? []) visit(app, r.subject);
+    };
+    for (const d of domains) {
+      for (const [key, t] of Object.entries(d.topics ?? {})) {
+        const value = (t.schema as Json | undefined)?.value;
+        if (!value || t.delete === true) continue;
+        const name = `${d.domain}.${key}.v${(t.version as number | undefined) ?? 1}`;
+        for (const ref of [
+          ...((t.producers as string[]) ?? []),
+          ...((t.consumers as string[]) ?? []),
+        ]) {
+          visit(appId(d.domain, ref), `${name}-value`);
+        }
+      }
+    }
+    const actual: string[] = [];
+    for (const [domain, st] of stacks) {
+      const block = st.resource.confluent_role_binding.subject_read as Json;
+      expect(block.role_name).toBe('DeveloperRead');
+      for (const [key, v] of Object.entries(
+        forEach(st, 'confluent_role_binding', 'subject_read'),
+      )) {
+        expect((v.app as string).split('/')[0]).toBe(domain);
+        expect(key).toBe(`${v.app}|${v.subject}`);
+        actual.push(key);
+      }
+    }
+    expect(actual.sort()).toEqual([...expected].sort());
+  });
+});
