@@ -3,6 +3,8 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   validate: () => import('./validate'),
   local: () => import('./local'),
+  client: () => import('./client'),
+  synth: () => import('./synth'),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,52 @@
+// Synthesis of a 10,000-topic catalog (200 domains × 50 topics, each with a schema): every
+// confluent-cloud environment's stacks (platform, 200 domain stacks, secrets, runtime).
+// Target: under 10 s and 1 GB on the 2-core reference machine.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCatalog } from './generate-catalog';
+
+interface Figures {
+  loadMs: number;
+  buildMs: number;
+  synthMs: number;
+  maxRssMb: number;
+  stacks: number;
+}
+
+export async function run(): Promise<void> {
+  const { root, topics } = generateCatalog(200, 50);
+  const repo = join(__dirname, '..');
+  const outdir = mkdtempSync(join(tmpdir(), 'streamplane-synth-'));
+  // A fresh process, so peak RSS is the synthesis's own (catalog load included).
+  const script = `
+    const { loadCatalog } = require(${JSON.stringify(join(repo, 'catalog', 'loader'))});
+    const { buildApp } = require(${JSON.stringify(join(repo, 'stacks', 'app'))});
+    const t0 = performance.now();
+    const { catalog } = loadCatalog(${JSON.stringify(root)});
+    if (!catalog) throw new Error('generated catalog is invalid');
+    const t1 = performance.now();
+    const { app } = buildApp(catalog, { outdir: ${JSON.stringify(outdir)} });
+    const t2 = performance.now();
+    app.synth();
+    const t3 = performance.now();
+    console.log(JSON.stringify({ loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2, maxRssMb: process.resourceUsage().maxRSS / 1024, stacks: app.node.children.length }));
+  `;
+  try {
+    const f = JSON.parse(
+      execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: repo }).toString(),
+    ) as Figures;
+    const total = f.loadMs + f.buildMs + f.synthMs;
+    console.log(
+      `synth: ${topics} topics with schemas, ${readdirSync(join(outdir, 'stacks')).length} stacks`,
+    );
+    console.log(
+      `  time: ${(total / 1000).toFixed(1)} s (catalog ${(f.loadMs / 1000).toFixed(1)} s, constructs ${(f.buildMs / 1000).toFixed(1)} s, synth ${(f.synthMs / 1000).toFixed(1)} s)   target < 10 s`,
+    );
+    console.log(`  peak RSS: ${f.maxRssMb.toFixed(0)} MB   target < 1024 MB`);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+}
