@@ -9,6 +9,7 @@ import {
   CORE_SCHEMA,
   constructFromEvents,
   EVENT_ALIAS,
+  EVENT_DOCUMENT,
   EVENT_MAPPING,
   EVENT_POP,
   EVENT_SCALAR,
@@ -155,9 +156,12 @@ export class SourceFile {
 export function fastLoad(
   text: string,
 ): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
-  if (text.includes('!') || /^%/m.test(text)) return { ok: false };
   try {
     const events = parseEvents(text, {});
+    const special = events.some((e) =>
+      e.type === EVENT_DOCUMENT ? e.directives.length > 0 : 'tagStart' in e && e.tagStart !== -1,
+    );
+    if (special) return { ok: false };
     const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA });
     if (docs.length > 1) return { ok: false };
     return { ok: true, data: docs.length === 0 ? null : docs[0], keys: keyOffsets(events, text) };
