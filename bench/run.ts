@@ -4,7 +4,6 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   validate: () => import('./validate'),
   local: () => import('./local'),
   client: () => import('./client'),
-  client: () => import('./client'),
   synth: () => import('./synth'),
 };
 
