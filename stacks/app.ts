@@ -4,6 +4,7 @@ import { App } from 'cdktf';
 import type { Catalog } from '../catalog/model';
 import { addEnvironment } from './environment';
 import type { EnvironmentStacks, EnvironmentStacksOptions } from './environment';
+import { disableTokenStackTraces } from './shared/token-traces';
 
 export interface BuildAppOptions extends EnvironmentStacksOptions {
   /** Where `app.synth()` writes (cdktf.out by default, as cdktf.json expects). */
@@ -25,7 +26,9 @@ export function terraformEnvironments(catalog: Catalog): string[] {
 }
 
 export function buildApp(catalog: Catalog, options: BuildAppOptions = {}): BuiltApp {
-  // Stack traces in construct metadata cost more than the rest of synthesis on big catalogs.
+  // Stack traces in construct metadata and in tokens cost more than the rest of synthesis on
+  // big catalogs.
+  disableTokenStackTraces();
   const app = new App({ outdir: options.outdir ?? 'cdktf.out', stackTraces: false });
   const environments = new Map<string, EnvironmentStacks>();
   for (const env of options.environments ?? terraformEnvironments(catalog)) {
