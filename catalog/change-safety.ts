@@ -94,11 +94,14 @@ function removedTopic(
         : 'put it back; to delete it, first set "deletionProtection: false", then "delete: true", each in its own change',
     );
   } else {
-    d.warning(
+    // Terraform destroys what the catalog no longer declares: removal must be said explicitly.
+    d.error(
       at,
-      'topic-unmanaged',
-      `${change}: the topic stays on the clusters but is no longer managed`,
-      'to delete it from the clusters, keep it declared with "delete: true"',
+      'topic-removed',
+      `${change} without being marked for deletion`,
+      successor
+        ? `keep the old version declared next to the new one (add it back with "name: ${before.name}"), and mark it "delete: true" once its consumers have moved`
+        : 'put it back with "delete: true" to delete it from the clusters; remove the entry after that has been deployed',
     );
   }
 }

@@ -72,7 +72,7 @@ describe('validate --base (change safety against git)', () => {
     expect(found[0]?.message).toContain('in staging go from 6 to 2');
   });
 
-  it('refuses removing a protected topic, and only warns for an unprotected one', () => {
+  it('refuses removing a topic without delete: true, protected or not', () => {
     const r = repo();
     r.edit('topics/shipping.yaml', (s) => s.slice(0, s.indexOf('topics:')) + 'topics: {}\n');
     expect(rules(r.root)).toContain('topics/shipping.yaml:13:1 error protected-topic-removed');
@@ -86,8 +86,20 @@ describe('validate --base (change safety against git)', () => {
     );
     r2.commit({}, 'unprotect');
     r2.edit('topics/shipping.yaml', (s) => s.slice(0, s.indexOf('topics:')) + 'topics: {}\n');
-    expect(rules(r2.root, 'HEAD')).toContain('topics/shipping.yaml:13:1 warning topic-unmanaged');
-    expect(validateCatalog(r2.root, { base: 'HEAD' }).errorCount).toBe(0);
+    expect(rules(r2.root, 'HEAD')).toContain('topics/shipping.yaml:13:1 error topic-removed');
+  });
+
+  it('accepts removing a topic once its deletion has been declared', () => {
+    const r = repo();
+    r.edit('topics/shipping.yaml', (s) =>
+      s.replace(
+        '    environments:\n      local: { partitions: 1 }',
+        '    deletionProtection: false\n    delete: true\n    environments:\n      local: { partitions: 1 }',
+      ),
+    );
+    r.commit({}, 'delete');
+    r.edit('topics/shipping.yaml', (s) => s.slice(0, s.indexOf('topics:')) + 'topics: {}\n');
+    expect(validateCatalog(r.root, { base: 'HEAD' }).errorCount).toBe(0);
   });
 
   it('refuses a rename (new version) of a protected topic that drops the old one', () => {
