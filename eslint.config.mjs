@@ -5,6 +5,14 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdktf.out/**', '.local/**', 'stacks/.gen/**', 'coverage/**'] },
   js.configs.recommended,
+  {
+    // Plain CommonJS config files (jest.config.js).
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
