@@ -1,0 +1,234 @@
+// The planner is a pure diff: desired and actual in, ordered commands and refusals out.
+import type { AclBinding } from '../../../reconciler/cluster/types';
+import { plan, sameSchema } from '../../../reconciler/plan/planner';
+import { renderPlan } from '../../../reconciler/plan/render';
+import type { ActualState, ActualTopic } from '../../../reconciler/state/actual';
+import type { DesiredAcl, DesiredState } from '../../../reconciler/state/desired';
+import { isManagedAcl } from '../../../reconciler/state/desired';
+
+const acl = (over: Partial<AclBinding> = {}): AclBinding => ({
+  principal: 'User:orders.svc',
+  host: '*',
+  resourceType: 'TOPIC',
+  resourceName: 'orders.a.v1',
+  patternType: 'LITERAL',
+  operation: 'WRITE',
+  permission: 'ALLOW',
+  ...over,
+});
+
+function desired(over: Partial<DesiredState> = {}): DesiredState {
+  return {
+    environment: 'local',
+    topics: [
+      {
+        name: 'orders.a.v1',
+        partitions: 3,
+        replicationFactor: 1,
+        config: { 'cleanup.policy': 'delete', 'retention.ms': '1000' },
+        deletionProtection: true,
+        source: { file: 'topics/orders.yaml', line: 9 },
+      },
+    ],
+    deletions: [],
+    acls: [{ ...acl(), app: 'orders/svc' } as DesiredAcl],
+    subjects: [],
+    scope: { prefixes: ['orders.'], principals: new Set(['User:orders.svc']) },
+    unmappedApps: [],
+    ...over,
+  };
+}
+
+function actual(topics: ActualTopic[] = [], over: Partial<ActualState> = {}): ActualState {
+  return {
+    topics: new Map(topics.map((t) => [t.name, t])),
+    unmanagedTopics: [],
+    acls: [],
+    subjects: new Map(),
+    ...over,
+  };
+}
+
+const inSyncTopic: ActualTopic = {
+  name: 'orders.a.v1',
+  partitions: 3,
+  replicationFactor: 1,
+  config: { 'cleanup.policy': 'delete', 'retention.ms': '1000' },
+};
+
+describe('planner', () => {
+  it('creates what is missing, in order: topics, then ACLs', () => {
+    const p = plan(desired(), actual());
+    expect(p.commands.map((c) => [c.id, c.kind])).toEqual([
+      ['c1', 'CreateTopic'],
+      ['c2', 'CreateAcl'],
+    ]);
+    expect(p.inSync).toBe(false);
+    expect(p.drift).toBe(2);
+  });
+
+  it('is in sync when the cluster matches', () => {
+    const p = plan(desired(), actual([inSyncTopic], { acls: [acl()] }));
+    expect(p.commands).toEqual([]);
+    expect(p.inSync).toBe(true);
+  });
+
+  it('increases partitions and refuses a decrease or a replication change', () => {
+    const up = plan(desired(), actual([{ ...inSyncTopic, partitions: 1 }], { acls: [acl()] }));
+    expect(up.commands).toMatchObject([{ kind: 'IncreasePartitions', from: 1, to: 3 }]);
+    const down = plan(
+      desired(),
+      actual([{ ...inSyncTopic, partitions: 6, replicationFactor: 3 }], { acls: [acl()] }),
+    );
+    expect(down.commands).toEqual([]);
+    expect(down.refusals.map((r) => r.kind).sort()).toEqual([
+      'partition-decrease',
+      'replication-factor-change',
+    ]);
+    expect(down.refusals[0]?.reason).toContain('topics/orders.yaml:9');
+    expect(down.inSync).toBe(false);
+  });
+
+  it('alters changed config and resets keys set out of band', () => {
+    const p = plan(
+      desired(),
+      actual([{ ...inSyncTopic, config: { 'cleanup.policy': 'compact', 'segment.ms': '5' } }], {
+        acls: [acl()],
+      }),
+    );
+    expect(p.commands).toEqual([
+      expect.objectContaining({
+        kind: 'AlterTopicConfig',
+        changes: [
+          { key: 'cleanup.policy', from: 'compact', to: 'delete' },
+          { key: 'retention.ms', to: '1000' },
+          { key: 'segment.ms', from: '5' },
+        ],
+        config: { 'cleanup.policy': 'delete', 'retention.ms': '1000' },
+      }),
+    ]);
+  });
+
+  it('deletes stray ACLs of managed principals only', () => {
+    const stray = acl({ operation: 'READ' });
+    const p = plan(desired(), actual([inSyncTopic], { acls: [acl(), stray] }));
+    expect(p.commands).toMatchObject([{ kind: 'DeleteAcl', acl: stray }]);
+    const scope = desired().scope;
+    expect(isManagedAcl(scope, acl({ principal: 'User:someone' }))).toBe(false);
+    expect(isManagedAcl(scope, acl({ resourceName: 'billing.x' }))).toBe(false);
+    expect(
+      isManagedAcl(scope, acl({ resourceType: 'CLUSTER', resourceName: 'kafka-cluster' })),
+    ).toBe(false);
+    expect(
+      isManagedAcl(
+        scope,
+        acl({ resourceType: 'GROUP', resourceName: 'orders.svc', patternType: 'PREFIXED' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('keeps a managed topic missing from the catalog and deletes only marked ones', () => {
+    const extra = { ...inSyncTopic, name: 'orders.old.v1' };
+    const kept = plan(desired(), actual([inSyncTopic, extra], { acls: [acl()] }));
+    expect(kept.commands).toEqual([]);
+    expect(kept.refusals).toMatchObject([{ kind: 'not-in-catalog', drift: false }]);
+    expect(kept.inSync).toBe(true);
+    const gone = plan(
+      desired({ deletions: ['orders.old.v1'] }),
+      actual([inSyncTopic, extra], { acls: [acl()] }),
+    );
+    expect(gone.commands).toMatchObject([{ kind: 'DeleteTopic', topic: 'orders.old.v1' }]);
+  });
+
+  it('registers new subjects before setting their level, and re-registers users of a changed reference', () => {
+    const subjects = [
+      {
+        name: 'orders.money',
+        format: 'JSON' as const,
+        path: 'schemas/orders/money.json',
+        text: '{"type":"object"}',
+        references: [],
+        compatibility: 'BACKWARD',
+      },
+      {
+        name: 'orders.a.v1-value',
+        format: 'JSON' as const,
+        path: 'schemas/orders/a.json',
+        text: '{"properties":{"m":{"$ref":"money.json"}}}',
+        references: [{ name: 'money.json', subject: 'orders.money' }],
+        compatibility: 'FULL',
+      },
+    ];
+    const fresh = plan(desired({ subjects }), actual([inSyncTopic], { acls: [acl()] }));
+    expect(fresh.commands.map((c) => `${c.kind} ${c.resource}`)).toEqual([
+      'RegisterSchema subject orders.money',
+      'SetSubjectCompatibility subject orders.money',
+      'RegisterSchema subject orders.a.v1-value',
+      'SetSubjectCompatibility subject orders.a.v1-value',
+    ]);
+
+    const registered = new Map([
+      [
+        'orders.money',
+        {
+          name: 'orders.money',
+          version: 1,
+          schema: '{ "type": "string" }',
+          schemaType: 'JSON' as const,
+          references: [],
+          compatibility: 'BACKWARD',
+        },
+      ],
+      [
+        'orders.a.v1-value',
+        {
+          name: 'orders.a.v1-value',
+          version: 1,
+          schema: '{"properties": {"m": {"$ref": "money.json"}}}',
+          schemaType: 'JSON' as const,
+          references: [{ name: 'money.json', subject: 'orders.money', version: 1 }],
+          compatibility: 'FULL',
+        },
+      ],
+    ]);
+    const changed = plan(
+      desired({ subjects }),
+      actual([inSyncTopic], { acls: [acl()], subjects: registered }),
+    );
+    expect(changed.commands).toMatchObject([
+      { kind: 'RegisterSchema', subject: 'orders.money', reason: 'changed' },
+      { kind: 'RegisterSchema', subject: 'orders.a.v1-value', reason: 'references' },
+    ]);
+  });
+
+  it('compares schemas by content, not formatting', () => {
+    expect(sameSchema('AVRO', '{"type":"string"}', '{ "type" : "string" }')).toBe(true);
+    expect(sameSchema('JSON', '{"a":1,"b":2}', '{"b":2,"a":1}')).toBe(true);
+    expect(
+      sameSchema('PROTOBUF', 'message A {\n  string id = 1;\n}', 'message A { string id = 1; }'),
+    ).toBe(true);
+    expect(sameSchema('AVRO', '{"type":"string"}', '{"type":"long"}')).toBe(false);
+  });
+
+  it('refuses ACLs of apps without a principal on the cluster', () => {
+    const p = plan(desired({ acls: [], unmappedApps: ['orders/svc'] }), actual([inSyncTopic]));
+    expect(p.refusals).toMatchObject([
+      { kind: 'no-principal', resource: 'app orders/svc', drift: true },
+    ]);
+  });
+
+  it('renders + ~ - for people, without colour unless asked', () => {
+    const p = plan(
+      desired(),
+      actual([{ ...inSyncTopic, partitions: 1 }], { acls: [acl({ operation: 'READ' })] }),
+    );
+    const human = renderPlan(p, 'human');
+    expect(human).toContain('~ topic orders.a.v1 partitions 1 → 3');
+    expect(human).toContain('- acl ALLOW User:orders.svc READ TOPIC:orders.a.v1');
+    expect(human).toContain('+ acl ALLOW User:orders.svc WRITE TOPIC:orders.a.v1');
+    expect(human).not.toContain('\u001b[');
+    expect(renderPlan(p, 'human', { color: true })).toContain('\u001b[33m~');
+    expect(renderPlan(p, 'markdown')).toContain('```diff');
+    expect(JSON.parse(renderPlan(p, 'json')).commands).toHaveLength(3);
+  });
+});
