@@ -33,33 +33,30 @@ export function kebabName(what: string) {
   );
 }
 
-/** "7d" → 604800000; "infinite" → -1. */
-export const duration = z.union([z.string(), z.number()]).transform((raw, ctx) => {
-  const ms = parseDuration(String(raw));
-  if (ms === undefined) {
+/** A value in human units, converted by `parse`; reported under `rule` when malformed. */
+function humanUnit(
+  parse: (text: string) => number | undefined,
+  what: string,
+  rule: string,
+  hint: string,
+) {
+  return z.union([z.string(), z.number()]).transform((raw, ctx) => {
+    const value = parse(String(raw));
+    if (value !== undefined) return value;
     ctx.addIssue({
       code: 'custom',
-      message: `"${raw}" is not a duration`,
-      params: { rule: 'invalid-duration', hint: DURATION_HINT } satisfies IssueParams,
+      message: `"${raw}" is not a ${what}`,
+      params: { rule, hint } satisfies IssueParams,
     });
     return z.NEVER;
-  }
-  return ms;
-});
+  });
+}
+
+/** "7d" → 604800000; "infinite" → -1. */
+export const duration = humanUnit(parseDuration, 'duration', 'invalid-duration', DURATION_HINT);
 
 /** "512MiB" → 536870912; "infinite" → -1. */
-export const size = z.union([z.string(), z.number()]).transform((raw, ctx) => {
-  const bytes = parseSize(String(raw));
-  if (bytes === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${raw}" is not a size`,
-      params: { rule: 'invalid-size', hint: SIZE_HINT } satisfies IssueParams,
-    });
-    return z.NEVER;
-  }
-  return bytes;
-});
+export const size = humanUnit(parseSize, 'size', 'invalid-size', SIZE_HINT);
 
 export const COMPATIBILITY_LEVELS = [
   'NONE',
