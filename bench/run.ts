@@ -3,6 +3,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   validate: () => import('./validate'),
   local: () => import('./local'),
+  reconcile: () => import('./reconcile'),
   client: () => import('./client'),
   synth: () => import('./synth'),
 };

@@ -38,8 +38,12 @@ export interface PassOptions extends ApplyOptions {
   readonly id?: string;
   /** Called once the plan is known, before anything is applied. */
   readonly onPlan?: (plan: Plan) => void;
-  /** Verification re-reads while metadata propagates (ACLs reach the authorizer asynchronously). */
-  readonly verifyAttempts?: number;
+  /**
+   * How long verification keeps re-reading while the broker catches up: ACLs reach the
+   * authorizer through the metadata log, behind the topics created just before (about 9 s after
+   * 1,000 new topics on the local broker).
+   */
+  readonly verifyTimeoutMs?: number;
 }
 
 export async function readAndPlan(
@@ -69,7 +73,7 @@ export async function reconcilePass(
     opts.onPlan?.(plan);
     if (opts.mode === 'enforce' && plan.commands.length > 0) {
       results = await applyPlan(plan, clients, opts);
-      remaining = await verify(want, clients, opts.verifyAttempts ?? 5);
+      remaining = await verify(want, clients, opts.verifyTimeoutMs ?? 30_000);
     }
   } catch (err) {
     error = (err as Error).message;
@@ -105,12 +109,11 @@ export async function reconcilePass(
   };
 }
 
-async function verify(desired: DesiredState, clients: Clients, attempts: number): Promise<Plan> {
-  let last: Plan | undefined;
-  for (let i = 0; i < attempts; i++) {
-    if (i > 0) await sleep(300 * i);
-    last = (await readAndPlan(desired, clients)).plan;
-    if (last.commands.length === 0) return last;
+async function verify(desired: DesiredState, clients: Clients, timeoutMs: number): Promise<Plan> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    if (i > 0) await sleep(Math.min(250 * i, 2000));
+    const { plan } = await readAndPlan(desired, clients);
+    if (plan.commands.length === 0 || Date.now() > deadline) return plan;
   }
-  return last as Plan;
 }

@@ -66,7 +66,7 @@ export function catalogFixture(domain = uniqueDomain()): Fixture {
   return fixture;
 }
 
-function domainYaml(domain: string, spec: DomainSpec): string {
+export function domainYaml(domain: string, spec: DomainSpec): string {
   const lines = [
     `domain: ${domain}`,
     'description: Reconciler test domain',
