@@ -58,9 +58,12 @@ export function aclKey(g: AclGrant): string {
   return `${g.app}|${g.resourceType}|${g.patternType}|${g.resourceName}|${g.operation}`;
 }
 
-/** Union without duplicates, in a stable order. */
+/** Union without duplicates, in first-seen order (deterministic: the catalog's order). */
 export function uniqueGrants(grants: Iterable<AclGrant>): AclGrant[] {
   const byKey = new Map<string, AclGrant>();
-  for (const g of grants) byKey.set(aclKey(g), g);
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  for (const g of grants) {
+    const key = aclKey(g);
+    if (!byKey.has(key)) byKey.set(key, g);
+  }
+  return [...byKey.values()];
 }

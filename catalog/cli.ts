@@ -19,6 +19,7 @@ Options:
   --root <dir>       Catalog root (default: current directory)
   --base <rev>       validate: also check change safety against this git revision (e.g. origin/main)
   --format <fmt>     validate: human (default), json or github (Actions annotations)
+  --no-cache         validate: check every schema, ignoring node_modules/.cache/streamplane
   -h, --help         Show this help
 `;
 
@@ -33,6 +34,7 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
         base: { type: 'string' },
         format: { type: 'string', default: 'human' },
         help: { type: 'boolean', short: 'h', default: false },
+        'no-cache': { type: 'boolean', default: false },
       },
     });
   } catch (e) {

@@ -23,6 +23,7 @@ import type { DomainDraft, RuleContext } from './rules/context';
 import { parseSchemaFile, schemaFormat } from './schemas/parse';
 import type { ParsedSchema } from './schemas/parse';
 import { resolveSchemas } from './schemas/resolve';
+import type { SchemaVerdicts } from './schemas/verdicts';
 import { SourceFile } from './source';
 import type { Path } from './source';
 import { reportZodIssues } from './zod-issues';
@@ -44,10 +45,15 @@ export interface LoadResult {
 }
 
 /** Loads the catalog from a directory or any other file source (e.g. a git revision). */
-export function loadCatalog(from: string | CatalogFiles): LoadResult {
+export interface LoadOptions {
+  /** Schemas known to pass their check (see schemas/verdicts.ts); none by default. */
+  readonly verdicts?: SchemaVerdicts;
+}
+
+export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = {}): LoadResult {
   const files = typeof from === 'string' ? new DiskFiles(from) : from;
   const diagnostics = new Diagnostics();
-  const ctx = parseAll(files, diagnostics);
+  const ctx = parseAll(files, diagnostics, options.verdicts);
   const sources = new Map<string, SourceFile>();
   if (ctx) {
     sources.set(PLATFORM_FILE, ctx.platformSource);
@@ -69,7 +75,11 @@ export function loadCatalog(from: string | CatalogFiles): LoadResult {
   };
 }
 
-function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | undefined {
+function parseAll(
+  files: CatalogFiles,
+  diagnostics: Diagnostics,
+  verdicts: SchemaVerdicts | undefined,
+): RuleContext | undefined {
   const platformText = files.read(PLATFORM_FILE);
   if (platformText === undefined) {
     diagnostics.error(
@@ -129,7 +139,7 @@ function parseAll(files: CatalogFiles, diagnostics: Diagnostics): RuleContext | 
     }
     parsed.set(file, parseSchemaFile(file, parts[1] as string, files.read(file) ?? ''));
   }
-  const schemas = resolveSchemas(parsed);
+  const schemas = resolveSchemas(parsed, verdicts);
   if (!platform) return undefined;
   return { platform, platformSource, domains, brokenDomains, schemas, diagnostics };
 }

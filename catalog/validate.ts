@@ -7,6 +7,7 @@ import { DiskFiles, GitFiles, resolveRevision } from './files';
 import { CATALOG_PATHS, loadCatalog } from './loader';
 import type { Catalog } from './model';
 import { summarize } from './report';
+import { VerdictFile } from './schemas/verdicts';
 import type { Summary } from './report';
 
 export interface ValidateOptions {
@@ -14,6 +15,8 @@ export interface ValidateOptions {
   readonly base?: string;
   /** Check .github/CODEOWNERS (default true). */
   readonly codeowners?: boolean;
+  /** Remember schemas that passed (node_modules/.cache/streamplane; default true). */
+  readonly cache?: boolean;
 }
 
 export interface ValidationResult {
@@ -28,7 +31,8 @@ export class UsageError extends Error {}
 
 export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
   const files = new DiskFiles(root);
-  const head = loadCatalog(files);
+  const verdicts = options.cache === false ? undefined : VerdictFile.forRoot(root);
+  const head = loadCatalog(files, verdicts ? { verdicts } : {});
   const extra = new Diagnostics();
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
   if (options.base !== undefined) {
@@ -37,9 +41,10 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
       throw new UsageError(
         `--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`,
       );
-    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS));
+    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), verdicts ? { verdicts } : {});
     if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
   }
+  verdicts?.save();
   const diagnostics = [...head.diagnostics, ...extra.all()];
   const errorCount = head.errorCount + extra.errorCount;
   return {

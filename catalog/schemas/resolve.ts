@@ -10,6 +10,8 @@ import { referenceSubject } from '../naming';
 import { didYouMean } from '../suggest';
 import type { Type as AvroType } from 'avsc';
 import { avroRegistry } from './avro';
+import { verdictKey } from './verdicts';
+import type { SchemaVerdicts } from './verdicts';
 import type { AvroLookup } from './avro';
 import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
@@ -21,11 +23,15 @@ export interface ResolvedSchema {
   readonly problems: SchemaProblem[];
 }
 
-export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<string, ResolvedSchema> {
+export function resolveSchemas(
+  parsed: ReadonlyMap<string, ParsedSchema>,
+  verdicts?: SchemaVerdicts,
+): Map<string, ResolvedSchema> {
   const avroIndex = new Map<string, string>();
   const out = new Map<string, ResolvedSchema>();
   const avroCache: AvroCache = new Map();
   const jsonSchemas = new JsonSchemas(out);
+  const keys = new Map<string, string>();
   for (const p of parsed.values()) {
     if (p.format !== 'AVRO') continue;
     for (const name of p.defines) {
@@ -62,11 +68,27 @@ export function resolveSchemas(parsed: ReadonlyMap<string, ParsedSchema>): Map<s
       });
       continue;
     }
+    const key = verdicts && keyOf(r, out, keys);
+    if (key && verdicts?.has(key)) continue;
     const problem = validate(r, out, avroCache, jsonSchemas);
     if (problem) r.problems.push(problem);
+    else if (key) verdicts?.add(key);
   }
   jsonSchemas.dispose();
   return out;
+}
+
+/** Verdict key of a schema: its text and, recursively, everything it references. */
+function keyOf(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>, memo: Map<string, string>): string {
+  const known = memo.get(r.parsed.path);
+  if (known) return known;
+  const refs = r.references.map((ref) => {
+    const dep = all.get(ref.file);
+    return dep ? keyOf(dep, all, memo) : ref.file;
+  });
+  const key = verdictKey(r.parsed.format, r.parsed.text, refs);
+  memo.set(r.parsed.path, key);
+  return key;
 }
 
 function locate(
