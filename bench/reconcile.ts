@@ -69,7 +69,9 @@ function line(label: string, r: PassReport, extra = ''): void {
 function brokerTail(stackRoot: string): void {
   try {
     const log = readFileSync(join(stackRoot, 'logs', 'kafka.log'), 'utf8');
-    const errors = log.split('\n').filter((l) => /ERROR|FATAL|Exception/.test(l));
+    const errors = log
+      .split('\n')
+      .filter((l) => /ERROR|FATAL|Exception|Error:|OutOfMemory/.test(l));
     console.log(`  broker log errors (last 5):\n${errors.slice(-5).join('\n')}`);
   } catch {
     // No log: nothing to add.

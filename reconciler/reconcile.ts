@@ -73,7 +73,7 @@ export async function reconcilePass(
     opts.onPlan?.(plan);
     if (opts.mode === 'enforce' && plan.commands.length > 0) {
       results = await applyPlan(plan, clients, opts);
-      remaining = await verify(want, clients, opts.verifyTimeoutMs ?? 30_000);
+      remaining = await verify(want, clients, results, opts.verifyTimeoutMs ?? 30_000);
     }
   } catch (err) {
     error = (err as Error).message;
@@ -109,11 +109,20 @@ export async function reconcilePass(
   };
 }
 
-async function verify(desired: DesiredState, clients: Clients, timeoutMs: number): Promise<Plan> {
+/** Re-reads until every command that succeeded is visible (failed ones stay planned). */
+async function verify(
+  desired: DesiredState,
+  clients: Clients,
+  results: readonly CommandResult[],
+  timeoutMs: number,
+): Promise<Plan> {
+  const key = (c: { kind: string; resource: string }): string => `${c.kind} ${c.resource}`;
+  const notDone = new Set(results.filter((r) => r.outcome !== 'succeeded').map(key));
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
     if (i > 0) await sleep(Math.min(250 * i, 2000));
     const { plan } = await readAndPlan(desired, clients);
-    if (plan.commands.length === 0 || Date.now() > deadline) return plan;
+    const lagging = plan.commands.filter((c) => !notDone.has(key(c)));
+    if (lagging.length === 0 || Date.now() > deadline) return plan;
   }
 }
