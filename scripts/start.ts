@@ -1,7 +1,9 @@
 // `npm start`: the newcomer's first command. Validates the catalog, brings the local platform
-// up (a real Kafka broker and schema registry), applies the catalog, and says what to try next.
-// Each step is one function, so later steps (round trip, API) slot in as one line each.
+// up (a real Kafka broker and schema registry), applies the catalog with the reconciler, runs a
+// typed round trip with the client app, then serves the reconciler API until Ctrl-C.
 import { formatDiagnostic } from '../catalog/diagnostics';
+import { roundTrip } from '../clientapp/round-trip';
+import { applyLocal, serveLocal } from '../reconciler/local';
 import { render, summaryLine } from '../catalog/report';
 import { validateCatalog } from '../catalog/validate';
 import { StackError } from './local/errors';
@@ -13,7 +15,7 @@ const step = (n: number, total: number, what: string): void =>
   console.log(`\n[${n}/${total}] ${what}`);
 
 async function main(): Promise<number> {
-  const total = 2;
+  const total = 5;
   step(1, total, 'Validating the catalog (platform.yaml, topics/, schemas/)');
   const result = validateCatalog(REPO_ROOT);
   if (result.errorCount > 0 || !result.summary) {
@@ -28,12 +30,45 @@ async function main(): Promise<number> {
   const info = await upInteractive({ principals: loadPrincipals() });
   if (!info) return 130;
 
+  step(3, total, 'Applying the catalog to the local stack (topics, configs, ACLs, schemas)');
+  const applied = await applyLocal(REPO_ROOT);
+  const { commands, succeeded, failed } = applied.counts;
+  console.log(
+    commands === 0
+      ? 'Already in sync: nothing to do.'
+      : `${succeeded} of ${commands} commands applied${failed ? `, ${failed} failed` : ''} in ${(applied.durationMs / 1000).toFixed(1)} s.`,
+  );
+  if (applied.state !== 'succeeded') {
+    console.error(
+      `The apply failed${applied.error ? `: ${applied.error}` : ''}. See npm run plan -- --env local.`,
+    );
+    return 1;
+  }
+
+  step(4, total, 'Round trip: orders/order-service publishes, payments/payment-service consumes');
+  const trip = await roundTrip({ count: 5, log: (line) => console.log(`  ${line}`) });
+  console.log(`${trip.published.length} published, ${trip.consumed.length} consumed and decoded.`);
+
+  step(5, total, 'Serving the reconciler API (Ctrl-C stops it; the local stack keeps running)');
+  const api = await serveLocal({ root: REPO_ROOT });
   console.log(`
 The platform is up on this machine. Try next:
-  npm run validate -- --base origin/main   the PR check a domain team gets
-  npm run local:status                     health, ports and memory of the local stack
-  npm run synth                            the Terraform stacks for Confluent Cloud (cdktf.out/)
-  npm run local:down                       stop everything`);
+  curl ${api.url}/healthz                 the reconciler's health (also /readyz, /metrics)
+  curl -H "Authorization: Bearer <token>" ${api.url}/api/v1/status
+  npm run plan -- --env local            drift between the catalog and the local cluster
+  npm run clientapp -- --count 100       a bigger round trip with the typed client
+  npm run validate -- --base origin/main the PR check a domain team gets
+  npm run synth                          the Terraform stacks for Confluent Cloud (cdktf.out/)
+  npm run local:down                     stop the local stack`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log(
+    '\nStopping the reconciler API (the local stack keeps running; npm run local:down stops it).',
+  );
+  await api.close();
   return 0;
 }
 
