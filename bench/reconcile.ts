@@ -90,8 +90,14 @@ export async function run(): Promise<void> {
   writeFileSync(join(catalog, 'platform.yaml'), stringify(platform));
   mkdirSync(join(catalog, 'schemas'), { recursive: true });
   try {
-    const ports = { kafka: await freePort(), controller: await freePort() };
-    await up({ root: stackRoot, ports, services: ['kafka'] });
+    const ports = {
+      kafka: await freePort(),
+      controller: await freePort(),
+      registry: await freePort(),
+    };
+    // A whole private stack (broker and registry), so the bench needs nothing else running; 10,000
+    // topics need more than the local stack's everyday 512 MiB heap.
+    await up({ root: stackRoot, ports, kafkaHeapMb: 2048 });
     const connection = localConnection({ stackRoot });
     const clients = await openClients(connection);
     try {

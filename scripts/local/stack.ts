@@ -46,6 +46,8 @@ export interface UpOptions {
   signal?: AbortSignal;
   log?: (message: string) => void;
   readyTimeoutMs?: number;
+  /** Kafka's maximum heap in MiB (512 by default; benchmarks with many thousand topics need more). */
+  kafkaHeapMb?: number;
 }
 
 export interface LocalStackInfo {
@@ -130,11 +132,11 @@ function stackInfo(
   };
 }
 
-function kafkaArgs(paths: StackPaths, artifacts: Artifacts): string[] {
+function kafkaArgs(paths: StackPaths, artifacts: Artifacts, heapMb: number): string[] {
   return [
     serviceTag('kafka'),
     '-Xms256m',
-    '-Xmx512m',
+    `-Xmx${heapMb}m`,
     '-XX:+UseG1GC',
     '-XX:MaxGCPauseMillis=20',
     '-XX:+ExitOnOutOfMemoryError',
@@ -229,6 +231,7 @@ async function startKafka(
   userNames: readonly string[],
   artifacts: Artifacts,
   log: (message: string) => void,
+  heapMb: number,
 ): Promise<void> {
   fs.mkdirSync(paths.kafkaData, { recursive: true });
   const config = serverProperties({
@@ -250,7 +253,7 @@ async function startKafka(
     writeProvisioned(paths, userNames);
   }
   log(`Starting Kafka ${artifacts.versions.kafka} on 127.0.0.1:${ports.kafka}...`);
-  spawnService(paths, 'kafka', kafkaArgs(paths, artifacts), paths.kafkaDir);
+  spawnService(paths, 'kafka', kafkaArgs(paths, artifacts, heapMb), paths.kafkaDir);
 }
 
 /**
@@ -325,7 +328,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   if (opts.signal?.aborted) stop.abort();
   try {
     if (toStart.includes('kafka')) {
-      await startKafka(paths, ports, creds, userNames, artifacts, log);
+      await startKafka(paths, ports, creds, userNames, artifacts, log, opts.kafkaHeapMb ?? 512);
       started.push('kafka');
     }
     if (toStart.includes('registry')) {
