@@ -48,8 +48,7 @@ export class SourceFile {
    * positioned document: the model records where each topic is declared, for every topic.
    */
   keyLine(path: readonly [string, string]): number {
-    const offset = this.keys?.get(path.join('\0'));
-    return offset !== undefined ? this.at(offset).line : this.locate(path, true).line;
+    return this.locate(path, true).line;
   }
 
   /** The positioned document, parsed on first use. */
@@ -114,6 +113,11 @@ export class SourceFile {
    * exist resolves to its nearest existing ancestor: a missing key is reported on its parent.
    */
   locate(path: Path, key = false): Position {
+    // Keys near the top (a topic, an app) come from the fast path's index, without the document.
+    if (key && path.length >= 1 && path.length <= 2 && path.every((p) => typeof p === 'string')) {
+      const offset = this.keys?.get(path.join('\0'));
+      if (offset !== undefined) return this.at(offset);
+    }
     let node: unknown = this.doc.contents;
     let keyNode: unknown = undefined;
     for (const segment of path) {
