@@ -26,6 +26,12 @@ export function appPrincipal(domain: string, app: string): string {
   return `${domain}.${app}`;
 }
 
+/** The principal of an app id: "orders/order-service" → "orders.order-service". */
+export function principalOfAppId(id: string): string {
+  const slash = id.indexOf('/');
+  return slash < 0 ? id : appPrincipal(id.slice(0, slash), id.slice(slash + 1));
+}
+
 /** Subjects follow TopicNameStrategy. */
 export function valueSubject(topic: string): string {
   return `${topic}-value`;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { currentStack, readCredentials } from '../scripts/local/stack';
 import { ConfigError } from './errors';
+import { principalOfAppId } from '../catalog/naming';
 
 export const APP_ID = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
 
@@ -33,7 +34,7 @@ export const clientConfig = z.object({
 export type ClientConfig = z.infer<typeof clientConfig>;
 
 /** The platform's principal for an app: "orders/order-service" → "orders.order-service". */
-export const principalOf = (app: string): string => app.replace('/', '.');
+export const principalOf = principalOfAppId;
 
 function parse(raw: unknown, where: string): ClientConfig {
   const result = clientConfig.safeParse(raw);

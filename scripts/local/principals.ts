@@ -1,6 +1,7 @@
 // The local stack's SCRAM users: one per catalog app, named like the app's principal.
 import { formatDiagnostic } from '../../catalog/diagnostics';
 import { loadCatalog } from '../../catalog/loader';
+import { appPrincipal } from '../../catalog/naming';
 import { StackError } from './errors';
 import { REPO_ROOT } from './paths';
 
@@ -11,7 +12,7 @@ export interface AppPrincipal {
 }
 
 export function principalName(p: AppPrincipal): string {
-  return `${p.domain}.${p.app}`;
+  return appPrincipal(p.domain, p.app);
 }
 
 /** Every app of the catalog at `root`; a broken catalog stops here with its own errors. */
