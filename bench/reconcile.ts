@@ -15,8 +15,8 @@ import { localConnection } from '../reconciler/cluster/connection';
 import type { Connection } from '../reconciler/cluster/connection';
 import { reconcilePass } from '../reconciler/reconcile';
 import type { PassReport } from '../reconciler/reconcile';
-import type { DomainSpec } from '../reconciler/testing/fixture';
-import { domainYaml } from '../reconciler/testing/fixture';
+import type { DomainSpec } from '../test/support/reconciler-fixture';
+import { domainYaml } from '../test/support/reconciler-fixture';
 
 const TOPICS_PER_DOMAIN = 1000;
 

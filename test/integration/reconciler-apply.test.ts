@@ -9,8 +9,8 @@ import { aclBindingKey } from '../../reconciler/cluster/types';
 import type { AclBinding } from '../../reconciler/cluster/types';
 import { loadDesired } from '../../reconciler/catalog-source';
 import { readAndPlan, reconcilePass } from '../../reconciler/reconcile';
-import type { Fixture, DomainSpec } from '../../reconciler/testing/fixture';
-import { catalogFixture } from '../../reconciler/testing/fixture';
+import type { Fixture, DomainSpec } from '../support/reconciler-fixture';
+import { catalogFixture } from '../support/reconciler-fixture';
 
 const MONEY = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',

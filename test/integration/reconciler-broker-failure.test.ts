@@ -11,8 +11,8 @@ import { localConnection } from '../../reconciler/cluster/connection';
 import { aclBindingKey } from '../../reconciler/cluster/types';
 import { loadDesired } from '../../reconciler/catalog-source';
 import { reconcilePass } from '../../reconciler/reconcile';
-import { catalogFixture } from '../../reconciler/testing/fixture';
-import type { Fixture } from '../../reconciler/testing/fixture';
+import { catalogFixture } from '../support/reconciler-fixture';
+import type { Fixture } from '../support/reconciler-fixture';
 
 describe('reconciler when the broker stops mid-apply', () => {
   let root: string;

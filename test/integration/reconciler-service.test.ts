@@ -11,8 +11,8 @@ import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import { wireRegistry } from '../../reconciler/service/kafka-io';
 import type { Reconciliation } from '../../reconciler/service/store';
-import { catalogFixture, ioTopicSpecs } from '../../reconciler/testing/fixture';
-import type { Fixture } from '../../reconciler/testing/fixture';
+import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
+import type { Fixture } from '../support/reconciler-fixture';
 
 jest.setTimeout(90_000);
 
