@@ -21,6 +21,7 @@ import type { Event } from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
+import { LineIndex } from './schemas/json-position';
 
 export type Path = readonly (string | number)[];
 
@@ -88,24 +89,12 @@ export class SourceFile {
     }
   }
 
-  private lineStarts?: number[];
+  private lines?: LineIndex;
 
-  /** Position of a character offset (binary search over line starts, built once). */
+  /** Position of a character offset. */
   at(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    if (!this.lineStarts) {
-      this.lineStarts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1))
-        this.lineStarts.push(i + 1);
-    }
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] as number) <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: this.file, line: lo + 1, col: o - (this.lineStarts[lo] as number) + 1 };
+    this.lines ??= new LineIndex(this.text);
+    return { file: this.file, ...this.lines.at(offset) };
   }
 
   /**

@@ -106,15 +106,35 @@ export function jsonPointerOffset(text: string, pointer: string): number {
   return node?.range?.[0] ?? -1;
 }
 
-/** 1-based line and column of an offset. */
-export function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
+/**
+ * 1-based lines and columns of character offsets in one text; the line starts are found once,
+ * so a file with many findings is not rescanned for each.
+ */
+export class LineIndex {
+  private starts?: number[];
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): { line: number; col: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) {
+        this.starts.push(i + 1);
+      }
     }
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: o - (this.starts[lo] as number) + 1 };
   }
-  return { line, col: offset - start + 1 };
+}
+
+/** 1-based line and column of one offset. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  return new LineIndex(text).at(offset);
 }
