@@ -32,13 +32,13 @@ export function addEnvironment(
   const platform = new PlatformStack(app, { catalog, env });
 
   const layers = subjectLayers(env.subjects);
-  const layerCount = (domain: string): number =>
-    Math.max(
-      0,
-      ...env.subjects
-        .filter((s) => s.schema.domain === domain)
-        .map((s) => (layers.get(s.name) ?? 0) + 1),
-    );
+  // Layers per domain in one pass (a filter per domain is quadratic on big catalogs).
+  const layerCounts = new Map<string, number>();
+  for (const s of env.subjects) {
+    const count = (layers.get(s.name) ?? 0) + 1;
+    layerCounts.set(s.schema.domain, Math.max(layerCounts.get(s.schema.domain) ?? 0, count));
+  }
+  const layerCount = (domain: string): number => layerCounts.get(domain) ?? 0;
   const domains = new Map<string, DomainStack>();
   for (const domain of catalog.domains) {
     domains.set(
