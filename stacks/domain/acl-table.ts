@@ -6,7 +6,7 @@ import { aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
 import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
+import { Entries, each } from '../shared/entries';
 import type { Principals } from './principals';
 
 export interface AclEntry {
@@ -29,11 +29,11 @@ export class AclTable extends Construct {
     const it = this.entries.placeholder();
     const acl = new KafkaAcl(this, 'acl', {
       forEach: it,
-      resourceType: it.getString('resource_type'),
-      resourceName: it.getString('resource_name'),
-      patternType: it.getString('pattern_type'),
-      operation: it.getString('operation'),
-      principal: principals.principal(it.getString('app')),
+      resourceType: each.value('resource_type'),
+      resourceName: each.value('resource_name'),
+      patternType: each.value('pattern_type'),
+      operation: each.value('operation'),
+      principal: principals.principal('each.value.app'),
       host: '*',
       permission: 'ALLOW',
     });

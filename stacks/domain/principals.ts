@@ -1,7 +1,7 @@
 // The service account ids of the apps a domain stack grants access to, read once from the
 // platform stack into a local: every ACL and role binding then looks its principal up by app id.
 import { Construct } from 'constructs';
-import { Fn, Lazy, TerraformLocal, Token } from 'cdktf';
+import { Lazy, TerraformLocal } from 'cdktf';
 
 export interface PrincipalsProps {
   /** The service account id of an app (a cross-stack reference to the platform stack). */
@@ -34,8 +34,11 @@ export class Principals extends Construct {
     if (!this.ids.has(appId)) this.ids.set(appId, this.props.accountId(appId));
   }
 
-  /** `User:<id>` for the app id an expression evaluates to (e.g. `each.value.app`). */
+  /**
+   * `User:<id>` for the app id a Terraform expression evaluates to (e.g. `each.value.app`):
+   * a literal index into the local, not a lookup token (see `each` in shared/entries.ts).
+   */
   principal(appIdExpression: string): string {
-    return `User:${Token.asString(Fn.lookup(this.local.asStringMap, appIdExpression))}`;
+    return `User:\${local.${this.local.friendlyUniqueId}[${appIdExpression}]}`;
   }
 }

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
 import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
+import { Entries, each } from '../shared/entries';
 import type { Principals } from './principals';
 
 export interface RegistryReadsProps {
@@ -24,9 +24,9 @@ export class RegistryReads extends Construct {
     const it = this.entries.placeholder();
     const binding = new RoleBinding(this, 'binding', {
       forEach: it,
-      principal: props.principals.principal(it.getString('app')),
+      principal: props.principals.principal('each.value.app'),
       roleName: 'DeveloperRead',
-      crnPattern: `${props.registryCrn}/subject=${it.getString('subject')}`,
+      crnPattern: `${props.registryCrn}/subject=${each.value('subject')}`,
     });
     binding.overrideLogicalId('subject_read');
     CatalogStack.ofConstruct(this).bindEntries(binding, this.entries);

@@ -9,7 +9,7 @@ import type { Subject } from '../../catalog/model';
 import { Schema } from '../.gen/providers/confluent/schema';
 import { SubjectConfig } from '../.gen/providers/confluent/subject-config';
 import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
+import { Entries, each } from '../shared/entries';
 import { instanceAttribute } from '../shared/refs';
 import { literal } from '../shared/terraform-text';
 
@@ -47,8 +47,8 @@ export class SchemaTable extends Construct {
     const ci = this.compatibility.placeholder();
     const config = new SubjectConfig(this, 'subject_config', {
       forEach: ci,
-      subjectName: ci.key,
-      compatibilityLevel: ci.getString('level'),
+      subjectName: each.key,
+      compatibilityLevel: each.value('level'),
     });
     config.overrideLogicalId('subject_config');
     stack.bindEntries(config, this.compatibility);
@@ -67,9 +67,9 @@ export class SchemaTable extends Construct {
       const it = entries.placeholder();
       const block = new Schema(this, `schema_${n}`, {
         forEach: it,
-        subjectName: it.key,
-        format: it.getString('format'),
-        schema: it.getString('schema'),
+        subjectName: each.key,
+        format: each.value('format'),
+        schema: each.value('schema'),
         dependsOn: [config],
       });
       block.overrideLogicalId(`schema_${n}`);

@@ -4,12 +4,13 @@
 // (consumer-group and transactional-id prefixes, subject reads) go to the app's domain stack,
 // which owns those prefixes. Every topic is one instance of its table's for_each block.
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { consumeGrants, produceGrants } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import type { App, EnvironmentTopic } from '../../catalog/model';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
 import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
+import { Entries, each } from '../shared/entries';
 import { index, literal } from '../shared/terraform-text';
 import type { AclTable } from './acl-table';
 import type { RegistryReads } from './registry-reads';
@@ -58,9 +59,9 @@ export class TopicTable extends Construct {
     const it = entries.placeholder();
     const resource = new KafkaTopic(this, id, {
       forEach: it,
-      topicName: it.key,
-      partitionsCount: it.getNumber('partitions'),
-      config: it.getStringMap('config'),
+      topicName: each.key,
+      partitionsCount: Token.asNumber(each.value('partitions')),
+      config: Token.asStringMap(each.value('config')),
       lifecycle: { preventDestroy },
     });
     resource.overrideLogicalId(id);

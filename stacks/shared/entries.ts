@@ -55,6 +55,17 @@ export class Entries<T extends object> {
   }
 }
 
+/**
+ * `each.key` and `each.value.<attribute>` of a block bound to plain entries, as the literal
+ * Terraform expressions the iterator tokens would resolve to. Iterator tokens cost a full token
+ * resolution per attribute, per block, three times per synthesis: on a 10,000-topic catalog
+ * (600 domain stacks) that was seconds for strings known up front.
+ */
+export const each = {
+  key: '${each.key}',
+  value: (attribute: string): string => `\${each.value.${attribute}}`,
+} as const;
+
 /** cdktf encodes string, list and map tokens as `${TfToken[…]}`, `#{…}`, `&{…}`. */
 const TOKEN = /[$#&]\{TfToken\[/;
 
