@@ -3,8 +3,9 @@
 // depend on construct paths. Rendered lazily: constructs add entries until synthesis.
 import { Lazy, TerraformIterator } from 'cdktf';
 import type { MapTerraformIterator } from 'cdktf';
+import type { SortedMap } from './stable-json';
 
-export class Entries<T extends object> {
+export class Entries<T extends object> implements SortedMap {
   private readonly items = new Map<string, T>();
 
   /** @param plain entries hold catalog data only, no token (see CatalogStack). */
@@ -30,8 +31,16 @@ export class Entries<T extends object> {
     return this.items.size;
   }
 
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
   keys(): string[] {
     return [...this.items.keys()].sort();
+  }
+
+  sortedKeys(): string[] {
+    return this.keys();
   }
 
   /** The entries as a plain object, in key order. */
