@@ -41,6 +41,21 @@ export class ConfigError extends ClientError {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * A Kafka client failure, named as the Kafka protocol names it (TOPIC_AUTHORIZATION_FAILED, …)
+ * or, for the client's own conditions, with a leading underscore (_AUTHENTICATION, _TRANSPORT),
+ * as librdkafka does. clientapp/kafka.ts turns its library's errors into these.
+ */
+export class KafkaFailure extends Error {
+  override readonly name = 'KafkaFailure';
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export type Role = 'producer' | 'consumer';
 
 export interface ErrorContext {
@@ -67,7 +82,7 @@ interface ErrorLike {
   errors?: unknown[];
 }
 
-/** Every error in a kafkajs / registry cause chain, outermost first. */
+/** Every error in a Kafka / registry cause chain, outermost first. */
 function chain(err: unknown): ErrorLike[] {
   const out: ErrorLike[] = [];
   const seen = new Set<unknown>();
@@ -89,15 +104,17 @@ export function isNotFound(err: unknown): boolean {
 }
 
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|Connection timeout/;
+/** What the Kafka client reports when no broker answers (in time). */
+const NO_BROKER = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_TIMED_OUT']);
 
-/** Turns a kafkajs or registry failure into a one-line ClientError where we know the cause. */
+/** Turns a Kafka or registry failure into a one-line ClientError where we know the cause. */
 export function explain(err: unknown, ctx: ErrorContext): Error {
   if (err instanceof ClientError) return err;
   const all = chain(err);
   const has = (pred: (e: ErrorLike) => boolean): boolean => all.some(pred);
   const topicName = ctx.topicName ?? ctx.topic?.name ?? 'the topic';
 
-  if (has((e) => e.name === 'KafkaJSSASLAuthenticationError')) {
+  if (has((e) => e.type === '_AUTHENTICATION' || e.type === 'SASL_AUTHENTICATION_FAILED')) {
     return new ClientError(
       `authentication failed for ${ctx.principal ?? ctx.app} at ${ctx.bootstrap}: check ` +
         'KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD (locally: `npm run local:up` provisions every app)',
@@ -106,11 +123,7 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
   if (has((e) => e.type === 'TOPIC_AUTHORIZATION_FAILED')) {
     return topicDenied(ctx, topicName);
   }
-  // kafkajs hides a denied FindCoordinator behind "coordinator not found".
-  if (
-    has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED') ||
-    (ctx.group && has((e) => e.name === 'KafkaJSGroupCoordinatorNotFound'))
-  ) {
+  if (has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED')) {
     return groupDenied(ctx.app, ctx.group ?? '(unknown)', true);
   }
   // An idempotent producer needs WRITE on some topic (KIP-679): an app that produces nothing
@@ -144,8 +157,11 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
             'or check KAFKA_BOOTSTRAP_SERVERS',
         );
   }
-  if (has((e) => e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSBrokerNotFound')) {
-    return new ClientError(`cannot reach the Kafka broker at ${ctx.bootstrap}: is it running?`);
+  if (has((e) => NO_BROKER.has(e.type ?? ''))) {
+    return new ClientError(
+      `cannot reach the Kafka broker at ${ctx.bootstrap}: is it running? (npm run local:up), ` +
+        'or check KAFKA_BOOTSTRAP_SERVERS',
+    );
   }
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,13 +1,29 @@
-// The Confluent wire format for JSON Schema and Protobuf, with a stub registry that knows one
-// id per subject: magic byte, big-endian id, (Protobuf) message indexes, then the payload.
+// The Confluent wire format, with a stub registry that knows one id per subject: magic byte,
+// big-endian id, (Protobuf) message indexes, then the payload.
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
 import { Codec } from '../../../clientapp/codec';
 import { SchemaValidationError, UnknownSchemaError } from '../../../clientapp/errors';
 import { topics } from '../../../clientapp/generated/topics';
 import { sampleEvents } from '../../../clientapp/samples';
 
+const ORDER_CREATED = 'orders.order-created.v1';
+
+/** The avsc type the registry client builds for a topic's Avro schema and its references. */
+function avroType(topic: (typeof topics)[typeof ORDER_CREATED]): avro.Type {
+  const registry = {};
+  for (const ref of Object.values(topic.referenced)) {
+    avro.Type.forSchema(JSON.parse(ref.text) as avro.Schema, { registry });
+  }
+  return avro.Type.forSchema(JSON.parse(topic.value.text) as avro.Schema, { registry });
+}
+
 function stubRegistry(ids: Record<string, number>): SchemaRegistry {
   return {
+    getSchema: async (id: number) => {
+      if (id !== ids[`${ORDER_CREATED}-value`]) throw new Error(`no schema ${id}`);
+      return avroType(topics[ORDER_CREATED]);
+    },
     getLatestSchemaId: async (subject: string) => {
       const id = ids[subject];
       if (id === undefined) throw Object.assign(new Error('Subject not found'), { status: 404 });
@@ -20,6 +36,7 @@ const codec = new Codec(
   stubRegistry({
     'payments.payment-authorized.v1-value': 7,
     'shipping.shipment-dispatched.v1-value': 300,
+    [`${ORDER_CREATED}-value`]: 70000,
   }),
   { registryUrl: 'http://registry.test' },
 );
@@ -52,6 +69,32 @@ describe('clientapp codec', () => {
     expect(bytes.readInt32BE(1)).toBe(300);
     expect(bytes[5]).toBe(0); // message indexes: the first message of the schema
     expect(await codec.decode(topic, bytes)).toEqual(value);
+  });
+
+  it('encodes Avro batches side by side without one message overwriting another', async () => {
+    const topic = topics[ORDER_CREATED];
+    const type = avroType(topic);
+    const encode = await codec.encoder(topic);
+    // 600 × ~1 KB crosses several 256 KB chunks; one 600 KB value needs a chunk of its own.
+    const values = sampleEvents(ORDER_CREATED, 601, 'a').map((e, i) => ({
+      ...e.value,
+      note: (i === 300 ? 'y' : 'x').repeat(i === 300 ? 600_000 : 1000) + i,
+    }));
+    const encoded = values.map((v) => encode(v));
+    encoded.forEach((bytes, i) => {
+      expect(bytes[0]).toBe(0);
+      expect(bytes.readInt32BE(1)).toBe(70000);
+      expect(type.fromBuffer(bytes.subarray(5))).toEqual(values[i]);
+    });
+    expect(new Set(encoded.map((b) => b.buffer)).size).toBeGreaterThan(2);
+  });
+
+  it('rejects an Avro value that does not match its schema, naming the field', async () => {
+    const topic = topics[ORDER_CREATED];
+    const value = sampleEvents(ORDER_CREATED, 1, 'a')[0]!.value;
+    const encode = await codec.encoder(topic);
+    expect(() => encode({ ...value, customerId: 42 } as never)).toThrow(SchemaValidationError);
+    expect(() => encode({ ...value, customerId: 42 } as never)).toThrow(/: customerId$/);
   });
 
   it('refuses bytes that are not in the wire format', async () => {
