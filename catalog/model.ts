@@ -118,7 +118,14 @@ export interface EnvironmentCatalog {
   /** References first, so registering in this order always succeeds. */
   readonly subjects: readonly Subject[];
   readonly acls: readonly AclGrant[];
-  readonly totals: { readonly partitions: number; readonly acls: number };
+  readonly totals: EnvironmentTotals;
+}
+
+export interface EnvironmentTotals {
+  /** Topics to exist (those marked `delete: true` excluded). */
+  readonly topics: number;
+  readonly partitions: number;
+  readonly acls: number;
 }
 
 export class Catalog {
@@ -156,6 +163,28 @@ export class Catalog {
     return this.aclCache;
   }
 
+  /**
+   * What an environment asks of its cluster, without resolving every topic: the capacity rule
+   * and the summary need only these, and resolving 10,000 topics per environment is not free.
+   */
+  totals(environment: string): EnvironmentTotals {
+    let totals = this.totalsCache.get(environment);
+    if (!totals) {
+      let partitions = 0;
+      let topics = 0;
+      for (const t of this.topics) {
+        if (t.delete) continue;
+        topics++;
+        partitions += t.environments[environment]?.partitions ?? t.partitions;
+      }
+      totals = Object.freeze({ topics, partitions, acls: this.acls.length });
+      this.totalsCache.set(environment, totals);
+    }
+    return totals;
+  }
+
+  private readonly totalsCache = new Map<string, EnvironmentTotals>();
+
   get environments(): string[] {
     return Object.keys(this.platform.environments);
   }
@@ -192,7 +221,7 @@ export class Catalog {
       apps: [...this.apps.values()],
       subjects: this.subjects,
       acls,
-      totals: { partitions: topics.reduce((n, t) => n + t.partitions, 0), acls: acls.length },
+      totals: this.totals(environment),
     });
     this.resolved.set(environment, env);
     return env;

@@ -24,14 +24,14 @@ export function summarize(catalog: Catalog): Summary {
     schemas: catalog.schemas.size,
     environments: Object.fromEntries(
       catalog.environments.map((env) => {
-        const e = catalog.for(env);
+        const totals = catalog.totals(env);
         return [
           env,
           {
-            topics: e.topics.length,
-            partitions: e.totals.partitions,
-            acls: e.totals.acls,
-            subjects: e.subjects.length,
+            topics: totals.topics,
+            partitions: totals.partitions,
+            acls: totals.acls,
+            subjects: catalog.subjects.length,
           },
         ];
       }),

@@ -16,11 +16,12 @@ export function checkCapacity(
     const units = spec.cluster.type === 'dedicated' ? (spec.cluster.cku ?? 1) : 1;
     const limit = platform.limits.capacity[spec.cluster.type];
     const size = `a ${spec.cluster.type} cluster${units > 1 ? ` of ${units} CKU` : ''}`;
-    const { topics, totals } = catalog.for(env);
+    const totals = catalog.totals(env);
     const at = (): Position => platformSource.locate(['environments', env, 'cluster', 'type']);
     if (totals.partitions > limit.partitions * units) {
       const byDomain = new Map<string, number>();
-      for (const t of topics) byDomain.set(t.domain, (byDomain.get(t.domain) ?? 0) + t.partitions);
+      for (const t of catalog.for(env).topics)
+        byDomain.set(t.domain, (byDomain.get(t.domain) ?? 0) + t.partitions);
       const largest = [...byDomain]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 3)

@@ -41,6 +41,19 @@ describe('the sample catalog', () => {
     expect(catalog.for('prod')).toBe(catalog.for('prod'));
   });
 
+  it("counts each environment's totals without resolving it, as for(env) would", () => {
+    const partitions = catalog.environments.map((env) => catalog.totals(env).partitions);
+    expect(new Set(partitions).size).toBeGreaterThan(1); // overrides make them differ
+    for (const env of catalog.environments) {
+      const resolved = catalog.for(env);
+      expect(catalog.totals(env)).toEqual({
+        topics: resolved.topics.length,
+        partitions: resolved.topics.reduce((n, t) => n + t.partitions, 0),
+        acls: resolved.acls.length,
+      });
+    }
+  });
+
   it('is immutable', () => {
     const env = catalog.for('prod');
     expect(Object.isFrozen(env.topics[0])).toBe(true);
