@@ -105,6 +105,14 @@ export class Codec {
       try {
         return (await this.registry.decode(message)) as V;
       } catch (err) {
+        if (isNotFound(err)) {
+          throw new WireFormatError(
+            topic.name,
+            `its schema id ${message.readInt32BE(1)} is unknown to the registry` +
+              `${this.opts.registryUrl ? ` at ${this.opts.registryUrl}` : ''} (was the registry ` +
+              'emptied while the topic kept its data? locally: npm run local:up -- --fresh)',
+          );
+        }
         throw validationError(topic, err) ?? err;
       }
     }

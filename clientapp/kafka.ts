@@ -13,7 +13,7 @@ import type {
 } from 'node-rdkafka';
 import type { ClientConfig } from './config';
 import { principalOf } from './config';
-import { ConfigError, explain, groupDenied, KafkaFailure } from './errors';
+import { ClientError, ConfigError, explain, groupDenied, KafkaFailure } from './errors';
 import type { ErrorContext, Role } from './errors';
 import type { Codec } from './codec';
 import type { Topic } from './topic';
@@ -410,7 +410,11 @@ class RdkafkaConsumer<V> implements EventConsumer<V> {
       const commit = new Map<number, number>();
       for (const m of batch) {
         if (!this.running) break;
-        const value = await codec.decode(topic, m.value ?? Buffer.alloc(0));
+        const value = await codec.decode(topic, m.value ?? Buffer.alloc(0)).catch((err) => {
+          throw err instanceof ClientError
+            ? new ClientError(`${m.topic} [${m.partition}] @${m.offset}: ${err.message}`)
+            : err;
+        });
         await handle({
           key: m.key?.toString() ?? '',
           value,

@@ -7,13 +7,19 @@ export const GLOBAL_COMPATIBILITY = 'BACKWARD';
  * Apicurio Registry 3.0 settings that make its Confluent-compatible API behave like Confluent's
  * for our clients. Passed as -D system properties (they override application.properties).
  */
-export function registrySystemProperties(port: number): Record<string, string | number | boolean> {
+export function registrySystemProperties(
+  port: number,
+  dataDir: string,
+): Record<string, string | number | boolean> {
   return {
     'quarkus.http.host': '127.0.0.1',
     'quarkus.http.port': port,
-    // In-memory H2 (the default storage): a local registry starts empty, like a fresh cluster.
+    // H2 in a file beside Kafka's data: the broker keeps its messages across restarts, so the
+    // registry keeps the schema ids they carry (in memory, a restart reassigned them and old
+    // messages named ids nobody knew).
     'apicurio.storage.kind': 'sql',
     'apicurio.storage.sql.kind': 'h2',
+    'apicurio.datasource.url': `jdbc:h2:file:${dataDir}/registry`,
     // Confluent identifies schemas by canonical content: whitespace/ordering changes are the
     // same schema and get the same id instead of a new version.
     'apicurio.ccompat.use-canonical-hash': true,

@@ -150,10 +150,10 @@ function kafkaArgs(paths: StackPaths, artifacts: Artifacts, heapMb: number): str
   ];
 }
 
-function registryArgs(ports: Ports, artifacts: Artifacts): string[] {
-  const props = Object.entries(registrySystemProperties(ports.registry)).map(
-    ([k, v]) => `-D${k}=${String(v)}`,
-  );
+function registryArgs(paths: StackPaths, ports: Ports, artifacts: Artifacts): string[] {
+  const props = Object.entries(
+    registrySystemProperties(ports.registry, path.join(paths.registryDir, 'data')),
+  ).map(([k, v]) => `-D${k}=${String(v)}`);
   return [
     serviceTag('registry'),
     '-Xms64m',
@@ -334,7 +334,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
     if (toStart.includes('registry')) {
       fs.mkdirSync(paths.registryDir, { recursive: true });
       log(`Starting Apicurio Registry ${artifacts.versions.apicurio} on port ${ports.registry}...`);
-      spawnService(paths, 'registry', registryArgs(ports, artifacts), paths.registryDir);
+      spawnService(paths, 'registry', registryArgs(paths, ports, artifacts), paths.registryDir);
       started.push('registry');
     }
     fs.writeFileSync(paths.stateFile, `${JSON.stringify({ ports } satisfies State)}\n`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { ResourcePatternTypes } from 'kafkajs';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { freePort } from '../../scripts/local/ports';
 import { ADMIN_USER, down, readCredentials, saslFor, up } from '../../scripts/local/stack';
 import {
@@ -190,5 +191,45 @@ describe('an isolated broker', () => {
 
     // Idempotent: a second `up` starts nothing.
     expect((await up({ root, ports, services: ['kafka'] })).started).toEqual([]);
+  }, 180_000);
+});
+
+// Kafka keeps its messages across a restart, so the registry must keep the schema ids they carry.
+describe('an isolated registry', () => {
+  let root: string;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'streamplane-it-'));
+  });
+
+  afterAll(async () => {
+    await down({ root });
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps schemas and their ids across a restart', async () => {
+    const ports = { registry: await freePort() };
+    const first = await up({ root, ports, services: ['registry'] });
+    expect(first.started).toEqual(['registry']);
+    const schema = {
+      type: 'record',
+      name: 'Kept',
+      namespace: 'it.streamplane',
+      fields: [{ name: 'id', type: 'string' }],
+    };
+    const { id } = await new SchemaRegistry({ host: first.registryUrl }).register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject: 'kept-value' },
+    );
+
+    expect(await down({ root, services: ['registry'] })).toEqual(['registry']);
+    const second = await up({ root, ports, services: ['registry'] });
+    expect(second.started).toEqual(['registry']);
+
+    // A fresh client: no cache, so this asks the restarted registry for the id.
+    const fetched = (await new SchemaRegistry({ host: second.registryUrl }).getSchema(
+      id,
+    )) as unknown as { name?: string };
+    expect(fetched.name).toBe('it.streamplane.Kept');
   }, 180_000);
 });

@@ -20,6 +20,11 @@ function avroType(topic: (typeof topics)[typeof ORDER_CREATED]): avro.Type {
 
 function stubRegistry(ids: Record<string, number>): SchemaRegistry {
   return {
+    decode: async (bytes: Buffer) => {
+      throw Object.assign(new Error(`No content with ID '${bytes.readInt32BE(1)}'`), {
+        status: 404,
+      });
+    },
     getSchema: async (id: number) => {
       if (id !== ids[`${ORDER_CREATED}-value`]) throw new Error(`no schema ${id}`);
       return avroType(topics[ORDER_CREATED]);
@@ -95,6 +100,15 @@ describe('clientapp codec', () => {
     const encode = await codec.encoder(topic);
     expect(() => encode({ ...value, customerId: 42 } as never)).toThrow(SchemaValidationError);
     expect(() => encode({ ...value, customerId: 42 } as never)).toThrow(/: customerId$/);
+  });
+
+  it('names an Avro schema id the registry does not know, and how a local stack gets there', async () => {
+    const bytes = Buffer.from([0, 0, 0, 0, 11, 2, 65]);
+    await expect(codec.decode(topics[ORDER_CREATED], bytes)).rejects.toThrow(
+      'a message on orders.order-created.v1 cannot be decoded: its schema id 11 is unknown to ' +
+        'the registry at http://registry.test (was the registry emptied while the topic kept ' +
+        'its data? locally: npm run local:up -- --fresh)',
+    );
   });
 
   it('refuses bytes that are not in the wire format', async () => {
