@@ -150,17 +150,18 @@ export class Catalog {
 
   /** Access does not vary by environment (topics do not either, only their sizes): derive once. */
   get acls(): readonly AclGrant[] {
-    this.aclCache ??= deepFreeze(
-      uniqueGrants(
-        this.topics
-          .filter((t) => !t.delete)
-          .flatMap((t) => [
-            ...t.producers.flatMap((id) => produceGrants(t.name, this.app(id))),
-            ...t.consumers.flatMap((id) => consumeGrants(t.name, this.app(id))),
-          ]),
-      ),
-    );
+    // Streamed, not flat-mapped: 10,000 topics make ~80,000 grants. Each grant is frozen where
+    // it is made (access.ts), so freezing the list is enough.
+    this.aclCache ??= Object.freeze(uniqueGrants(this.grants()));
     return this.aclCache;
+  }
+
+  private *grants(): Generator<AclGrant> {
+    for (const t of this.topics) {
+      if (t.delete) continue;
+      for (const id of t.producers) yield* produceGrants(t.name, this.app(id));
+      for (const id of t.consumers) yield* consumeGrants(t.name, this.app(id));
+    }
   }
 
   /**
