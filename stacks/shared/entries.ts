@@ -1,7 +1,7 @@
 // The data behind a `for_each` block: one entry per catalog item, keyed by its catalog id
 // (topic name, ACL key, subject…), so Terraform addresses read like the catalog and never
 // depend on construct paths. Rendered lazily: constructs add entries until synthesis.
-import { Lazy, TerraformIterator } from 'cdktf';
+import { Lazy, TerraformIterator, Token } from 'cdktf';
 import type { MapTerraformIterator } from 'cdktf';
 import type { SortedMap } from './stable-json';
 
@@ -14,7 +14,7 @@ export class Entries<T extends object> implements SortedMap {
   /** Adds an entry; adding the same key again with the same value is a no-op. */
   add(key: string, value: T): void {
     const existing = this.items.get(key);
-    if (existing && JSON.stringify(existing) !== JSON.stringify(value)) {
+    if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
     if (this.plain && !existing && hasToken(key, value)) {
@@ -78,6 +78,52 @@ export const each = {
 /** cdktf encodes string, list and map tokens as `${TfToken[…]}`, `#{…}`, `&{…}`. */
 const TOKEN = /[$#&]\{TfToken\[/;
 
-function hasToken(key: string, value: object): boolean {
-  return TOKEN.test(key) || TOKEN.test(JSON.stringify(value));
+/**
+ * Whether a key or value is anything but catalog data: a token in a string (or a key), a
+ * tokenized number, or an object other than a plain object or array (a Lazy, a construct…).
+ * Walked rather than serialized: it runs for every entry of a 10,000-topic catalog.
+ */
+function hasToken(key: string, value: unknown): boolean {
+  if (isTokenString(key)) return true;
+  switch (typeof value) {
+    case 'string':
+      return isTokenString(value);
+    case 'number':
+      return Token.isUnresolved(value);
+    case 'boolean':
+    case 'undefined':
+      return false;
+    case 'object': {
+      if (value === null) return false;
+      if (Array.isArray(value)) return value.some((v) => hasToken('', v));
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return true;
+      for (const k in value) if (hasToken(k, (value as Record<string, unknown>)[k])) return true;
+      return false;
+    }
+    default:
+      return true;
+  }
+}
+
+/** Deep equality of catalog data (what comparing the JSON texts did, without building them). */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i]) return false;
+    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isTokenString(s: string): boolean {
+  return s.includes('TfToken[') && TOKEN.test(s);
 }
