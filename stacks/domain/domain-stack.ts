@@ -2,6 +2,8 @@
 // domain's own topic-manager keys (scoped by the platform stack to the domain's prefixes).
 import type { Construct } from 'constructs';
 import type { Catalog, Domain, EnvironmentCatalog } from '../../catalog/model';
+import { PlatformOutputs } from '../platform/platform-outputs';
+import type { DomainManagerKeys } from '../platform/platform-outputs';
 import type { PlatformStack } from '../platform/platform-stack';
 import { CatalogStack } from '../shared/catalog-stack';
 import { domainStackName } from '../shared/names';
@@ -34,26 +36,28 @@ export class DomainStack extends CatalogStack {
     super(scope, domainStackName(domain.name, env.name));
     this.domain = domain.name;
     configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
-    const ep = platform.endpoints;
-    const kafka = platform.domainKeys.kafka(domain.name);
-    const registry = platform.domainKeys.registry(domain.name);
+    const outputs = new PlatformOutputs(this, 'platform', platform);
+    const manager = (attribute: keyof DomainManagerKeys): string =>
+      outputs.domainManager(domain.name, attribute);
     confluentProvider(this, {
-      kafkaId: ep.clusterId,
-      kafkaRestEndpoint: ep.restEndpoint,
-      kafkaApiKey: kafka.id,
-      kafkaApiSecret: kafka.secret,
-      schemaRegistryId: ep.registryId,
-      schemaRegistryRestEndpoint: ep.registryEndpoint,
-      schemaRegistryApiKey: registry.id,
-      schemaRegistryApiSecret: registry.secret,
+      kafkaId: outputs.cluster('kafka_id'),
+      kafkaRestEndpoint: outputs.cluster('kafka_rest_endpoint'),
+      kafkaApiKey: manager('kafka_api_key'),
+      kafkaApiSecret: manager('kafka_api_secret'),
+      schemaRegistryId: outputs.cluster('schema_registry_id'),
+      schemaRegistryRestEndpoint: outputs.cluster('schema_registry_rest_endpoint'),
+      schemaRegistryApiKey: manager('schema_registry_api_key'),
+      schemaRegistryApiSecret: manager('schema_registry_api_secret'),
     });
-    this.addDependency(platform);
     const principals = new Principals(this, 'principals', {
-      accountId: (app) => platform.appAccountId(app),
+      accountId: (app) => outputs.appAccount(app),
     });
     this.topics = new TopicTable(this, 'topics', { protectedEnvironment: env.spec.protected });
     this.acls = new AclTable(this, 'acls', principals);
-    this.reads = new RegistryReads(this, 'reads', { principals, registryCrn: ep.registryCrn });
+    this.reads = new RegistryReads(this, 'reads', {
+      principals,
+      registryCrn: outputs.cluster('schema_registry_crn'),
+    });
     this.schemas = new SchemaTable(this, 'schemas', { layers: props.schemaLayers });
   }
 }

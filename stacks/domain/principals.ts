@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Lazy, TerraformLocal } from 'cdktf';
 
 export interface PrincipalsProps {
-  /** The service account id of an app (a cross-stack reference to the platform stack). */
+  /** The service account id of an app (an expression reading the platform stack's outputs). */
   readonly accountId: (appId: string) => string;
 }
 

@@ -1,6 +1,7 @@
 // platform-<env>: what the platform team owns in one Confluent Cloud environment — the
 // environment, its Kafka cluster, the schema registry, every service account and its API keys.
-// Domain, secrets and runtime stacks read from it through cross-stack references.
+// Domain stacks read from it through its outputs (platform-outputs.ts), secrets and runtime stacks
+// through cdktf's cross-stack references.
 import { TerraformOutput, TerraformStack, propertyAccess, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
@@ -14,10 +15,10 @@ import { ServiceAccount } from '../.gen/providers/confluent/service-account';
 import { Entries } from '../shared/entries';
 import { displayName, platformStackName } from '../shared/names';
 import { confluentProvider } from '../shared/provider';
-import { instanceAttribute } from '../shared/refs';
 import { configureState } from '../shared/state';
 import { AccountKeys } from './account-keys';
 import type { ApiKeyPair } from './account-keys';
+import { addPlatformOutputs } from './platform-outputs';
 
 export interface PlatformStackProps {
   readonly catalog: Catalog;
@@ -215,16 +216,25 @@ export class PlatformStack extends TerraformStack {
       registry: fixedKeys.registry('reconciler'),
     };
 
+    // What the domain stacks read (sensitive, like every value that leaves this stack for another).
+    addPlatformOutputs(this, {
+      connection: {
+        kafka_id: this.cluster.id,
+        kafka_rest_endpoint: this.cluster.restEndpoint,
+        schema_registry_id: this.registry.id,
+        schema_registry_rest_endpoint: this.registry.restEndpoint,
+        schema_registry_crn: this.registry.resourceName,
+      },
+      domainKafkaKeys: this.domainKeys.kafkaKeys,
+      domainRegistryKeys: this.domainKeys.registryKeys,
+      appAccounts: this.appAccounts,
+    });
+
     // Identifiers only: every secret stays in state and reaches other stacks as sensitive values.
     new TerraformOutput(this, 'environment_id', { value: this.environment.id });
     new TerraformOutput(this, 'kafka_cluster_id', { value: this.cluster.id });
     new TerraformOutput(this, 'bootstrap_endpoint', { value: this.cluster.bootstrapEndpoint });
     new TerraformOutput(this, 'schema_registry_endpoint', { value: this.registry.restEndpoint });
-  }
-
-  /** The service account id of an app (`sa-…`), for ACL principals and role bindings. */
-  appAccountId(appId: string): string {
-    return instanceAttribute(this.appAccounts, appId, 'id');
   }
 }
 

@@ -57,15 +57,28 @@ function expectedAcls(): Set<string> {
   return out;
 }
 
-/** The platform stack's service-account expression an app's principal resolves to. */
+/**
+ * The platform stack's service-account expression an app's principal resolves to: the domain
+ * stack's local reads a map output of the platform stack's state, `{ for key, val in <block>:
+ * key => val.<attribute> }`, at the app's id.
+ */
 function accountExpression(env: string, domainStack: Json, app: string): string {
   const local = domainStack.locals?.app_accounts?.[app] as string | undefined;
-  const m =
-    /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform-\w+\.outputs\.([\w-]+)\}$/.exec(
-      local ?? '',
-    );
+  const m = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.(\w+)\[("[^"]+")\]\}$/.exec(
+    local ?? '',
+  );
   if (!m) throw new Error(`no account for ${app}: ${local}`);
-  return stack(s, `platform-${env}`).output[m[1] as string].value as string;
+  const [, state, output, key] = m as unknown as [string, string, string, string];
+  // The remote state is the platform stack's own state.
+  const platform = stack(s, `platform-${env}`);
+  const config = domainStack.data.terraform_remote_state[state].config as Json;
+  const backend = Object.values(platform.terraform.backend as Json)[0] as Json;
+  expect(config.key ?? config.path).toBe(backend.key ?? backend.path);
+  for (const [k, v] of Object.entries(config)) expect(backend[k]).toEqual(v);
+  const value = platform.output[output]?.value as string;
+  const f = /^\$\{\{ for key, val in ([\w.]+): key => val\.(\w+) \}\}$/.exec(value);
+  if (!f) throw new Error(`output ${output} is not a map of one attribute: ${value}`);
+  return `\${${f[1] as string}[${key}].${f[2] as string}}`;
 }
 
 describe.each(ENVS)('access in %s', (env) => {

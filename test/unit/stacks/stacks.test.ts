@@ -42,6 +42,60 @@ test('deploy order: domain, secrets and runtime stacks depend on their platform 
   }
 });
 
+test('domain stacks apply with their own topic manager’s keys, read from the platform stack’s outputs', () => {
+  const read = (path: string): string => `\${data.terraform_remote_state.platform.outputs.${path}}`;
+  for (const env of CLOUD_ENVS) {
+    const platform = stack(s, `platform-${env}`);
+    const backend = Object.values(platform.terraform.backend as Json)[0] as Json;
+    for (const d of domains) {
+      const json = stack(s, `domain-${d}-${env}`);
+      expect(json.provider.confluent).toEqual([
+        {
+          kafka_id: read('cluster_connection.kafka_id'),
+          kafka_rest_endpoint: read('cluster_connection.kafka_rest_endpoint'),
+          kafka_api_key: read(`domain_managers["${d}"].kafka_api_key`),
+          kafka_api_secret: read(`domain_managers["${d}"].kafka_api_secret`),
+          schema_registry_id: read('cluster_connection.schema_registry_id'),
+          schema_registry_rest_endpoint: read('cluster_connection.schema_registry_rest_endpoint'),
+          schema_registry_api_key: read(`domain_managers["${d}"].schema_registry_api_key`),
+          schema_registry_api_secret: read(`domain_managers["${d}"].schema_registry_api_secret`),
+        },
+      ]);
+      // `platform` is the platform stack's own state.
+      const { config } = json.data.terraform_remote_state.platform as { config: Json };
+      expect(config.key ?? config.path).toBe(backend.key ?? backend.path);
+      for (const [k, v] of Object.entries(config)) expect(backend[k]).toEqual(v);
+      expect(json.resource.confluent_role_binding.subject_read.crn_pattern).toBe(
+        `${read('cluster_connection.schema_registry_crn')}/subject=\${each.value.subject}`,
+      );
+    }
+    expect(platform.output.cluster_connection).toEqual({
+      sensitive: true,
+      value: {
+        kafka_id: '${confluent_kafka_cluster.cluster.id}',
+        kafka_rest_endpoint: '${confluent_kafka_cluster.cluster.rest_endpoint}',
+        schema_registry_id: '${data.confluent_schema_registry_cluster.registry.id}',
+        schema_registry_rest_endpoint:
+          '${data.confluent_schema_registry_cluster.registry.rest_endpoint}',
+        schema_registry_crn: '${data.confluent_schema_registry_cluster.registry.resource_name}',
+      },
+    });
+    const kafka = 'confluent_api_key.domain_manager_kafka_key';
+    const registry = 'confluent_api_key.domain_manager_registry_key';
+    expect(platform.output.domain_managers).toEqual({
+      sensitive: true,
+      value:
+        `\${{ for key, val in ${kafka}: key => { kafka_api_key = val.id, kafka_api_secret = val.secret, ` +
+        `schema_registry_api_key = ${registry}[key].id, schema_registry_api_secret = ${registry}[key].secret } }}`,
+    });
+    for (const block of ['domain_manager_kafka_key', 'domain_manager_registry_key']) {
+      expect(Object.keys(forEach(platform, 'confluent_api_key', block)).sort()).toEqual(
+        [...domains].sort(),
+      );
+    }
+  }
+});
+
 test('state: S3 per stack with lockfile locking, local where the environment says so', () => {
   for (const [name, json] of s.stacks) {
     const env = name.split('-').pop() as string;

@@ -1,0 +1,105 @@
+// What domain stacks read from their platform stack: three outputs, each one map shared by every
+// domain stack, read through one remote state per domain stack. cdktf's automatic cross-stack
+// references cost one output per referenced attribute (1,200 per platform stack on a
+// 10,000-topic catalog) and a cross-stack token resolution per reference, in every domain stack:
+// seconds of synthesis. The secrets and runtime stacks (one per environment) keep cdktf's.
+import { Construct } from 'constructs';
+import { TerraformIterator, TerraformOutput, TerraformStack } from 'cdktf';
+import type { TerraformResource } from 'cdktf';
+import { index } from '../shared/terraform-text';
+import type { PlatformStack } from './platform-stack';
+
+/** The cluster and registry a domain stack's provider talks to. */
+export interface ClusterConnection {
+  readonly kafka_id: string;
+  readonly kafka_rest_endpoint: string;
+  readonly schema_registry_id: string;
+  readonly schema_registry_rest_endpoint: string;
+  /** CRN of the schema registry, the root of subject role bindings. */
+  readonly schema_registry_crn: string;
+}
+
+/** A domain's topic-manager API keys. */
+export interface DomainManagerKeys {
+  readonly kafka_api_key: string;
+  readonly kafka_api_secret: string;
+  readonly schema_registry_api_key: string;
+  readonly schema_registry_api_secret: string;
+}
+
+/** Output names: the platform stack writes them, domain stacks read them. */
+export const CLUSTER_CONNECTION = 'cluster_connection';
+export const DOMAIN_MANAGERS = 'domain_managers';
+export const APP_ACCOUNTS = 'app_accounts';
+
+export interface PlatformOutputsProps {
+  readonly connection: ClusterConnection;
+  /** for_each blocks keyed by domain: the domains' topic managers' Kafka and registry keys. */
+  readonly domainKafkaKeys: TerraformResource;
+  readonly domainRegistryKeys: TerraformResource;
+  /** The for_each block of app service accounts, keyed by app id. */
+  readonly appAccounts: TerraformResource;
+}
+
+/**
+ * Declares the outputs in the platform stack. All sensitive, as cdktf's cross-stack outputs
+ * were: `domain_managers` holds API secrets, and `cdktf output` shows what it showed before.
+ */
+export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsProps): void {
+  new TerraformOutput(stack, CLUSTER_CONNECTION, { value: props.connection, sensitive: true });
+  const registry = `${props.domainRegistryKeys.terraformResourceType}.${props.domainRegistryKeys.friendlyUniqueId}`;
+  const managers: Record<keyof DomainManagerKeys, string> = {
+    kafka_api_key: 'val.id',
+    kafka_api_secret: 'val.secret',
+    schema_registry_api_key: `${registry}[key].id`,
+    schema_registry_api_secret: `${registry}[key].secret`,
+  };
+  const object = Object.entries(managers)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ');
+  new TerraformOutput(stack, DOMAIN_MANAGERS, {
+    value: TerraformIterator.fromResources(props.domainKafkaKeys).forExpressionForMap(
+      'key',
+      `{ ${object} }`,
+    ),
+    sensitive: true,
+  });
+  new TerraformOutput(stack, APP_ACCOUNTS, {
+    value: TerraformIterator.fromResources(props.appAccounts).forExpressionForMap('key', 'val.id'),
+    sensitive: true,
+  });
+}
+
+/**
+ * The platform stack's outputs as a domain stack reads them: one `terraform_remote_state` named
+ * `platform`, and literal expressions into it (not tokens: see `each` in shared/entries.ts). The
+ * stack depends on the platform stack, so `cdktf deploy '*'` applies the platform first.
+ */
+export class PlatformOutputs extends Construct {
+  private readonly outputs: string;
+
+  constructor(scope: Construct, id: string, platform: PlatformStack) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    stack.addDependency(platform);
+    // The same data source cdktf creates for a cross-stack reference, under a readable name.
+    const state = platform
+      .ensureBackendExists()
+      .getRemoteStateDataSource(this, 'state', platform.node.path);
+    state.overrideLogicalId('platform');
+    this.outputs = `data.terraform_remote_state.${state.friendlyUniqueId}.outputs`;
+  }
+
+  cluster(attribute: keyof ClusterConnection): string {
+    return `\${${this.outputs}.${CLUSTER_CONNECTION}.${attribute}}`;
+  }
+
+  domainManager(domain: string, attribute: keyof DomainManagerKeys): string {
+    return `\${${this.outputs}.${DOMAIN_MANAGERS}${index(domain)}.${attribute}}`;
+  }
+
+  /** The service account id of an app (`sa-…`). */
+  appAccount(appId: string): string {
+    return `\${${this.outputs}.${APP_ACCOUNTS}${index(appId)}}`;
+  }
+}
