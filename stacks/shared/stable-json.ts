@@ -22,56 +22,73 @@ export function isSortedMap(value: unknown): value is SortedMap {
 
 /** `value` as json-stable-stringify(value, { space: 2 }) writes it. */
 export function stableJson(value: unknown): string {
-  return render(value, '', []) ?? 'undefined';
+  const out: string[] = [];
+  return write(value, '', 0, out) ? out.join('') : 'undefined';
 }
 
-function render(node: unknown, indent: string, seen: object[]): string | undefined {
-  if (isSortedMap(node)) {
-    const map = node;
-    return members(map.sortedKeys(), (k) => map.get(k), indent, seen, map);
+/** Deeper than any Terraform JSON: what json-stable-stringify reports as a cycle. */
+const MAX_DEPTH = 500;
+
+/**
+ * Appends the text of `node` to `out` (parts joined once at the end: a flat string, which is also
+ * what makes writing the file fast); false when json-stable-stringify would leave it out.
+ */
+function write(node: unknown, indent: string, depth: number, out: string[]): boolean {
+  switch (typeof node) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      out.push(JSON.stringify(node));
+      return true;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return false;
   }
-  if (
-    typeof node === 'object' &&
-    node !== null &&
-    typeof (node as { toJSON?: unknown }).toJSON === 'function'
-  ) {
-    node = (node as { toJSON(): unknown }).toJSON();
+  if (node === null) {
+    out.push('null');
+    return true;
   }
-  if (node === undefined) return undefined;
-  if (typeof node !== 'object' || node === null) return JSON.stringify(node);
-  if (seen.includes(node)) throw new TypeError('Converting circular structure to JSON');
+  if (depth > MAX_DEPTH) throw new TypeError('Converting circular structure to JSON');
+  if (isSortedMap(node)) return members(node.sortedKeys(), node, true, indent, depth, out);
+  if (typeof (node as { toJSON?: unknown }).toJSON === 'function') {
+    return write((node as { toJSON(): unknown }).toJSON(), indent, depth, out);
+  }
+  if (typeof node !== 'object') {
+    out.push(JSON.stringify(node) as string);
+    return true;
+  }
+  const inner = `${indent}  `;
   if (Array.isArray(node)) {
-    seen.push(node);
-    const inner = `${indent}  `;
-    let out = '[';
+    out.push('[');
     for (let i = 0; i < node.length; i++) {
-      out += `${i === 0 ? '' : ','}\n${inner}${render(node[i], inner, seen) ?? 'null'}`;
+      out.push(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      if (!write(node[i], inner, depth + 1, out)) out.push('null');
     }
-    seen.pop();
-    return `${out}\n${indent}]`;
+    out.push(`\n${indent}]`);
+    return true;
   }
-  const obj = node as Record<string, unknown>;
-  return members(Object.keys(obj).sort(), (k) => obj[k], indent, seen, obj);
+  return members(Object.keys(node).sort(), node, false, indent, depth, out);
 }
 
 function members(
   keys: readonly string[],
-  get: (key: string) => unknown,
+  node: object,
+  sorted: boolean,
   indent: string,
-  seen: object[],
-  owner: object,
-): string {
-  if (seen.includes(owner)) throw new TypeError('Converting circular structure to JSON');
-  seen.push(owner);
+  depth: number,
+  out: string[],
+): true {
   const inner = `${indent}  `;
-  let out = '{';
+  out.push('{');
   let first = true;
   for (const key of keys) {
-    const value = render(get(key), inner, seen);
-    if (!value) continue;
-    out += `${first ? '' : ','}\n${inner}${JSON.stringify(key)}: ${value}`;
-    first = false;
+    const value = sorted ? (node as SortedMap).get(key) : (node as Record<string, unknown>)[key];
+    const at = out.length;
+    out.push(`${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+    if (write(value, inner, depth + 1, out)) first = false;
+    else out.length = at; // left out, like json-stable-stringify does
   }
-  seen.pop();
-  return `${out}\n${indent}}`;
+  out.push(`\n${indent}}`);
+  return true;
 }
