@@ -68,7 +68,16 @@ function write(node: unknown, indent: string, depth: number, out: string[]): boo
     out.push(`\n${indent}]`);
     return true;
   }
-  return members(Object.keys(node).sort(), node, false, indent, depth, out);
+  return members(sortedKeys(node), node, false, indent, depth, out);
+}
+
+/** The keys in sort order; most objects here are built in that order already. */
+function sortedKeys(node: object): string[] {
+  const keys = Object.keys(node);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 function members(
@@ -79,14 +88,15 @@ function members(
   depth: number,
   out: string[],
 ): true {
-  const inner = `${indent}  `;
+  const open = `\n${indent}  `;
+  const next = `,${open}`;
   out.push('{');
-  let first = true;
+  let separator = open;
   for (const key of keys) {
     const value = sorted ? (node as SortedMap).get(key) : (node as Record<string, unknown>)[key];
     const at = out.length;
-    out.push(`${first ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
-    if (write(value, inner, depth + 1, out)) first = false;
+    out.push(separator, JSON.stringify(key), ': ');
+    if (write(value, `${indent}  `, depth + 1, out)) separator = next;
     else out.length = at; // left out, like json-stable-stringify does
   }
   out.push(`\n${indent}}`);
