@@ -1,10 +1,16 @@
 // The fast synthesis path writes exactly what cdktf itself would: stableJson renders the text of
 // json-stable-stringify, and each domain stack's file is cdktf's rendering of that stack.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCatalog } from '../../../catalog/loader';
+import { buildApp } from '../../../stacks/app';
 import { stableJson } from '../../../stacks/shared/stable-json';
 import type { SortedMap } from '../../../stacks/shared/stable-json';
+import { terraformValidate } from '../../../scripts/providers/terraform';
+import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
 import { synthesizeSample } from './synthesized';
+import type { Json } from './synthesized';
 
 // cdktf's own serializer (a dependency of cdktf, not of this project).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -61,5 +67,75 @@ describe('synthesized domain stacks', () => {
         Object.keys(JSON.parse(written).resource.confluent_kafka_acl.acl.for_each).length,
       ).toBeGreaterThan(0);
     },
+  );
+});
+
+// Domain stacks prepare only the elements that hold tokens (CatalogStack.prepareStack): a schema
+// that references another domain's subject must still get that domain's output, remote state and
+// stack dependency. The sample catalog has no such reference, so this one adds it.
+describe('a schema referencing another domain’s subject', () => {
+  const shipping = readFileSync(join(REPO_ROOT, 'topics', 'shipping.yaml'), 'utf8');
+  const root = catalogFixture({
+    'topics/shipping.yaml': shipping.replace(
+      /\ntopics:\n/,
+      [
+        '',
+        'topics:',
+        '  parcel-priced:',
+        '    description: A parcel was priced',
+        '    schema: { value: parcel-priced.avsc, key: string }',
+        '    producers: [shipment-service]',
+        '    consumers: [tracking-api]',
+        '',
+      ].join('\n'),
+    ),
+    'schemas/shipping/parcel-priced.avsc': JSON.stringify({
+      type: 'record',
+      name: 'ParcelPriced',
+      namespace: 'com.acme.shipping',
+      fields: [
+        { name: 'parcelId', type: 'string' },
+        { name: 'price', type: 'com.acme.orders.types.Money' },
+      ],
+    }),
+  });
+  const loaded = loadCatalog(root);
+  if (!loaded.catalog) throw new Error('the fixture catalog does not load');
+  const outdir = mkdtempSync(join(tmpdir(), 'streamplane-xref-'));
+  buildApp(loaded.catalog, { outdir, environments: ['prod'] }).app.synth();
+  const read = (name: string): Json =>
+    JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json;
+
+  test('reads the registered version from the other domain’s stack, which deploys first', () => {
+    const [shippingStack, orders] = [read('domain-shipping-prod'), read('domain-orders-prod')];
+    const entry = shippingStack.resource.confluent_schema.schema_0.for_each[
+      'shipping.parcel-priced.v1-value'
+    ] as Json;
+    expect(entry.references).toEqual([
+      { name: 'com.acme.orders.types.Money', subject_name: 'orders.types.money' },
+    ]);
+    const version = shippingStack.locals.schema_versions_0['orders.types.money'] as string;
+    const m = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)\}$/.exec(version);
+    if (!m) throw new Error(`not a remote state output: ${version}`);
+    const config = shippingStack.data.terraform_remote_state[m[1] as string].config as Json;
+    expect(config.key).toBe('streamplane/prod/domain-orders-prod.tfstate');
+    expect(orders.output[m[2] as string]).toEqual({
+      sensitive: true,
+      value: '${confluent_schema.schema_0["orders.types.money"].version}',
+    });
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Json;
+    expect(manifest.stacks['domain-shipping-prod'].dependencies).toEqual(
+      expect.arrayContaining(['platform-prod', 'domain-orders-prod']),
+    );
+  });
+
+  test.each(['domain-shipping-prod', 'domain-orders-prod'])(
+    'terraform validate: %s',
+    async (name) => {
+      const result = await terraformValidate(join(outdir, 'stacks', name));
+      expect(result.output).toBe(result.ok ? result.output : '');
+      expect(result.ok).toBe(true);
+    },
+    120_000,
   );
 });
