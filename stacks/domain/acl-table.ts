@@ -26,9 +26,7 @@ export class AclTable extends Construct {
     private readonly principals: Principals,
   ) {
     super(scope, id);
-    const it = this.entries.placeholder();
     const acl = new KafkaAcl(this, 'acl', {
-      forEach: it,
       resourceType: each.value('resource_type'),
       resourceName: each.value('resource_name'),
       patternType: each.value('pattern_type'),

@@ -21,9 +21,7 @@ export class RegistryReads extends Construct {
     private readonly props: RegistryReadsProps,
   ) {
     super(scope, id);
-    const it = this.entries.placeholder();
     const binding = new RoleBinding(this, 'binding', {
-      forEach: it,
       principal: props.principals.principal('each.value.app'),
       roleName: 'DeveloperRead',
       crnPattern: `${props.registryCrn}/subject=${each.value('subject')}`,

@@ -44,9 +44,7 @@ export class SchemaTable extends Construct {
   constructor(scope: Construct, id: string, props: SchemaTableProps) {
     super(scope, id);
     const stack = CatalogStack.ofConstruct(this);
-    const ci = this.compatibility.placeholder();
     const config = new SubjectConfig(this, 'subject_config', {
-      forEach: ci,
       subjectName: each.key,
       compatibilityLevel: each.value('level'),
     });
@@ -64,9 +62,7 @@ export class SchemaTable extends Construct {
         }),
       );
       local.overrideLogicalId(`schema_versions_${n}`);
-      const it = entries.placeholder();
       const block = new Schema(this, `schema_${n}`, {
-        forEach: it,
         subjectName: each.key,
         format: each.value('format'),
         schema: each.value('schema'),

@@ -56,9 +56,7 @@ export class TopicTable extends Construct {
   }
 
   private block(id: string, entries: Entries<TopicEntry>, preventDestroy: boolean): void {
-    const it = entries.placeholder();
     const resource = new KafkaTopic(this, id, {
-      forEach: it,
       topicName: each.key,
       partitionsCount: Token.asNumber(each.value('partitions')),
       config: Token.asStringMap(each.value('config')),

@@ -50,8 +50,14 @@ export class CatalogStack extends TerraformStack {
     };
   }
 
-  /** Renders `entries` as `resource`'s for_each (created with `entries.placeholder()`). */
+  /**
+   * Renders plain `entries` as `resource`'s for_each. The resource is declared without `forEach`
+   * (its attributes use `each`, see shared/entries.ts): cdktf resolves a block without its
+   * instances, and for_each is added to its JSON afterwards.
+   */
   bindEntries(resource: TerraformResource, entries: Entries<object>): void {
+    if (!entries.isPlain) throw new Error('only plain entries can be bound after resolution');
+    if (resource.forEach) throw new Error(`${resource.node.path} has its own for_each`);
     this.plainBlocks.push({ resource, entries });
   }
 

@@ -48,10 +48,9 @@ export class Entries<T extends object> implements SortedMap {
     return Object.fromEntries(this.keys().map((k) => [k, this.items.get(k) as T]));
   }
 
-  /** A `for_each` iterator whose map CatalogStack.bindEntries fills in after resolution. */
-  placeholder(): MapTerraformIterator {
-    if (!this.plain) throw new Error('only plain entries can be bound after resolution');
-    return TerraformIterator.fromMap({});
+  /** Whether the entries hold catalog data only (see CatalogStack.bindEntries). */
+  get isPlain(): boolean {
+    return this.plain;
   }
 
   /** A `for_each` iterator over the entries as they are at synthesis, in key order. */
