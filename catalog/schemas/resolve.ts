@@ -75,7 +75,64 @@ export function resolveSchemas(
     else if (key) verdicts?.add(key);
   }
   jsonSchemas.dispose();
+  reportDomainCycles(out);
   return out;
+}
+
+/**
+ * Each domain's stack registers its schemas after those of the domains it references, so two
+ * domains may not reference each other's schemas, even through different files: Terraform would
+ * get a dependency cycle between their stacks. Reported on every reference that closes one.
+ */
+function reportDomainCycles(all: ReadonlyMap<string, ResolvedSchema>): void {
+  const domainOf = (file: string): string | undefined => all.get(file)?.parsed.domain;
+  const edges = new Map<string, Set<string>>();
+  for (const r of all.values()) {
+    for (const ref of r.references) {
+      const to = domainOf(ref.file);
+      if (to !== undefined && to !== r.parsed.domain) {
+        edges.set(r.parsed.domain, (edges.get(r.parsed.domain) ?? new Set()).add(to));
+      }
+    }
+  }
+  /** Domains on a path from `from` to `to`, both included; undefined when there is none. */
+  const path = (from: string, to: string): string[] | undefined => {
+    const previous = new Map<string, string | undefined>([[from, undefined]]);
+    const queue = [from];
+    for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
+      if (d === to) {
+        const out: string[] = [];
+        for (let c: string | undefined = d; c !== undefined; c = previous.get(c)) out.unshift(c);
+        return out;
+      }
+      for (const next of edges.get(d) ?? []) {
+        if (!previous.has(next)) {
+          previous.set(next, d);
+          queue.push(next);
+        }
+      }
+    }
+    return undefined;
+  };
+  for (const r of all.values()) {
+    if (r.problems.length > 0) continue;
+    const from = r.parsed.domain;
+    for (const ref of r.references) {
+      const to = domainOf(ref.file);
+      const back = to !== undefined && to !== from ? path(to, from) : undefined;
+      if (!back) continue;
+      // Avro names the type in full where it uses another domain's; else its short name.
+      const at = r.parsed.text.indexOf(ref.name);
+      const short = ref.name.slice(ref.name.lastIndexOf('.') + 1);
+      r.problems.push({
+        rule: 'schema-domain-cycle',
+        message: `${from} references ${ref.file} of ${to}, and ${to} depends on ${from} in turn (${[from, ...back].join(' → ')})`,
+        offset: Math.max(0, at >= 0 ? at : r.parsed.text.indexOf(short)),
+        hint: 'domain stacks register schemas after the domains they reference; move the shared types into one of the domains',
+      });
+      break;
+    }
+  }
 }
 
 /** Verdict key of a schema: its text and, recursively, everything it references. */

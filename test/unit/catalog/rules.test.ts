@@ -248,6 +248,30 @@ const cases: Case[] = [
     hint: /did you mean "string"/,
   },
   {
+    // No file cycle: shop's basket uses orders' Money, orders' order-status uses shop's Coupon.
+    name: "two domains referencing each other's schemas",
+    files: shopFiles(shop(), {
+      'schemas/shop/basket.avsc':
+        '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.shop",\n' +
+        '  "fields": [{ "name": "total", "type": "com.acme.orders.types.Money" }]\n}',
+      'schemas/shop/coupon.avsc':
+        '{ "type": "record", "name": "Coupon", "namespace": "com.acme.shop", "fields": [] }',
+      'schemas/orders/order-status.avsc':
+        '{\n  "type": "record",\n  "name": "OrderStatus",\n  "namespace": "com.acme.orders",\n' +
+        '  "fields": [\n    { "name": "orderId", "type": "string" },\n' +
+        '    { "name": "coupon", "type": ["null", "com.acme.shop.Coupon"], "default": null }\n  ]\n}',
+    }),
+    // Both references are reported; the first in file order is asserted here.
+    expect: {
+      rule: 'schema-domain-cycle',
+      file: 'schemas/orders/order-status.avsc',
+      line: 7,
+      col: 43,
+    },
+    message:
+      /^orders references schemas\/shop\/coupon\.avsc of shop, and shop depends on orders in turn \(orders → shop → orders\)$/,
+  },
+  {
     name: 'Avro namespace outside the domain',
     files: shopFiles(shop(), {
       'schemas/shop/basket.avsc':
