@@ -12,6 +12,7 @@ import {
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
+  TerraformOutput,
   TerraformStack,
   Token,
   Tokenization,
@@ -28,6 +29,7 @@ export class CatalogStack extends TerraformStack {
   private readonly plainMoves: (() => { from: string; to: string }[])[] = [];
   /** Set while cdktf's synthesizer runs: the resolved stack it writes, without plain entries. */
   private resolved?: { tf?: Json };
+  private stackOverrides = false;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -85,18 +87,57 @@ export class CatalogStack extends TerraformStack {
     for (const element of elementsOf(this)) {
       const tf: unknown = element.toTerraform();
       if (holdsToken(tf)) {
-        Tokenization.resolve(tf, { scope: this, preparing: true, resolver: PREPARE });
+        Tokenization.resolve(tf, { scope: this, preparing: true, resolver: RESOLVER });
       }
     }
   }
 
+  override addOverride(path: string, value: unknown): void {
+    this.stackOverrides = true;
+    super.addOverride(path, value);
+  }
+
+  /** The stack's Terraform JSON, entries included: cdktf's own rendering. */
   override toTerraform(): Json {
-    const tf = super.toTerraform() as Json;
     if (this.resolved) {
+      const tf = this.synthesizedTerraform();
       this.resolved.tf = tf;
       return tf;
     }
-    return this.withEntries(tf, (entries) => entries.toJSON());
+    return this.withEntries(super.toTerraform() as Json, (entries) => entries.toJSON());
+  }
+
+  /**
+   * What cdktf's toTerraform renders (a test checks it is the same), as synthesis uses it:
+   * an element without tokens is only copied without its undefined members (all that resolving
+   * it would do), and the merged stack is not resolved a second time (nothing in it is left to
+   * resolve). Stack-level overrides, which cdktf merges unresolved, take cdktf's own path.
+   */
+  private synthesizedTerraform(): Json {
+    if (this.stackOverrides) return super.toTerraform() as Json;
+    const resolve = (value: unknown): unknown =>
+      holdsToken(value)
+        ? Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER })
+        : withoutUndefined(value);
+    const elements = elementsOf(this);
+    const metadata: Json = {
+      version: this.node.tryGetContext('cdktfVersion') as unknown,
+      stackName: this.node.id,
+      backend: 'local', // the backend's own metadata says which
+      cloud: undefined,
+    };
+    for (const element of elements) deepMerge(metadata, resolve(element.toMetadata()));
+    const outputs: Json = {};
+    for (const element of elements) {
+      if (!TerraformOutput.isTerraformOutput(element)) continue;
+      const path = element.node.path.split('/');
+      let at = outputs;
+      for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Json;
+      at[path[path.length - 1] as string] = element.friendlyUniqueId;
+    }
+    const tf: Json = { '//': { metadata, outputs } };
+    for (const element of elements) deepMerge(tf, resolve(element.toTerraform()));
+    return tf;
   }
 
   private withEntries(tf: Json, render: (entries: Entries<object>) => unknown): Json {
@@ -113,7 +154,46 @@ export class CatalogStack extends TerraformStack {
   }
 }
 
-const PREPARE = new DefaultTokenResolver(new StringConcat());
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+const EXPONENT = /\d[eE][-+]?\d/;
+
+/** What resolving does to plain data: a copy without undefined members or list items. */
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.filter((v) => v !== undefined).map(withoutUndefined);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Json = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) copy[k] = withoutUndefined(v);
+  return copy;
+}
+
+/**
+ * cdktf's deepMerge (not exported): objects merged key by key, arrays appended, `undefined`
+ * deleting, resolvable values taken as they are.
+ */
+function deepMerge(target: Json, source: unknown): void {
+  if (typeof source !== 'object' || source === null) {
+    throw new Error(`cannot merge ${typeof source} into a stack`);
+  }
+  for (const [key, value] of Object.entries(source)) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      if (Tokenization.isResolvable(value)) {
+        target[key] = value;
+        continue;
+      }
+      if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
+      deepMerge(target[key] as Json, value);
+    } else if (Array.isArray(value)) {
+      const existing = target[key];
+      target[key] = Array.isArray(existing) ? [...(existing as unknown[]), ...value] : value;
+    } else if (value === undefined) {
+      delete target[key];
+    } else {
+      target[key] = value;
+    }
+  }
+}
 
 /** The stack's elements, as cdktf's prepareStack visits them (nested stacks excluded). */
 function elementsOf(scope: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
@@ -124,11 +204,14 @@ function elementsOf(scope: IConstruct, into: TerraformElement[] = []): Terraform
   return into;
 }
 
-/** Whether any value (or key) is, or embeds, a token; anything but plain data counts as one. */
+/**
+ * Whether any value (or key) is, or embeds, a token; anything but plain data counts as one. A
+ * number token written into a string reads as a double with an exponent: any such string counts.
+ */
 function holdsToken(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
-      return value.includes('TfToken[');
+      return value.includes('TfToken[') || EXPONENT.test(value);
     case 'number':
       return Token.isUnresolved(value);
     case 'boolean':
@@ -140,8 +223,7 @@ function holdsToken(value: unknown): boolean {
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) return true;
       for (const k in value) {
-        if (k.includes('TfToken[') || holdsToken((value as Record<string, unknown>)[k]))
-          return true;
+        if (holdsToken(k) || holdsToken((value as Record<string, unknown>)[k])) return true;
       }
       return false;
     }

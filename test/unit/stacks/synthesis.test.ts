@@ -54,6 +54,8 @@ describe('stableJson', () => {
   });
 });
 
+// toTerraform() is cdktf's own rendering (TerraformStack.toTerraform, then the entries); the
+// file is written by CatalogStack's faster path.
 describe('synthesized domain stacks', () => {
   const s = synthesizeSample();
   const domainStacks = [...s.built.environments.values()].flatMap((e) => [...e.domains.values()]);
@@ -102,7 +104,8 @@ describe('a schema referencing another domain’s subject', () => {
   const loaded = loadCatalog(root);
   if (!loaded.catalog) throw new Error('the fixture catalog does not load');
   const outdir = mkdtempSync(join(tmpdir(), 'streamplane-xref-'));
-  buildApp(loaded.catalog, { outdir, environments: ['prod'] }).app.synth();
+  const built = buildApp(loaded.catalog, { outdir, environments: ['prod'] });
+  built.app.synth();
   const read = (name: string): Json =>
     JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json;
 
@@ -126,6 +129,14 @@ describe('a schema referencing another domain’s subject', () => {
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Json;
     expect(manifest.stacks['domain-shipping-prod'].dependencies).toEqual(
       expect.arrayContaining(['platform-prod', 'domain-orders-prod']),
+    );
+  });
+
+  test.each(['shipping', 'orders'])('domain-%s-prod is cdktf’s rendering of the stack', (d) => {
+    const domainStack = built.environments.get('prod')?.domains.get(d);
+    if (!domainStack) throw new Error(`no stack for ${d}`);
+    expect(readFileSync(join(outdir, 'stacks', `domain-${d}-prod`, 'cdk.tf.json'), 'utf8')).toBe(
+      cdktfText(domainStack.toTerraform()),
     );
   });
 
