@@ -2,7 +2,7 @@
 // The loader only sees this interface, so both go through the very same parser and rules.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 
 export interface CatalogFiles {
   /** A label for messages: the directory, or "<rev>". */
@@ -22,21 +22,34 @@ export class DiskFiles implements CatalogFiles {
 
   list(prefixes: readonly string[]): string[] {
     const out: string[] = [];
-    const walk = (abs: string): void => {
-      let st;
-      try {
-        st = statSync(abs);
-      } catch {
+    // Directory entries carry their type: no stat per file (10,000 schemas in a big catalog).
+    const walk = (rel: string, isDirectory: boolean): void => {
+      if (!isDirectory) {
+        out.push(rel);
         return;
       }
-      if (st.isDirectory()) {
-        for (const name of readdirSync(abs).sort()) walk(join(abs, name));
-      } else if (st.isFile()) {
-        out.push(relative(this.root, abs).split(sep).join('/'));
+      const entries = readdirSync(join(this.root, rel), { withFileTypes: true });
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const kind = e.isSymbolicLink() ? this.kind(`${rel}/${e.name}`) : e;
+        if (kind?.isDirectory()) walk(`${rel}/${e.name}`, true);
+        else if (kind?.isFile()) walk(`${rel}/${e.name}`, false);
       }
     };
-    for (const p of prefixes) walk(join(this.root, p));
+    for (const p of prefixes) {
+      const kind = this.kind(p);
+      if (kind?.isDirectory() || kind?.isFile()) walk(p.split(sep).join('/'), kind.isDirectory());
+    }
     return out;
+  }
+
+  /** What a path is, following links; undefined when it does not exist. */
+  private kind(rel: string): { isDirectory(): boolean; isFile(): boolean } | undefined {
+    try {
+      return statSync(join(this.root, rel));
+    } catch {
+      return undefined;
+    }
   }
 
   read(path: string): string | undefined {
