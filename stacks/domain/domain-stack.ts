@@ -33,7 +33,7 @@ export class DomainStack extends CatalogStack {
 
   constructor(scope: Construct, props: DomainStackProps) {
     const { catalog, env, domain, platform } = props;
-    super(scope, domainStackName(domain.name, env.name));
+    super(scope, domainStackName(domain.name, env.name), `domain:${domain.name}`);
     this.domain = domain.name;
     configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
     const outputs = new PlatformOutputs(this, 'platform', platform);

@@ -5,6 +5,8 @@
 // when added), and are merged into the stack's JSON after resolution. cdktf's own synthesizer still
 // runs (aspects, validations, manifest, annotations) and writes the stack without them; the complete
 // stack is then written over it, its entries rendered straight from their maps (the same text).
+// A domain's stacks in different environments mostly hold the same entries (access and schemas do
+// not vary by environment): each text is rendered once and reused while the entries are equal.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -20,7 +22,7 @@ import {
 import type { TerraformResource } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import type { Entries } from './entries';
-import { stableJson } from './stable-json';
+import { Rendered, stableJson, stableJsonAt } from './stable-json';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +33,15 @@ export class CatalogStack extends TerraformStack {
   private resolved?: { tf?: Json };
   private stackOverrides = false;
 
-  constructor(scope: Construct, id: string) {
+  /**
+   * @param renderingKey stacks with the same key (one domain's stack in each environment) reuse
+   *   each other's rendered entries where they are equal.
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly renderingKey?: string,
+  ) {
     super(scope, id);
     const cdktf = this.synthesizer;
     this.synthesizer = {
@@ -47,7 +57,11 @@ export class CatalogStack extends TerraformStack {
         }
         if (!resolved.tf) throw new Error(`${this.node.id}: cdktf did not render the stack`);
         const file = join(session.outdir, session.manifest.forStack(this).synthesizedStackPath);
-        writeFileSync(file, stableJson(this.withEntries(resolved.tf, (entries) => entries)));
+        const tf = this.withEntries(
+          resolved.tf,
+          (entries, resource) => new Rendered((indent) => this.render(resource, entries, indent)),
+        );
+        writeFileSync(file, stableJson(tf));
       },
     };
   }
@@ -140,13 +154,31 @@ export class CatalogStack extends TerraformStack {
     return tf;
   }
 
-  private withEntries(tf: Json, render: (entries: Entries<object>) => unknown): Json {
+  /** The text of `entries`, rendered or, when another stack with this key had equal ones, reused. */
+  private render(resource: TerraformResource, entries: Entries<object>, indent: string): string {
+    if (this.renderingKey === undefined) return stableJsonAt(entries, indent);
+    let cache = renderings.get(App.of(this));
+    if (!cache) renderings.set(App.of(this), (cache = new Map()));
+    const key = `${this.renderingKey}|${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+    const previous = cache.get(key);
+    if (previous && previous.indent === indent && previous.entries.sameAs(entries)) {
+      return previous.text;
+    }
+    const text = stableJsonAt(entries, indent);
+    cache.set(key, { entries, indent, text });
+    return text;
+  }
+
+  private withEntries(
+    tf: Json,
+    render: (entries: Entries<object>, resource: TerraformResource) => unknown,
+  ): Json {
     for (const { resource, entries } of this.plainBlocks) {
       const types = tf.resource as Record<string, Record<string, Json>>;
       const block = types[resource.terraformResourceType]?.[resource.friendlyUniqueId];
       if (!block)
         throw new Error(`no block ${resource.terraformResourceType}.${resource.friendlyUniqueId}`);
-      block.for_each = render(entries);
+      block.for_each = render(entries, resource);
     }
     const moves = this.plainMoves.flatMap((produce) => produce());
     if (moves.length > 0) tf.moved = [...((tf.moved as unknown[]) ?? []), ...moves];
@@ -155,6 +187,12 @@ export class CatalogStack extends TerraformStack {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Per app, by rendering key and block: the last entries rendered and their text. */
+const renderings = new WeakMap<
+  App,
+  Map<string, { entries: Entries<object>; indent: string; text: string }>
+>();
 const EXPONENT = /\d[eE][-+]?\d/;
 
 /** What resolving does to plain data: a copy without undefined members or list items. */

@@ -48,6 +48,15 @@ export class Entries<T extends object> implements SortedMap {
     return Object.fromEntries(this.keys().map((k) => [k, this.items.get(k) as T]));
   }
 
+  /** Whether both hold the same keys with the same values. */
+  sameAs(other: Entries<object>): boolean {
+    if (other.items.size !== this.items.size) return false;
+    for (const [key, value] of this.items) {
+      if (!sameData(value, other.items.get(key))) return false;
+    }
+    return true;
+  }
+
   /** Whether the entries hold catalog data only (see CatalogStack.bindEntries). */
   get isPlain(): boolean {
     return this.plain;

@@ -20,10 +20,20 @@ export function isSortedMap(value: unknown): value is SortedMap {
   );
 }
 
+/** Text rendered beforehand, for the indentation it is written at (see `stableJsonAt`). */
+export class Rendered {
+  constructor(readonly render: (indent: string) => string) {}
+}
+
 /** `value` as json-stable-stringify(value, { space: 2 }) writes it. */
 export function stableJson(value: unknown): string {
+  return stableJsonAt(value, '');
+}
+
+/** `value` as it is written nested `indent` deep (its closing bracket indented by `indent`). */
+export function stableJsonAt(value: unknown, indent: string): string {
   const out: string[] = [];
-  return write(value, '', 0, out) ? out.join('') : 'undefined';
+  return write(value, indent, 0, out) ? out.join('') : 'undefined';
 }
 
 /** Deeper than any Terraform JSON: what json-stable-stringify reports as a cycle. */
@@ -50,6 +60,10 @@ function write(node: unknown, indent: string, depth: number, out: string[]): boo
     return true;
   }
   if (depth > MAX_DEPTH) throw new TypeError('Converting circular structure to JSON');
+  if (node instanceof Rendered) {
+    out.push(node.render(indent));
+    return true;
+  }
   if (isSortedMap(node)) return members(node.sortedKeys(), node, true, indent, depth, out);
   if (typeof (node as { toJSON?: unknown }).toJSON === 'function') {
     return write((node as { toJSON(): unknown }).toJSON(), indent, depth, out);
