@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../../catalog/loader';
 import { buildApp } from '../../../stacks/app';
-import { stableJson } from '../../../stacks/shared/stable-json';
+import { Rendered, stableJson, stableJsonAt } from '../../../stacks/shared/stable-json';
 import type { SortedMap } from '../../../stacks/shared/stable-json';
 import { terraformValidate } from '../../../scripts/providers/terraform';
 import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
@@ -44,6 +44,14 @@ describe('stableJson', () => {
     const map: SortedMap = { sortedKeys: () => [...items.keys()].sort(), get: (k) => items.get(k) };
     expect(stableJson({ for_each: map, count: 1 })).toBe(
       cdktfText({ for_each: Object.fromEntries(items), count: 1 }),
+    );
+  });
+
+  test('text rendered beforehand is written at the indentation it is rendered for', () => {
+    const inner = { b: [1, {}], a: { z: 'x' } };
+    const rendered = new Rendered((indent) => stableJsonAt(inner, indent));
+    expect(stableJson({ r: { s: rendered }, t: [rendered] })).toBe(
+      cdktfText({ r: { s: inner }, t: [inner] }),
     );
   });
 
