@@ -2,7 +2,7 @@
 // environment, its Kafka cluster, the schema registry, every service account and its API keys.
 // Domain stacks read from it through its outputs (platform-outputs.ts), secrets and runtime stacks
 // through cdktf's cross-stack references.
-import { TerraformOutput, TerraformStack, propertyAccess, Token } from 'cdktf';
+import { TerraformOutput, propertyAccess, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
 import { domainPrefix } from '../../catalog/naming';
@@ -12,6 +12,7 @@ import { KafkaCluster } from '../.gen/providers/confluent/kafka-cluster';
 import type { KafkaClusterConfig } from '../.gen/providers/confluent/kafka-cluster';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
 import { ServiceAccount } from '../.gen/providers/confluent/service-account';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import { displayName, platformStackName } from '../shared/names';
 import { confluentProvider } from '../shared/provider';
@@ -36,7 +37,7 @@ export interface ClusterEndpoints {
   readonly registryCrn: string;
 }
 
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends CatalogStack {
   readonly environment: Environment;
   readonly cluster: KafkaCluster;
   readonly registry: DataConfluentSchemaRegistryCluster;

@@ -1,7 +1,7 @@
 // secrets-<env>: each app's connection details in its own AWS Secrets Manager secret, and an IAM
 // policy per app that can read that secret and nothing else. The secret string is assembled by
 // Terraform from the platform stack's (sensitive) API keys: no secret value is ever synthesized.
-import { Fn, propertyAccess, TerraformStack, Token } from 'cdktf';
+import { Fn, propertyAccess, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -9,6 +9,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
 import type { PlatformStack } from '../platform/platform-stack';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
 import { secretsStackName } from '../shared/names';
 import { configureState } from '../shared/state';
@@ -19,7 +20,7 @@ export interface SecretsStackProps {
   readonly platform: PlatformStack;
 }
 
-export class SecretsStack extends TerraformStack {
+export class SecretsStack extends CatalogStack {
   /** One secret per app, keyed by app id. */
   readonly secrets: SecretsmanagerSecret;
   readonly policies: IamPolicy;

@@ -1,4 +1,5 @@
-// A stack whose for_each blocks hold plain catalog data (topic names, configs, schema texts…).
+// A stack of catalog data: its for_each blocks hold plain entries (topic names, configs, schema
+// texts…), or big maps built from the catalog (the platform and secrets stacks).
 // cdktf resolves every value of a stack three times looking for tokens, then sorts and writes every
 // key with json-stable-stringify; on a 10,000-topic catalog that was most of the synthesis time,
 // for data that holds no token. So plain entries skip both: they must contain no token (checked

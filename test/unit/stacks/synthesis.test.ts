@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../../catalog/loader';
 import { buildApp } from '../../../stacks/app';
+import { CatalogStack } from '../../../stacks/shared/catalog-stack';
 import { Rendered, stableJson, stableJsonAt } from '../../../stacks/shared/stable-json';
 import type { SortedMap } from '../../../stacks/shared/stable-json';
 import { terraformValidate } from '../../../scripts/providers/terraform';
@@ -64,20 +65,36 @@ describe('stableJson', () => {
 
 // toTerraform() is cdktf's own rendering (TerraformStack.toTerraform, then the entries); the
 // file is written by CatalogStack's faster path.
-describe('synthesized domain stacks', () => {
+describe('synthesized platform, domain and secrets stacks', () => {
   const s = synthesizeSample();
-  const domainStacks = [...s.built.environments.values()].flatMap((e) => [...e.domains.values()]);
+  const stacks = [...s.built.environments.values()].flatMap((e) => [
+    e.platform,
+    ...e.domains.values(),
+    ...(e.secrets ? [e.secrets] : []),
+  ]);
 
-  test.each(domainStacks.map((d) => [d.node.id, d] as const))(
+  test.each(stacks.map((st) => [st.node.id, st] as const))(
     '%s: the file is cdktf’s rendering of the stack, entries included',
-    (name, domainStack) => {
+    (name, catalogStack) => {
+      expect(catalogStack).toBeInstanceOf(CatalogStack);
       const written = readFileSync(join(s.outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
-      expect(written).toBe(cdktfText(domainStack.toTerraform()));
-      expect(
-        Object.keys(JSON.parse(written).resource.confluent_kafka_acl.acl.for_each).length,
-      ).toBeGreaterThan(0);
+      expect(written).toBe(cdktfText(catalogStack.toTerraform()));
+      expect(Object.keys(JSON.parse(written).resource).length).toBeGreaterThan(0);
     },
   );
+
+  test('domain stacks hold their entries', () => {
+    for (const env of s.built.environments.values()) {
+      for (const d of env.domains.values()) {
+        const json = JSON.parse(
+          readFileSync(join(s.outdir, 'stacks', d.node.id, 'cdk.tf.json'), 'utf8'),
+        ) as Json;
+        expect(Object.keys(json.resource.confluent_kafka_acl.acl.for_each).length).toBeGreaterThan(
+          0,
+        );
+      }
+    }
+  });
 });
 
 // Domain stacks prepare only the elements that hold tokens (CatalogStack.prepareStack): a schema
