@@ -18,7 +18,7 @@ export interface AclEntry {
 }
 
 export class AclTable extends Construct {
-  private readonly entries = new Entries<AclEntry>(true);
+  private readonly entries = new Entries<AclEntry>();
 
   constructor(
     scope: Construct,

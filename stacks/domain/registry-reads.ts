@@ -13,7 +13,7 @@ export interface RegistryReadsProps {
 }
 
 export class RegistryReads extends Construct {
-  private readonly entries = new Entries<{ app: string; subject: string }>(true);
+  private readonly entries = new Entries<{ app: string; subject: string }>();
 
   constructor(
     scope: Construct,

@@ -38,7 +38,7 @@ interface Layer {
 }
 
 export class SchemaTable extends Construct {
-  private readonly compatibility = new Entries<{ level: string }>(true);
+  private readonly compatibility = new Entries<{ level: string }>();
   private readonly layers: Layer[] = [];
 
   constructor(scope: Construct, id: string, props: SchemaTableProps) {
@@ -51,7 +51,7 @@ export class SchemaTable extends Construct {
     config.overrideLogicalId('subject_config');
     stack.bindEntries(config, this.compatibility);
     for (let n = 0; n < props.layers; n++) {
-      const entries = new Entries<SchemaEntry>(true);
+      const entries = new Entries<SchemaEntry>();
       const versions = new Map<string, string>();
       const local = new TerraformLocal(
         this,

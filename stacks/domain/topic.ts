@@ -33,8 +33,8 @@ export interface TopicTableProps {
 
 /** A domain's topics: `topic` and, in protected environments, `protected_topic`. */
 export class TopicTable extends Construct {
-  private readonly open = new Entries<TopicEntry>(true);
-  private readonly guarded = new Entries<TopicEntry>(true);
+  private readonly open = new Entries<TopicEntry>();
+  private readonly guarded = new Entries<TopicEntry>();
 
   constructor(scope: CatalogStack, id: string, props: TopicTableProps) {
     super(scope, id);

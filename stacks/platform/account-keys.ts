@@ -1,14 +1,14 @@
 // API keys for service accounts: one Kafka key (on the environment's cluster) and one schema
 // registry key per account. Secrets exist only as sensitive attributes of these resources.
 import { Construct } from 'constructs';
-import { propertyAccess, Token } from 'cdktf';
 import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { ApiKey } from '../.gen/providers/confluent/api-key';
 import type { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
 import type { KafkaCluster } from '../.gen/providers/confluent/kafka-cluster';
 import type { ServiceAccount } from '../.gen/providers/confluent/service-account';
+import { CatalogStack } from '../shared/catalog-stack';
 import { Entries } from '../shared/entries';
-import { instanceAttribute } from '../shared/refs';
+import { expression, instanceAttribute } from '../shared/refs';
 
 /** A key id and its secret (a sensitive token: never render it in plain outputs). */
 export interface ApiKeyPair {
@@ -35,16 +35,14 @@ export class AccountKeys extends Construct {
 
   constructor(scope: Construct, id: string, props: AccountKeysProps) {
     super(scope, id);
+    // Plain entries, one per account (CatalogStack.bindEntries); each key reads its own account.
     const entries = new Entries<{ account: string }>();
     for (const key of props.keys) entries.add(key, { account: key });
+    const account = (attr: string): string => expression(props.accounts, attr, 'each.key');
     const make = (suffix: string, resource: KafkaCluster | DataConfluentSchemaRegistryCluster) => {
-      const it = entries.iterator();
-      const owner = (attr: string): string =>
-        Token.asString(propertyAccess(props.accounts.fqn, [it.key, attr]));
       const key = new ApiKey(this, suffix, {
-        forEach: it,
-        displayName: Token.asString(propertyAccess(props.accounts.fqn, [it.key, 'display_name'])),
-        owner: { id: owner('id'), apiVersion: owner('api_version'), kind: owner('kind') },
+        displayName: account('display_name'),
+        owner: { id: account('id'), apiVersion: account('api_version'), kind: account('kind') },
         managedResource: {
           id: resource.id,
           apiVersion: resource.apiVersion,
@@ -55,6 +53,7 @@ export class AccountKeys extends Construct {
         lifecycle: { preventDestroy: props.preventDestroy },
       });
       key.overrideLogicalId(`${id.replace(/_keys$/, '')}_${suffix}`);
+      CatalogStack.ofConstruct(this).bindEntries(key, entries);
       return key;
     };
     this.kafkaKeys = make('kafka_key', props.cluster);

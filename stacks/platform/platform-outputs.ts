@@ -4,8 +4,9 @@
 // 10,000-topic catalog) and a cross-stack token resolution per reference, in every domain stack:
 // seconds of synthesis. The secrets and runtime stacks (one per environment) keep cdktf's.
 import { Construct } from 'constructs';
-import { TerraformIterator, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { TerraformResource } from 'cdktf';
+import { address } from '../shared/refs';
 import { index } from '../shared/terraform-text';
 import type { PlatformStack } from './platform-stack';
 
@@ -47,7 +48,10 @@ export interface PlatformOutputsProps {
  */
 export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsProps): void {
   new TerraformOutput(stack, CLUSTER_CONNECTION, { value: props.connection, sensitive: true });
-  const registry = `${props.domainRegistryKeys.terraformResourceType}.${props.domainRegistryKeys.friendlyUniqueId}`;
+  // `{ for key, val in <block>: key => <value> }` over a for_each block of plain entries.
+  const byKey = (block: TerraformResource, value: string): string =>
+    `\${{ for key, val in ${address(block)}: key => ${value} }}`;
+  const registry = address(props.domainRegistryKeys);
   const managers: Record<keyof DomainManagerKeys, string> = {
     kafka_api_key: 'val.id',
     kafka_api_secret: 'val.secret',
@@ -58,14 +62,11 @@ export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsP
     .map(([k, v]) => `${k} = ${v}`)
     .join(', ');
   new TerraformOutput(stack, DOMAIN_MANAGERS, {
-    value: TerraformIterator.fromResources(props.domainKafkaKeys).forExpressionForMap(
-      'key',
-      `{ ${object} }`,
-    ),
+    value: byKey(props.domainKafkaKeys, `{ ${object} }`),
     sensitive: true,
   });
   new TerraformOutput(stack, APP_ACCOUNTS, {
-    value: TerraformIterator.fromResources(props.appAccounts).forExpressionForMap('key', 'val.id'),
+    value: byKey(props.appAccounts, 'val.id'),
     sensitive: true,
   });
 }

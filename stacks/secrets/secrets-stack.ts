@@ -1,7 +1,7 @@
 // secrets-<env>: each app's connection details in its own AWS Secrets Manager secret, and an IAM
 // policy per app that can read that secret and nothing else. The secret string is assembled by
 // Terraform from the platform stack's (sensitive) API keys: no secret value is ever synthesized.
-import { Fn, propertyAccess, Token } from 'cdktf';
+import { Fn, propertyAccess, ref, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -10,8 +10,9 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
 import type { PlatformStack } from '../platform/platform-stack';
 import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
+import { Entries, each } from '../shared/entries';
 import { secretsStackName } from '../shared/names';
+import { expression } from '../shared/refs';
 import { configureState } from '../shared/state';
 
 export interface SecretsStackProps {
@@ -37,6 +38,7 @@ export class SecretsStack extends CatalogStack {
     new AwsProvider(this, 'aws', region ? { region } : {});
     this.addDependency(platform);
 
+    // Plain entries (CatalogStack.bindEntries), one per app, for each of the three blocks.
     const apps = new Entries<{ name: string; policy: string }>();
     const platformName = catalog.platform.platform.name;
     for (const a of env.apps) {
@@ -45,19 +47,20 @@ export class SecretsStack extends CatalogStack {
         policy: `${platformName}-${env.name}-${a.principal}-read-secret`,
       });
     }
-    const it = apps.iterator();
     this.secrets = new SecretsmanagerSecret(this, 'app_secret', {
-      forEach: it,
-      name: it.getString('name'),
+      name: each.value('name'),
       description: 'Kafka and schema registry connection for one streamplane app',
     });
+    this.bindEntries(this.secrets, apps);
 
     const ep = platform.endpoints;
+    // Tokens, not literal expressions: these sit in function calls cdktf renders itself, and some
+    // read the platform stack (which cdktf turns into outputs and remote state).
+    const eachKey = Token.asString(ref('each.key'));
     const key = (resource: { fqn: string }, attr: string): string =>
-      Token.asString(propertyAccess(resource.fqn, [it.key, attr]));
-    new SecretsmanagerSecretVersion(this, 'app_secret_value', {
-      forEach: it,
-      secretId: key(this.secrets, 'id'),
+      Token.asString(propertyAccess(resource.fqn, [eachKey, attr]));
+    const version = new SecretsmanagerSecretVersion(this, 'app_secret_value', {
+      secretId: expression(this.secrets, 'id', 'each.key'),
       secretString: Fn.jsonencode({
         bootstrap_servers: Fn.replace(ep.bootstrapEndpoint, 'SASL_SSL://', ''),
         kafka_api_key: key(platform.appKeys.kafkaKeys, 'id'),
@@ -67,10 +70,10 @@ export class SecretsStack extends CatalogStack {
         schema_registry_api_secret: key(platform.appKeys.registryKeys, 'secret'),
       }),
     });
+    this.bindEntries(version, apps);
 
     this.policies = new IamPolicy(this, 'app_secret_read', {
-      forEach: it,
-      name: it.getString('policy'),
+      name: each.value('policy'),
       description: 'Read one streamplane app secret',
       policy: Fn.jsonencode({
         Version: '2012-10-17',
@@ -83,5 +86,6 @@ export class SecretsStack extends CatalogStack {
         ],
       }),
     });
+    this.bindEntries(this.policies, apps);
   }
 }

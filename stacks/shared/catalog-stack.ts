@@ -1,13 +1,13 @@
-// A stack of catalog data: its for_each blocks hold plain entries (topic names, configs, schema
-// texts…), or big maps built from the catalog (the platform and secrets stacks).
-// cdktf resolves every value of a stack three times looking for tokens, then sorts and writes every
-// key with json-stable-stringify; on a 10,000-topic catalog that was most of the synthesis time,
-// for data that holds no token. So plain entries skip both: they must contain no token (checked
-// when added), and are merged into the stack's JSON after resolution. cdktf's own synthesizer still
-// runs (aspects, validations, manifest, annotations) and writes the stack without them; the complete
-// stack is then written over it, its entries rendered straight from their maps (the same text).
-// A domain's stacks in different environments mostly hold the same entries (access and schemas do
-// not vary by environment): each text is rendered once and reused while the entries are equal.
+// A stack built from the catalog: its for_each blocks hold plain entries (topic names, ACLs,
+// schema texts, accounts…, see entries.ts), thousands per stack on a big catalog. cdktf resolves
+// every value of a stack three times looking for tokens, then sorts and writes every key with
+// json-stable-stringify: on a 10,000-topic catalog that was most of the synthesis time, for data
+// that holds no token. So entries skip both: they are merged into the stack's JSON after
+// resolution. cdktf's own synthesizer still runs (aspects, validations, manifest, annotations)
+// and writes the stack without them; the complete stack is then written over it, its entries
+// rendered straight from their maps (the same text). A domain's stacks in different environments
+// mostly hold the same entries (access and schemas do not vary by environment): each text is
+// rendered once and reused while the entries are equal.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -73,7 +73,6 @@ export class CatalogStack extends TerraformStack {
    * instances, and for_each is added to its JSON afterwards.
    */
   bindEntries(resource: TerraformResource, entries: Entries<object>): void {
-    if (!entries.isPlain) throw new Error('only plain entries can be bound after resolution');
     if (resource.forEach) throw new Error(`${resource.node.path} has its own for_each`);
     this.plainBlocks.push({ resource, entries });
   }

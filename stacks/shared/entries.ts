@@ -1,15 +1,12 @@
 // The data behind a `for_each` block: one entry per catalog item, keyed by its catalog id
 // (topic name, ACL key, subject…), so Terraform addresses read like the catalog and never
-// depend on construct paths. Rendered lazily: constructs add entries until synthesis.
-import { Lazy, TerraformIterator, Token } from 'cdktf';
-import type { MapTerraformIterator } from 'cdktf';
+// depend on construct paths. Catalog data only, no token: CatalogStack.bindEntries writes them
+// into the stack's JSON after cdktf's resolution. Constructs add entries until synthesis.
+import { Token } from 'cdktf';
 import type { SortedMap } from './stable-json';
 
 export class Entries<T extends object> implements SortedMap {
   private readonly items = new Map<string, T>();
-
-  /** @param plain entries hold catalog data only, no token (see CatalogStack). */
-  constructor(private readonly plain = false) {}
 
   /** Adds an entry; adding the same key again with the same value is a no-op. */
   add(key: string, value: T): void {
@@ -17,8 +14,8 @@ export class Entries<T extends object> implements SortedMap {
     if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
-    if (this.plain && !existing && hasToken(key, value)) {
-      throw new Error(`entry "${key}" holds a token: plain entries are catalog data only`);
+    if (!existing && hasToken(key, value)) {
+      throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
     this.items.set(key, value);
   }
@@ -55,20 +52,6 @@ export class Entries<T extends object> implements SortedMap {
       if (!sameData(value, other.items.get(key))) return false;
     }
     return true;
-  }
-
-  /** Whether the entries hold catalog data only (see CatalogStack.bindEntries). */
-  get isPlain(): boolean {
-    return this.plain;
-  }
-
-  /** A `for_each` iterator over the entries as they are at synthesis, in key order. */
-  iterator(): MapTerraformIterator {
-    return TerraformIterator.fromMap(
-      Lazy.anyValue({
-        produce: () => this.toJSON(),
-      }) as unknown as Record<string, unknown>,
-    );
   }
 }
 
