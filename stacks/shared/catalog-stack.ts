@@ -47,8 +47,10 @@ export class CatalogStack extends TerraformStack {
     const cdktf = this.synthesizer;
     this.synthesizer = {
       synthesize: (session) => {
-        // HCL output is cdktf's own rendering from start to end.
-        if (App.of(this).hclOutput) return cdktf.synthesize(session);
+        // cdktf's HCL rendering would leave the entries out: refuse rather than write less.
+        if (App.of(this).hclOutput) {
+          throw new Error(`${this.node.id}: HCL output is not supported, synthesize JSON`);
+        }
         const resolved: { tf?: Json } = {};
         this.resolved = resolved;
         try {

@@ -175,3 +175,18 @@ describe('a schema referencing another domain’s subject', () => {
     120_000,
   );
 });
+
+test('HCL output is refused rather than written without the entries', () => {
+  const loaded = loadCatalog(REPO_ROOT);
+  if (!loaded.catalog) throw new Error('the sample catalog does not load');
+  const before = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = 'true';
+  try {
+    const outdir = mkdtempSync(join(tmpdir(), 'streamplane-hcl-'));
+    const { app } = buildApp(loaded.catalog, { outdir, environments: ['dev'] });
+    expect(() => app.synth()).toThrow(/HCL output is not supported/);
+  } finally {
+    if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = before;
+  }
+});
