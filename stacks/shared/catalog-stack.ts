@@ -163,11 +163,17 @@ export class CatalogStack extends TerraformStack {
     if (!cache) renderings.set(App.of(this), (cache = new Map()));
     const key = `${this.renderingKey}|${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
     const previous = cache.get(key);
-    if (previous && previous.indent === indent && previous.entries.sameAs(entries)) {
+    // Entries only grow: the same size means the same entries (they may be the very same object).
+    if (
+      previous &&
+      previous.indent === indent &&
+      previous.size === entries.size &&
+      previous.entries.sameAs(entries)
+    ) {
       return previous.text;
     }
     const text = stableJsonAt(entries, indent);
-    cache.set(key, { entries, indent, text });
+    cache.set(key, { entries, size: entries.size, indent, text });
     return text;
   }
 
@@ -193,7 +199,7 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** Per app, by rendering key and block: the last entries rendered and their text. */
 const renderings = new WeakMap<
   App,
-  Map<string, { entries: Entries<object>; indent: string; text: string }>
+  Map<string, { entries: Entries<object>; size: number; indent: string; text: string }>
 >();
 const EXPONENT = /\d[eE][-+]?\d/;
 

@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aclKey, produceGrants } from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
 import { buildApp } from '../../../stacks/app';
 import { CatalogStack } from '../../../stacks/shared/catalog-stack';
@@ -189,4 +190,25 @@ test('HCL output is refused rather than written without the entries', () => {
     if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = before;
   }
+});
+
+test('a stack synthesized again writes the entries added since, not the text rendered before', () => {
+  const loaded = loadCatalog(REPO_ROOT);
+  if (!loaded.catalog) throw new Error('the sample catalog does not load');
+  const outdir = mkdtempSync(join(tmpdir(), 'streamplane-again-'));
+  const built = buildApp(loaded.catalog, { outdir, environments: ['staging'] });
+  built.app.synth();
+  const orders = built.environments.get('staging')?.domains.get('orders');
+  if (!orders) throw new Error('no orders stack');
+  const app = loaded.catalog.app('orders/order-service');
+  const [grant] = produceGrants('orders.extra.v1', app);
+  if (!grant) throw new Error('no grant');
+  orders.acls.add(grant);
+  built.app.synth();
+  const written = readFileSync(
+    join(outdir, 'stacks', 'domain-orders-staging', 'cdk.tf.json'),
+    'utf8',
+  );
+  expect(written).toBe(cdktfText(orders.toTerraform()));
+  expect(written).toContain(aclKey(grant));
 });
