@@ -123,6 +123,16 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
   if (has((e) => e.type === 'TOPIC_AUTHORIZATION_FAILED')) {
     return topicDenied(ctx, topicName);
   }
+  // An app that is no consumer of the topic has no group grant either, and which refusal
+  // arrives first is a race: name the one fix that covers both.
+  if (
+    has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED') &&
+    ctx.role === 'consumer' &&
+    ctx.topic &&
+    !ctx.topic.consumers.includes(ctx.app)
+  ) {
+    return topicDenied(ctx, topicName);
+  }
   if (has((e) => e.type === 'GROUP_AUTHORIZATION_FAILED')) {
     return groupDenied(ctx.app, ctx.group ?? '(unknown)', true);
   }
