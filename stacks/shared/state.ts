@@ -19,8 +19,9 @@ export function configureState(stack: TerraformStack, props: StateProps): void {
   const name = stack.node.id;
   const state = props.platform.state;
   if (props.spec.state === 'local') {
-    // Relative to the synthesized stack directory (cdktf.out/stacks/<name>).
-    new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
+    // Relative to the directory Terraform runs in, which is the reading stack's for a remote
+    // state: going through cdktf.out/stacks/ names the same file from every stack.
+    new LocalBackend(stack, { path: `../${name}/terraform.${name}.tfstate` });
     return;
   }
   if (!state) {

@@ -1,7 +1,7 @@
 // The stack set, their order, state, secrets handling, secrets/runtime structure, and
 // `terraform validate` with the locally built providers.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -112,6 +112,27 @@ test('state: S3 per stack with lockfile locking, local where the environment say
       });
     }
   }
+});
+
+test('local state: every stack reads the platform state where the platform stack writes it', () => {
+  // Terraform resolves both paths against the directory it runs in: the stack's own.
+  const at = (stack: string, file: string): string => posix.join('cdktf.out/stacks', stack, file);
+  let readers = 0;
+  for (const [name, json] of s.stacks) {
+    const env = name.split('-').pop() as string;
+    if (s.catalog.platform.environments[env]?.state !== 'local') continue;
+    const own = ((json.terraform.backend as Json).local as Json).path as string;
+    expect(at(name, own)).toBe(`cdktf.out/stacks/${name}/terraform.${name}.tfstate`);
+    const remote = ((json.data as Json | undefined)?.terraform_remote_state as Json | undefined)
+      ?.platform as Json | undefined;
+    if (!remote) continue;
+    readers++;
+    const read = (remote.config as Json).path as string;
+    expect(at(name, read)).toBe(
+      `cdktf.out/stacks/platform-${env}/terraform.platform-${env}.tfstate`,
+    );
+  }
+  expect(readers).toBeGreaterThan(0);
 });
 
 test('no secret value in any synthesized file; secrets leave a stack only as sensitive outputs', () => {
