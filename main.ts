@@ -3,10 +3,14 @@
 // diagnostics (the same as `npm run validate`), never with a stack trace.
 import { formatDiagnostic } from './catalog/diagnostics';
 import { loadCatalog } from './catalog/loader';
+import { VerdictFile } from './catalog/schemas/verdicts';
 import { buildApp } from './stacks/app';
 
 function main(): number {
-  const result = loadCatalog(process.cwd());
+  // The schema verdicts `npm run validate` keeps: schemas that passed are not checked again.
+  const verdicts = VerdictFile.forRoot(process.cwd());
+  const result = loadCatalog(process.cwd(), { verdicts });
+  verdicts.save();
   if (!result.catalog) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     console.error(
