@@ -17,12 +17,12 @@ import {
   TerraformElement,
   TerraformOutput,
   TerraformStack,
-  Token,
   Tokenization,
 } from 'cdktf';
 import type { TerraformResource } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import type { Entries } from './entries';
+import { holdsToken } from './entries';
 import { Rendered, stableJson, stableJsonAt } from './stable-json';
 
 type Json = Record<string, unknown>;
@@ -102,7 +102,7 @@ export class CatalogStack extends TerraformStack {
     this.ensureBackendExists();
     for (const element of elementsOf(this)) {
       const tf: unknown = element.toTerraform();
-      if (holdsToken(tf)) {
+      if (holdsTokenHere(tf)) {
         Tokenization.resolve(tf, { scope: this, preparing: true, resolver: RESOLVER });
       }
     }
@@ -132,7 +132,7 @@ export class CatalogStack extends TerraformStack {
   private synthesizedTerraform(): Json {
     if (this.stackOverrides) return super.toTerraform() as Json;
     const resolve = (value: unknown): unknown =>
-      holdsToken(value)
+      holdsTokenHere(value)
         ? Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER })
         : withoutUndefined(value);
     const elements = elementsOf(this);
@@ -251,29 +251,8 @@ function elementsOf(scope: IConstruct, into: TerraformElement[] = []): Terraform
 }
 
 /**
- * Whether any value (or key) is, or embeds, a token; anything but plain data counts as one. A
- * number token written into a string reads as a double with an exponent: any such string counts.
+ * Whether any value (or key) is, or embeds, a token. A number token written into a string reads
+ * as a double with an exponent: here any such string counts (at worst, resolved for nothing).
  */
-function holdsToken(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-      return value.includes('TfToken[') || EXPONENT.test(value);
-    case 'number':
-      return Token.isUnresolved(value);
-    case 'boolean':
-    case 'undefined':
-      return false;
-    case 'object': {
-      if (value === null) return false;
-      if (Array.isArray(value)) return value.some(holdsToken);
-      const proto = Object.getPrototypeOf(value) as unknown;
-      if (proto !== Object.prototype && proto !== null) return true;
-      for (const k in value) {
-        if (holdsToken(k) || holdsToken((value as Record<string, unknown>)[k])) return true;
-      }
-      return false;
-    }
-    default:
-      return true;
-  }
-}
+const holdsTokenHere = (value: unknown): boolean =>
+  holdsToken(value, (s) => s.includes('TfToken[') || EXPONENT.test(s));

@@ -14,7 +14,7 @@ export class Entries<T extends object> implements SortedMap {
     if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
-    if (!existing && hasToken(key, value)) {
+    if (!existing && (isTokenString(key) || holdsToken(value, isTokenString))) {
       throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
     this.items.set(key, value);
@@ -70,15 +70,15 @@ export const each = {
 const TOKEN = /[$#&]\{TfToken\[/;
 
 /**
- * Whether a key or value is anything but catalog data: a token in a string (or a key), a
- * tokenized number, or an object other than a plain object or array (a Lazy, a construct…).
- * Walked rather than serialized: it runs for every entry of a 10,000-topic catalog.
+ * Whether a key or value is anything but plain data: a token in a string or key (as
+ * `tokenString` recognizes one), a tokenized number, or an object other than a plain object or
+ * array (a Lazy, a construct…). Walked rather than serialized: it runs for every entry of a
+ * 10,000-topic catalog.
  */
-function hasToken(key: string, value: unknown): boolean {
-  if (isTokenString(key)) return true;
+export function holdsToken(value: unknown, tokenString: (s: string) => boolean): boolean {
   switch (typeof value) {
     case 'string':
-      return isTokenString(value);
+      return tokenString(value);
     case 'number':
       return Token.isUnresolved(value);
     case 'boolean':
@@ -86,10 +86,14 @@ function hasToken(key: string, value: unknown): boolean {
       return false;
     case 'object': {
       if (value === null) return false;
-      if (Array.isArray(value)) return value.some((v) => hasToken('', v));
+      if (Array.isArray(value)) return value.some((v) => holdsToken(v, tokenString));
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) return true;
-      for (const k in value) if (hasToken(k, (value as Record<string, unknown>)[k])) return true;
+      for (const k in value) {
+        if (tokenString(k) || holdsToken((value as Record<string, unknown>)[k], tokenString)) {
+          return true;
+        }
+      }
       return false;
     }
     default:
