@@ -3,8 +3,8 @@
 // environment variables point at), printing what was published and consumed.
 import { parseArgs } from 'node:util';
 import { ClientError } from './errors';
-import { setupTopic } from './local-setup';
-import { DEFAULTS, resolveTopic, roundTrip } from './round-trip';
+import { applyLocal } from '../reconciler/local';
+import { DEFAULTS, roundTrip } from './round-trip';
 
 const USAGE =
   'usage: npm run clientapp -- [--count N] [--producer domain/app] [--consumer domain/app] ' +
@@ -49,11 +49,20 @@ async function main(): Promise<number> {
 
   try {
     if (args.setup) {
-      // Until the reconciler applies the catalog: this topic, its ACLs and subjects, as admin.
-      const topic = resolveTopic(args.topic);
-      const done = await setupTopic({ topic });
+      // The reconciler applies the whole catalog to the local stack, as `npm start` does.
+      const applied = await applyLocal();
+      if (applied.state !== 'succeeded') {
+        console.error(
+          `error: applying the catalog failed${applied.error ? `: ${applied.error}` : ''} ` +
+            '(npm run plan -- --env local shows what is missing)',
+        );
+        return 1;
+      }
+      const { commands, succeeded } = applied.counts;
       console.log(
-        `set up ${done.topic}: ${done.acls.length} ACLs, subjects ${done.subjects.join(', ')}`,
+        commands === 0
+          ? 'catalog already applied to the local stack'
+          : `catalog applied to the local stack: ${succeeded} of ${commands} commands`,
       );
     }
     const result = await roundTrip({

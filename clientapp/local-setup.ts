@@ -1,6 +1,7 @@
-// Puts one catalog topic on the local stack as the admin: the topic, the ACLs the catalog
-// derives for it, and its subjects (references first). A stand-in until the reconciler applies
-// the whole catalog; the integration tests and `npm run clientapp -- --setup` use it.
+// Puts one catalog topic on the local stack as the admin, under a name prefix: the topic, the
+// ACLs the catalog derives for it, and its subjects (references first). Integration tests and
+// benchmarks isolate themselves this way; applying the catalog itself is the reconciler's job
+// (`npm start`, `npm run clientapp -- --setup`).
 import path from 'node:path';
 import {
   AclOperationTypes,
