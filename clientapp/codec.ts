@@ -41,6 +41,7 @@ interface LocalCodec {
 export class Codec {
   private readonly ids = new Map<string, Promise<number>>();
   private readonly local = new Map<string, LocalCodec>();
+  private readonly encoders = new Map<string, Promise<(value: unknown) => Buffer>>();
   private readonly prefix: string;
 
   constructor(
@@ -74,10 +75,22 @@ export class Codec {
   }
 
   /**
-   * A synchronous encoder for the topic's current schema: the registry is asked once, then a
-   * batch of values encodes without a round trip (or a promise) per value.
+   * A synchronous encoder for the topic's current schema: the registry is asked once, then
+   * values encode without a round trip (or a promise) each. One per subject, so its chunks
+   * serve every send; a failure is not kept, the next call asks again.
    */
-  async encoder<V>(topic: Topic<V>): Promise<(value: V) => Buffer> {
+  encoder<V>(topic: Topic<V>): Promise<(value: V) => Buffer> {
+    const subject = this.subject(topic);
+    let encoder = this.encoders.get(subject);
+    if (!encoder) {
+      encoder = this.newEncoder(topic as Topic<unknown>);
+      this.encoders.set(subject, encoder);
+      encoder.catch(() => this.encoders.delete(subject));
+    }
+    return encoder;
+  }
+
+  private async newEncoder(topic: Topic<unknown>): Promise<(value: unknown) => Buffer> {
     const id = await this.schemaId(topic);
     const head = header(id);
     if (topic.value.format === 'AVRO') {

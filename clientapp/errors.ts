@@ -154,20 +154,16 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
     );
   }
   const unreachable = all.find((e) => UNREACHABLE.test(`${e.code ?? ''} ${e.message ?? ''}`));
-  if (unreachable) {
-    const isRegistry = all.some(
-      (e) => e.name === 'ResponseError' || /mappersmith/i.test(e.message ?? ''),
+  if (
+    unreachable &&
+    (all.some((e) => e.name === 'ResponseError' || /mappersmith/i.test(e.message ?? '')) ||
+      (ctx.registryUrl && unreachable.message?.includes(hostOf(ctx.registryUrl))))
+  ) {
+    return new ClientError(
+      `cannot reach the schema registry at ${ctx.registryUrl}: is it running? (npm run local:up)`,
     );
-    return isRegistry || (ctx.registryUrl && unreachable.message?.includes(hostOf(ctx.registryUrl)))
-      ? new ClientError(
-          `cannot reach the schema registry at ${ctx.registryUrl}: is it running? (npm run local:up)`,
-        )
-      : new ClientError(
-          `cannot reach the Kafka broker at ${ctx.bootstrap}: is it running? (npm run local:up), ` +
-            'or check KAFKA_BOOTSTRAP_SERVERS',
-        );
   }
-  if (has((e) => NO_BROKER.has(e.type ?? ''))) {
+  if (unreachable || has((e) => NO_BROKER.has(e.type ?? ''))) {
     return new ClientError(
       `cannot reach the Kafka broker at ${ctx.bootstrap}: is it running? (npm run local:up), ` +
         'or check KAFKA_BOOTSTRAP_SERVERS',
