@@ -54,6 +54,42 @@ export function transactionGrants(app: App): AclGrant[] {
   ];
 }
 
+/**
+ * How many grants the producers and consumers of these topics need, which is the length of
+ * uniqueGrants over their produce/consume grants, without making 80,000 of them to count (the
+ * capacity rule needs only the number). Per topic: WRITE and DESCRIBE per producer, READ and
+ * DESCRIBE per consumer, DESCRIBE once for an app that is both. Per app: one group prefix if it
+ * consumes anything, two transactional-id prefixes if it produces transactionally. Undefined
+ * when two topics share a name (the rules report that); count uniqueGrants then.
+ */
+export function grantCount(
+  topics: Iterable<{
+    readonly name: string;
+    readonly producers: readonly string[];
+    readonly consumers: readonly string[];
+  }>,
+  app: (id: string) => App,
+): number | undefined {
+  const names = new Set<string>();
+  const consumerApps = new Set<string>();
+  const transactionalApps = new Set<string>();
+  let count = 0;
+  for (const t of topics) {
+    if (names.has(t.name)) return undefined;
+    names.add(t.name);
+    const producers = new Set(t.producers);
+    for (const id of producers) {
+      count += 2;
+      if (app(id).transactional) transactionalApps.add(id);
+    }
+    for (const id of new Set(t.consumers)) {
+      count += producers.has(id) ? 1 : 2;
+      consumerApps.add(id);
+    }
+  }
+  return count + consumerApps.size + 2 * transactionalApps.size;
+}
+
 export function aclKey(g: AclGrant): string {
   return `${g.app}|${g.resourceType}|${g.patternType}|${g.resourceName}|${g.operation}`;
 }

@@ -37,6 +37,11 @@ export class Diagnostics {
     this.add({ ...pick(at), severity: 'warning', rule, message, ...(hint ? { hint } : {}) });
   }
 
+  /** Findings so far, errors and warnings. */
+  get size(): number {
+    return this.items.length;
+  }
+
   get errorCount(): number {
     return this.items.filter((d) => d.severity === 'error').length;
   }

@@ -20,7 +20,8 @@ import type { Catalog } from './model';
 import { RULES } from './rules';
 import { checkCapacity } from './rules/capacity';
 import type { DomainDraft, RuleContext } from './rules/context';
-import { parseSchemaFile, schemaFormat } from './schemas/parse';
+import { outlinedSchemaFile, outlineOf, parseSchemaFile, schemaFormat } from './schemas/parse';
+import type { ParseCache, ParsedDomain } from './parse-cache';
 import type { ParsedSchema } from './schemas/parse';
 import { resolveSchemas } from './schemas/resolve';
 import type { SchemaVerdicts } from './schemas/verdicts';
@@ -49,12 +50,28 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Schemas known to pass their check (see schemas/verdicts.ts); none by default. */
   readonly verdicts?: SchemaVerdicts;
+  /** Files parsed and checked clean before (see parse-cache.ts); none by default. */
+  readonly parseCache?: ParseCache;
+  /** Receives milliseconds per phase (domains, schemas, rules, …), for the benchmark. */
+  readonly phases?: Map<string, number>;
+}
+
+/** Runs `fn` and, when asked for, adds its duration to `phases` under `name`. */
+function timed<T>(phases: Map<string, number> | undefined, name: string, fn: () => T): T {
+  if (!phases) return fn();
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    phases.set(name, (phases.get(name) ?? 0) + performance.now() - start);
+  }
 }
 
 export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = {}): LoadResult {
   const files = typeof from === 'string' ? new DiskFiles(from) : from;
   const diagnostics = new Diagnostics();
-  const ctx = parseAll(files, diagnostics, options.verdicts);
+  const { phases } = options;
+  const ctx = parseAll(files, diagnostics, options, phases);
   const sources = new Map<string, SourceFile>();
   if (ctx) {
     sources.set(PLATFORM_FILE, ctx.platformSource);
@@ -63,9 +80,11 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
   const locate: LoadResult['locate'] = (file, path, key) =>
     sources.get(file)?.locate(path, key) ?? { file, line: 1, col: 1 };
   if (!ctx) return { diagnostics: diagnostics.all(), errorCount: diagnostics.errorCount, locate };
-  for (const rule of RULES) rule(ctx);
-  const built = buildCatalog(ctx);
-  checkCapacity(built, ctx.platformSource, diagnostics);
+  timed(phases, 'rules', () => {
+    for (const rule of RULES) rule(ctx);
+  });
+  const built = timed(phases, 'model', () => buildCatalog(ctx));
+  timed(phases, 'capacity', () => checkCapacity(built, ctx.platformSource, diagnostics));
   const catalog = diagnostics.errorCount === 0 ? built : undefined;
   return {
     ...(catalog ? { catalog } : {}),
@@ -79,7 +98,8 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
 function parseAll(
   files: CatalogFiles,
   diagnostics: Diagnostics,
-  verdicts: SchemaVerdicts | undefined,
+  { verdicts, parseCache }: LoadOptions,
+  phases: Map<string, number> | undefined,
 ): RuleContext | undefined {
   const platformText = files.read(PLATFORM_FILE);
   if (platformText === undefined) {
@@ -96,51 +116,77 @@ function parseAll(
 
   const domains: DomainDraft[] = [];
   const brokenDomains = new Set<string>();
-  for (const file of files.list([TOPICS_DIR])) {
-    const stem = posix.basename(file).replace(/\.ya?ml$/, '');
-    if (!/\.ya?ml$/.test(file) || posix.dirname(file) !== TOPICS_DIR) {
-      diagnostics.error(
-        { file, line: 1, col: 1 },
-        'unexpected-file',
-        `${file} is not a domain file`,
-        'topics/ holds one <domain>.yaml per domain and nothing else',
-      );
-      continue;
+  const domainFiles = timed(phases, 'list files', () => files.list([TOPICS_DIR]));
+  const schemaFiles = timed(phases, 'list files', () => files.list([SCHEMAS_DIR]));
+  timed(phases, 'domain files', () => {
+    for (const file of domainFiles) {
+      const stem = posix.basename(file).replace(/\.ya?ml$/, '');
+      if (!/\.ya?ml$/.test(file) || posix.dirname(file) !== TOPICS_DIR) {
+        diagnostics.error(
+          { file, line: 1, col: 1 },
+          'unexpected-file',
+          `${file} is not a domain file`,
+          'topics/ holds one <domain>.yaml per domain and nothing else',
+        );
+        continue;
+      }
+      const text = files.read(file) ?? '';
+      const known = parseCache?.domain(file, text);
+      if (known) {
+        domains.push(cachedDraft(file, text, known, diagnostics));
+        continue;
+      }
+      const findings = diagnostics.size;
+      const source = new SourceFile(file, text, diagnostics);
+      if (source.data === undefined) {
+        brokenDomains.add(stem);
+        continue;
+      }
+      const { draft, broken } = parseDomain(source, diagnostics);
+      domains.push(draft);
+      if (broken) brokenDomains.add(draft.domain).add(stem);
+      else if (draft.header && source.keyOffsets && diagnostics.size === findings) {
+        const { header, apps, topics } = draft;
+        parseCache?.rememberDomain(file, text, { keys: source.keyOffsets, header, apps, topics });
+      }
     }
-    const source = new SourceFile(file, files.read(file) ?? '', diagnostics);
-    if (source.data === undefined) {
-      brokenDomains.add(stem);
-      continue;
-    }
-    const { draft, broken } = parseDomain(source, diagnostics);
-    domains.push(draft);
-    if (broken) brokenDomains.add(draft.domain).add(stem);
-  }
+  });
 
   const parsed = new Map<string, ParsedSchema>();
-  for (const file of files.list([SCHEMAS_DIR])) {
-    const parts = file.split('/');
-    if (!schemaFormat(file)) {
-      diagnostics.error(
-        { file, line: 1, col: 1 },
-        'schema-format',
-        `${posix.basename(file)} is not a schema file`,
-        'schemas are .avsc (Avro), .json (JSON Schema) or .proto (Protobuf)',
-      );
-      continue;
+  timed(phases, 'schema files', () => {
+    for (const file of schemaFiles) {
+      const parts = file.split('/');
+      if (!schemaFormat(file)) {
+        diagnostics.error(
+          { file, line: 1, col: 1 },
+          'schema-format',
+          `${posix.basename(file)} is not a schema file`,
+          'schemas are .avsc (Avro), .json (JSON Schema) or .proto (Protobuf)',
+        );
+        continue;
+      }
+      if (parts.length < 3) {
+        diagnostics.error(
+          { file, line: 1, col: 1 },
+          'schema-location',
+          'schema files live in a domain folder',
+          'move it to schemas/<domain>/',
+        );
+        continue;
+      }
+      const domain = parts[1] as string;
+      const text = files.read(file) ?? '';
+      const outline = parseCache?.schema(file, text);
+      if (outline) {
+        parsed.set(file, outlinedSchemaFile(file, domain, text, outline));
+        continue;
+      }
+      const schema = parseSchemaFile(file, domain, text);
+      parsed.set(file, schema);
+      if (schema.problems.length === 0) parseCache?.rememberSchema(file, text, outlineOf(schema));
     }
-    if (parts.length < 3) {
-      diagnostics.error(
-        { file, line: 1, col: 1 },
-        'schema-location',
-        'schema files live in a domain folder',
-        'move it to schemas/<domain>/',
-      );
-      continue;
-    }
-    parsed.set(file, parseSchemaFile(file, parts[1] as string, files.read(file) ?? ''));
-  }
-  const schemas = resolveSchemas(parsed, verdicts);
+  });
+  const schemas = timed(phases, 'schema checks', () => resolveSchemas(parsed, verdicts));
   if (!platform) return undefined;
   return { platform, platformSource, domains, brokenDomains, schemas, diagnostics };
 }
@@ -214,6 +260,24 @@ function parseDomain(
       brokenTopics,
     },
     broken,
+  };
+}
+
+/** The draft of a domain file that parsed and checked clean before, with the same text. */
+function cachedDraft(
+  file: string,
+  text: string,
+  known: ParsedDomain,
+  diagnostics: Diagnostics,
+): DomainDraft {
+  return {
+    file,
+    source: new SourceFile(file, text, diagnostics, { keys: known.keys }),
+    domain: known.header.domain,
+    header: known.header,
+    apps: known.apps,
+    topics: known.topics,
+    brokenTopics: new Set(),
   };
 }
 

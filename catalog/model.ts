@@ -1,6 +1,6 @@
 // The typed, immutable catalog every consumer shares: stacks, reconciler, client app.
 // Built once by the loader; `for(env)` applies per-environment overrides and defaults, once.
-import { consumeGrants, produceGrants, uniqueGrants } from './access';
+import { consumeGrants, grantCount, produceGrants, uniqueGrants } from './access';
 import type { AclGrant } from './access';
 import type { CleanupPolicy, Compatibility } from './format/common';
 import type { EnvironmentSpec, PlatformFile } from './format/platform-file';
@@ -178,13 +178,27 @@ export class Catalog {
         topics++;
         partitions += t.environments[environment]?.partitions ?? t.partitions;
       }
-      totals = Object.freeze({ topics, partitions, acls: this.acls.length });
+      totals = Object.freeze({ topics, partitions, acls: this.aclCount() });
       this.totalsCache.set(environment, totals);
     }
     return totals;
   }
 
   private readonly totalsCache = new Map<string, EnvironmentTotals>();
+
+  private aclCountCache?: number;
+
+  /** acls.length, without making the grants unless they exist already. */
+  private aclCount(): number {
+    this.aclCountCache ??=
+      this.aclCache?.length ??
+      grantCount(
+        this.topics.filter((t) => !t.delete),
+        (id) => this.app(id),
+      ) ??
+      this.acls.length;
+    return this.aclCountCache;
+  }
 
   get environments(): string[] {
     return Object.keys(this.platform.environments);

@@ -32,16 +32,26 @@ export class SourceFile {
   /** Plain data, or undefined when the file has syntax errors. */
   readonly data: unknown;
 
+  /**
+   * Parses `text`. With `known` (the key offsets from the parse cache) it is not parsed: its
+   * checked parts come from the cache too, and its data stays null.
+   */
   constructor(
     readonly file: string,
     readonly text: string,
     diagnostics: Diagnostics,
+    known?: { readonly keys: ReadonlyMap<string, number> },
   ) {
-    const fast = fastLoad(text);
+    const fast = known ? { ok: true as const, data: null, keys: known.keys } : fastLoad(text);
     if (fast.ok) {
       this.data = fast.data;
       this.keys = fast.keys;
     } else this.data = this.preciseLoad(diagnostics);
+  }
+
+  /** Offsets of the keys near the top, for the parse cache (undefined after the slow path). */
+  get keyOffsets(): ReadonlyMap<string, number> | undefined {
+    return this.keys;
   }
 
   /**

@@ -2,6 +2,7 @@
 // Full validation (with references loaded) happens in resolve.ts once every file is parsed.
 import * as protobuf from 'protobufjs';
 import type { SchemaFormat } from '../model';
+import type { SchemaOutline } from '../parse-cache';
 import { jsonErrorOffset } from './json-position';
 
 export interface SchemaProblem {
@@ -55,6 +56,35 @@ export function parseSchemaFile(path: string, domain: string, text: string): Par
     return { ...base, defines: [], needs: [] };
   }
   return format === 'AVRO' ? parseAvro(base, json) : parseJsonSchema(base, json);
+}
+
+/**
+ * A schema file whose first pass is known from the parse cache: its JSON is parsed only if a
+ * check needs it (a schema that references it changed, or its own verdict is not cached).
+ */
+export function outlinedSchemaFile(path: string, domain: string, text: string, outline: SchemaOutline): ParsedSchema {
+  const format = schemaFormat(path) as SchemaFormat;
+  let json: unknown;
+  return {
+    path,
+    domain,
+    format,
+    text,
+    defines: outline.defines,
+    needs: outline.needs,
+    ...(outline.namespace !== undefined ? { namespace: outline.namespace } : {}),
+    problems: [],
+    get json(): unknown {
+      if (format === 'PROTOBUF') return undefined;
+      json ??= JSON.parse(text);
+      return json;
+    },
+  };
+}
+
+/** What the parse cache keeps of a schema file that passed its first pass. */
+export function outlineOf(p: ParsedSchema): SchemaOutline {
+  return { defines: p.defines, needs: p.needs, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}) };
 }
 
 function parseAvro(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: unknown): ParsedSchema {

@@ -14,6 +14,8 @@ export interface SchemaVerdicts {
 
 /** Bump when what the schema checks do changes in a way the library versions do not show. */
 const CHECKS_VERSION = 1;
+/** Where validation keeps what it remembers, relative to the catalog root. */
+export const CACHE_DIR = join('node_modules', '.cache', 'streamplane');
 const MAX_ENTRIES = 200_000;
 
 function salt(): string {
@@ -39,7 +41,7 @@ export class VerdictFile implements SchemaVerdicts {
   }
 
   static forRoot(root: string): VerdictFile {
-    return new VerdictFile(join(root, 'node_modules', '.cache', 'streamplane', 'schema-verdicts.json'));
+    return new VerdictFile(join(root, CACHE_DIR, 'schema-verdicts.json'));
   }
 
   has(key: string): boolean {

@@ -1,0 +1,150 @@
+// Files that parsed and passed their shape checks before, remembered across runs (like the
+// schema verdicts): a pull request changes a few of 200 domain files, and reading YAML and
+// checking it with zod is most of what an unchanged file costs. An entry is keyed by the file's
+// path and exact text; the salt covers the catalog's own code and the parsing libraries, so
+// changing either parses everything again. Only clean files are remembered: a file with a
+// problem is parsed afresh every time, so its findings keep their exact wording and position.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { AppSpec, DomainHeader, TopicSpec } from './format/domain-file';
+import { CACHE_DIR } from './schemas/verdicts';
+
+/** A domain file's checked parts and the key offsets its positions need. */
+export interface ParsedDomain {
+  readonly keys: ReadonlyMap<string, number>;
+  readonly header: DomainHeader;
+  readonly apps: ReadonlyMap<string, AppSpec>;
+  readonly topics: ReadonlyMap<string, TopicSpec>;
+}
+
+/** What the first pass learns from a schema file (see schemas/parse.ts). */
+export interface SchemaOutline {
+  readonly defines: readonly string[];
+  readonly needs: readonly string[];
+  readonly namespace?: string;
+}
+
+export interface ParseCache {
+  domain(path: string, text: string): ParsedDomain | undefined;
+  rememberDomain(path: string, text: string, parsed: ParsedDomain): void;
+  schema(path: string, text: string): SchemaOutline | undefined;
+  rememberSchema(path: string, text: string, outline: SchemaOutline): void;
+}
+
+interface Stored {
+  readonly salt: string;
+  readonly domains: Map<string, ParsedDomain>;
+  readonly schemas: Map<string, SchemaOutline>;
+}
+
+/** The parse cache in one file next to the schema verdicts. */
+export class ParseCacheFile implements ParseCache {
+  private readonly salt = salt();
+  private readonly old: Stored;
+  // Entries used by this run: the only ones written back, so the file never outgrows the catalog.
+  private readonly domains = new Map<string, ParsedDomain>();
+  private readonly schemas = new Map<string, SchemaOutline>();
+  private changed = false;
+
+  constructor(readonly path: string) {
+    this.old = this.read();
+  }
+
+  static forRoot(root: string): ParseCacheFile {
+    return new ParseCacheFile(join(root, CACHE_DIR, 'parsed-files.v8'));
+  }
+
+  domain(path: string, text: string): ParsedDomain | undefined {
+    return this.take(this.old.domains, this.domains, path, text);
+  }
+
+  rememberDomain(path: string, text: string, parsed: ParsedDomain): void {
+    this.put(this.domains, path, text, parsed);
+  }
+
+  schema(path: string, text: string): SchemaOutline | undefined {
+    return this.take(this.old.schemas, this.schemas, path, text);
+  }
+
+  rememberSchema(path: string, text: string, outline: SchemaOutline): void {
+    this.put(this.schemas, path, text, outline);
+  }
+
+  /** Writes the file when this run parsed something new or no longer needs an old entry. */
+  save(): void {
+    const dropped =
+      this.old.domains.size !== this.domains.size || this.old.schemas.size !== this.schemas.size;
+    if (!this.changed && !dropped) return;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      const tmp = `${this.path}.${process.pid}.tmp`;
+      const stored: Stored = { salt: this.salt, domains: this.domains, schemas: this.schemas };
+      writeFileSync(tmp, serialize(stored));
+      renameSync(tmp, this.path);
+    } catch {
+      // A read-only checkout still validates; it only parses everything each time.
+    }
+  }
+
+  private take<T>(
+    from: Map<string, T>,
+    used: Map<string, T>,
+    path: string,
+    text: string,
+  ): T | undefined {
+    const key = keyOf(path, text);
+    const hit = from.get(key) ?? used.get(key);
+    if (hit !== undefined) used.set(key, hit);
+    return hit;
+  }
+
+  private put<T>(into: Map<string, T>, path: string, text: string, value: T): void {
+    into.set(keyOf(path, text), value);
+    this.changed = true;
+  }
+
+  private read(): Stored {
+    const empty: Stored = { salt: this.salt, domains: new Map(), schemas: new Map() };
+    try {
+      const stored = deserialize(readFileSync(this.path)) as Partial<Stored>;
+      // Not `instanceof Map`: deserialize makes its maps in the main realm (not a test VM's).
+      const isMap = (v: unknown): boolean => Object.prototype.toString.call(v) === '[object Map]';
+      return stored.salt === this.salt && isMap(stored.domains) && isMap(stored.schemas)
+        ? (stored as Stored)
+        : empty;
+    } catch {
+      return empty;
+    }
+  }
+}
+
+function keyOf(path: string, text: string): string {
+  return createHash('sha1').update(path).update('\0').update(text).digest('base64url');
+}
+
+/**
+ * The catalog code (every module of this folder, which holds the formats and the parsers) and
+ * the versions of the parsing libraries: a cached result is only as good as what produced it.
+ */
+function salt(): string {
+  const hash = createHash('sha1');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (/\.[cm]?[jt]s$/.test(e.name)) hash.update(e.name).update(readFileSync(path));
+    }
+  };
+  walk(__dirname);
+  for (const pkg of ['yaml', 'js-yaml', 'zod', 'protobufjs']) {
+    const { version } = JSON.parse(
+      readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'),
+    ) as { version: string };
+    hash.update(`${pkg}@${version}`);
+  }
+  return hash.digest('base64url');
+}
