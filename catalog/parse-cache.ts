@@ -4,6 +4,8 @@
 // path and exact text; the salt covers the catalog's own code and the parsing libraries, so
 // changing either parses everything again. Only clean files are remembered: a file with a
 // problem is parsed afresh every time, so its findings keep their exact wording and position.
+// Entries keep their file's text: comparing two strings is cheaper than hashing one. One entry
+// per path: with --base, a file the change touches is parsed afresh in one of the two versions.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,10 +35,13 @@ export interface ParseCache {
   rememberSchema(path: string, text: string, outline: SchemaOutline): void;
 }
 
+/** By path: the text that was parsed, and what came of it. */
+type Entries<T> = Map<string, { readonly text: string; readonly value: T }>;
+
 interface Stored {
   readonly salt: string;
-  readonly domains: Map<string, ParsedDomain>;
-  readonly schemas: Map<string, SchemaOutline>;
+  readonly domains: Entries<ParsedDomain>;
+  readonly schemas: Entries<SchemaOutline>;
 }
 
 /** The parse cache in one file next to the schema verdicts. */
@@ -44,8 +49,8 @@ export class ParseCacheFile implements ParseCache {
   private readonly salt = salt();
   private readonly old: Stored;
   // Entries used by this run: the only ones written back, so the file never outgrows the catalog.
-  private readonly domains = new Map<string, ParsedDomain>();
-  private readonly schemas = new Map<string, SchemaOutline>();
+  private readonly domains: Entries<ParsedDomain> = new Map();
+  private readonly schemas: Entries<SchemaOutline> = new Map();
   private changed = false;
 
   constructor(readonly path: string) {
@@ -75,7 +80,7 @@ export class ParseCacheFile implements ParseCache {
   /** Writes the file when this run parsed something new or no longer needs an old entry. */
   save(): void {
     const dropped =
-      this.old.domains.size !== this.domains.size || this.old.schemas.size !== this.schemas.size;
+      this.old.domains.size > this.domains.size || this.old.schemas.size > this.schemas.size;
     if (!this.changed && !dropped) return;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
@@ -88,20 +93,15 @@ export class ParseCacheFile implements ParseCache {
     }
   }
 
-  private take<T>(
-    from: Map<string, T>,
-    used: Map<string, T>,
-    path: string,
-    text: string,
-  ): T | undefined {
-    const key = keyOf(path, text);
-    const hit = from.get(key) ?? used.get(key);
-    if (hit !== undefined) used.set(key, hit);
-    return hit;
+  private take<T>(from: Entries<T>, used: Entries<T>, path: string, text: string): T | undefined {
+    const entry = from.get(path);
+    if (entry?.text !== text) return undefined;
+    used.set(path, entry);
+    return entry.value;
   }
 
-  private put<T>(into: Map<string, T>, path: string, text: string, value: T): void {
-    into.set(keyOf(path, text), value);
+  private put<T>(into: Entries<T>, path: string, text: string, value: T): void {
+    into.set(path, { text, value });
     this.changed = true;
   }
 
@@ -118,10 +118,6 @@ export class ParseCacheFile implements ParseCache {
       return empty;
     }
   }
-}
-
-function keyOf(path: string, text: string): string {
-  return createHash('sha1').update(path).update('\0').update(text).digest('base64url');
 }
 
 /**
