@@ -35,7 +35,7 @@ export function buildCatalog(ctx: RuleContext): Catalog {
   ): boolean => {
     const schema = schemaFiles.get(file);
     if (!schema) return false;
-    for (const dep of dependencies(file, ctx.schemas)) {
+    for (const dep of schema.references.length > 0 ? dependencies(file, ctx.schemas) : []) {
       const depSchema = schemaFiles.get(dep);
       const subject = referenceSubject(dep);
       if (depSchema && !subjects.has(subject)) {
@@ -83,35 +83,35 @@ export function buildCatalog(ctx: RuleContext): Catalog {
           !plainKey &&
           !t.delete &&
           addSubject(keySubject(name), schemaPath(domain, keyRef), compatibility);
-        schema = {
-          ...(value ? { value: valueSubject(name) } : {}),
-          ...(key ? { key: keySubject(name) } : {}),
-          ...(plainKey ? { plainKey } : {}),
-          compatibility,
-        };
+        // Plain assignments, not conditional spreads: this runs once per topic.
+        const s = {} as { -readonly [K in keyof TopicSchema]: TopicSchema[K] };
+        if (value) s.value = valueSubject(name);
+        if (key) s.key = keySubject(name);
+        if (plainKey) s.plainKey = plainKey;
+        s.compatibility = compatibility;
+        schema = s;
       }
-      const refs = (list: string[]): string[] =>
-        list.map((r) => qualify(r, domain)).filter((id) => appIds.has(id));
-      const line = d.source.keyLine(['topics', key]);
-      return {
+      // Built in the order the model has always had (some consumers print it as JSON).
+      const topic = {
         name,
         domain,
         key,
         version: t.version,
         description: t.description,
         partitions: t.partitions ?? platform.defaults.partitions,
-        ...(retentionMs !== undefined ? { retentionMs } : {}),
-        ...(t.retentionSize !== undefined ? { retentionBytes: t.retentionSize } : {}),
-        cleanupPolicy,
-        config: t.config,
-        ...(schema ? { schema } : {}),
-        producers: [...new Set(refs(t.producers))],
-        consumers: [...new Set(refs(t.consumers))],
-        deletionProtection: t.deletionProtection,
-        delete: t.delete,
-        environments: t.environments,
-        source: { file: d.file, line },
-      };
+      } as { -readonly [K in keyof Topic]: Topic[K] };
+      if (retentionMs !== undefined) topic.retentionMs = retentionMs;
+      if (t.retentionSize !== undefined) topic.retentionBytes = t.retentionSize;
+      topic.cleanupPolicy = cleanupPolicy;
+      topic.config = t.config;
+      if (schema) topic.schema = schema;
+      topic.producers = appIdsOf(t.producers, domain, appIds);
+      topic.consumers = appIdsOf(t.consumers, domain, appIds);
+      topic.deletionProtection = t.deletionProtection;
+      topic.delete = t.delete;
+      topic.environments = t.environments;
+      topic.source = { file: d.file, line: d.source.keyLine(['topics', key]) };
+      return topic;
     });
     return {
       name: domain,
@@ -124,4 +124,14 @@ export function buildCatalog(ctx: RuleContext): Catalog {
     };
   });
   return new Catalog(platform, domains, schemaFiles, [...subjects.values()]);
+}
+
+/** App ids of a producers/consumers list, once each, without those that do not resolve. */
+function appIdsOf(refs: readonly string[], domain: string, known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const ref of refs) {
+    const id = qualify(ref, domain);
+    if (known.has(id) && !out.includes(id)) out.push(id);
+  }
+  return out;
 }

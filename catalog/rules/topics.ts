@@ -4,6 +4,7 @@ import { KNOWN_TOPIC_CONFIGS } from '../kafka-configs';
 import { domainPrefix, topicName, TOPIC_NAME } from '../naming';
 import { didYouMean } from '../suggest';
 import { formatDuration, INFINITE } from '../units';
+import type { TopicSpec } from '../format/domain-file';
 import type { DomainDraft, Rule, RuleContext } from './context';
 
 /** Full topic name of a declared topic (explicit name, or the platform convention). */
@@ -22,20 +23,16 @@ export const topicNames: Rule = (ctx) => {
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
       const name = fullName(ctx, draft.domain, key, t.version, t.name);
-      const at = (): Position =>
-        t.name !== undefined
-          ? draft.source.locate(['topics', key, 'name'])
-          : draft.source.locate(['topics', key], true);
       if (!TOPIC_NAME.test(name)) {
         ctx.diagnostics.error(
-          at(),
+          nameAt(draft, key, t),
           'topic-name-convention',
           `topic name "${name}" is not a valid Kafka topic name`,
           'use letters, digits, ".", "_" and "-", at most 249 characters',
         );
       } else if (!name.startsWith(domainPrefix(draft.domain))) {
         ctx.diagnostics.error(
-          at(),
+          nameAt(draft, key, t),
           'topic-outside-domain',
           `topic "${name}" is outside the domain's prefix "${domainPrefix(draft.domain)}"`,
           `a domain declares topics only under its own prefix; name it "${domainPrefix(draft.domain)}…"`,
@@ -45,7 +42,7 @@ export const topicNames: Rule = (ctx) => {
         t.name === topicName(ctx.platform.naming.topic, draft.domain, key, t.version)
       ) {
         ctx.diagnostics.warning(
-          at(),
+          nameAt(draft, key, t),
           'redundant-name',
           `"name" repeats the conventional name "${name}"`,
           'remove "name:"',
@@ -54,7 +51,7 @@ export const topicNames: Rule = (ctx) => {
       const first = seen.get(name);
       if (first) {
         ctx.diagnostics.error(
-          at(),
+          nameAt(draft, key, t),
           'duplicate-topic',
           `topic "${name}" is also declared in ${first.draft.file} (topics.${first.key})`,
           'full topic names are unique across all domains: change the name or the version',
@@ -64,43 +61,23 @@ export const topicNames: Rule = (ctx) => {
   }
 };
 
+/** Where a topic's name comes from: its `name:` or, by convention, its key. */
+function nameAt(draft: DomainDraft, key: string, t: TopicSpec): Position {
+  return t.name !== undefined
+    ? draft.source.locate(['topics', key, 'name'])
+    : draft.source.locate(['topics', key], true);
+}
+
 export const topicLimits: Rule = (ctx) => {
-  const { limits, defaults } = ctx.platform;
   const envs = ctx.platform.environments;
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
-      const checkPartitions = (n: number | undefined, path: (string | number)[]): void => {
-        if (n !== undefined && n > limits.maxPartitionsPerTopic) {
-          ctx.diagnostics.error(
-            draft.source.locate(path),
-            'partitions-limit',
-            `${n} partitions is more than the platform allows per topic (${limits.maxPartitionsPerTopic})`,
-            'ask the platform team if you really need more; more partitions rarely fix throughput alone',
-          );
-        }
-      };
-      const checkRetention = (ms: number | undefined, path: (string | number)[]): void => {
-        if (ms === undefined) return;
-        if (ms === INFINITE) {
-          if (!limits.retention.allowInfinite) {
-            ctx.diagnostics.error(
-              draft.source.locate(path),
-              'retention-bounds',
-              'infinite retention is not allowed on this platform',
-              `use a duration up to ${formatDuration(limits.retention.max)}, or cleanupPolicy: compact to keep the latest value per key`,
-            );
-          }
-        } else if (ms < limits.retention.min || ms > limits.retention.max) {
-          ctx.diagnostics.error(
-            draft.source.locate(path),
-            'retention-bounds',
-            `retention ${formatDuration(ms)} is outside the platform's bounds (${formatDuration(limits.retention.min)} to ${formatDuration(limits.retention.max)})`,
-            `choose a retention between ${formatDuration(limits.retention.min)} and ${formatDuration(limits.retention.max)}`,
-          );
-        }
-      };
-      checkPartitions(t.partitions ?? defaults.partitions, ['topics', key, 'partitions']);
-      checkRetention(t.retention, ['topics', key, 'retention']);
+      checkPartitions(ctx, draft, t.partitions ?? ctx.platform.defaults.partitions, [
+        'topics',
+        key,
+        'partitions',
+      ]);
+      checkRetention(ctx, draft, t.retention, ['topics', key, 'retention']);
       for (const [env, o] of Object.entries(t.environments)) {
         const path = ['topics', key, 'environments', env];
         if (!envs[env]) {
@@ -112,51 +89,73 @@ export const topicLimits: Rule = (ctx) => {
           );
           continue;
         }
-        checkPartitions(o.partitions, [...path, 'partitions']);
-        checkRetention(o.retention, [...path, 'retention']);
+        checkPartitions(ctx, draft, o.partitions, [...path, 'partitions']);
+        checkRetention(ctx, draft, o.retention, [...path, 'retention']);
       }
     }
   }
 };
+
+// Module-level, not closures in the loop: a big catalog runs them 10,000 times.
+function checkPartitions(
+  ctx: RuleContext,
+  draft: DomainDraft,
+  n: number | undefined,
+  path: (string | number)[],
+): void {
+  const { limits } = ctx.platform;
+  if (n !== undefined && n > limits.maxPartitionsPerTopic) {
+    ctx.diagnostics.error(
+      draft.source.locate(path),
+      'partitions-limit',
+      `${n} partitions is more than the platform allows per topic (${limits.maxPartitionsPerTopic})`,
+      'ask the platform team if you really need more; more partitions rarely fix throughput alone',
+    );
+  }
+}
+
+function checkRetention(
+  ctx: RuleContext,
+  draft: DomainDraft,
+  ms: number | undefined,
+  path: (string | number)[],
+): void {
+  const { limits } = ctx.platform;
+  if (ms === undefined) return;
+  if (ms === INFINITE) {
+    if (!limits.retention.allowInfinite) {
+      ctx.diagnostics.error(
+        draft.source.locate(path),
+        'retention-bounds',
+        'infinite retention is not allowed on this platform',
+        `use a duration up to ${formatDuration(limits.retention.max)}, or cleanupPolicy: compact to keep the latest value per key`,
+      );
+    }
+  } else if (ms < limits.retention.min || ms > limits.retention.max) {
+    ctx.diagnostics.error(
+      draft.source.locate(path),
+      'retention-bounds',
+      `retention ${formatDuration(ms)} is outside the platform's bounds (${formatDuration(limits.retention.min)} to ${formatDuration(limits.retention.max)})`,
+      `choose a retention between ${formatDuration(limits.retention.min)} and ${formatDuration(limits.retention.max)}`,
+    );
+  }
+}
 
 export const topicConfigs: Rule = (ctx) => {
   const allowed = new Set(ctx.platform.limits.topicConfigs);
   const envs = ctx.platform.environments;
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
-      const check = (config: Record<string, string>, path: (string | number)[]): void => {
-        for (const [name, value] of Object.entries(config)) {
-          const at = (): Position => draft.source.locate([...path, name], true);
-          const known = KNOWN_TOPIC_CONFIGS[name];
-          if (known?.reservedFor) {
-            ctx.diagnostics.error(
-              at(),
-              'config-reserved',
-              `"${name}" is set through the topic's "${known.reservedFor}" field`,
-              `remove it from config and use ${known.reservedFor}:`,
-            );
-          } else if (!allowed.has(name)) {
-            ctx.diagnostics.error(
-              at(),
-              'config-not-allowed',
-              `topic config "${name}" is not allowed on this platform`,
-              didYouMean(name, allowed) ?? `allowed: ${[...allowed].join(', ') || 'none'}`,
-            );
-          } else {
-            const problem = known?.check(value);
-            if (problem) {
-              ctx.diagnostics.error(
-                draft.source.locate([...path, name]),
-                'config-invalid-value',
-                `${name}: "${value}" ${problem}`,
-              );
-            }
-          }
-        }
-      };
-      check(t.config, ['topics', key, 'config']);
+      checkConfig(ctx, draft, allowed, t.config, ['topics', key, 'config']);
       for (const [env, o] of Object.entries(t.environments)) {
-        if (o.config) check(o.config, ['topics', key, 'environments', env, 'config']);
+        if (o.config)
+          checkConfig(ctx, draft, allowed, o.config, [
+            'topics',
+            key,
+            'environments',
+            env,
+            'config',
+          ]);
       }
       // The effective min.insync.replicas of each environment must fit its replication factor;
       // one finding per place the value is set, naming every environment it breaks.
@@ -185,6 +184,42 @@ export const topicConfigs: Rule = (ctx) => {
     }
   }
 };
+
+function checkConfig(
+  ctx: RuleContext,
+  draft: DomainDraft,
+  allowed: ReadonlySet<string>,
+  config: Record<string, string>,
+  path: (string | number)[],
+): void {
+  for (const [name, value] of Object.entries(config)) {
+    const known = KNOWN_TOPIC_CONFIGS[name];
+    if (known?.reservedFor) {
+      ctx.diagnostics.error(
+        draft.source.locate([...path, name], true),
+        'config-reserved',
+        `"${name}" is set through the topic's "${known.reservedFor}" field`,
+        `remove it from config and use ${known.reservedFor}:`,
+      );
+    } else if (!allowed.has(name)) {
+      ctx.diagnostics.error(
+        draft.source.locate([...path, name], true),
+        'config-not-allowed',
+        `topic config "${name}" is not allowed on this platform`,
+        didYouMean(name, allowed) ?? `allowed: ${[...allowed].join(', ') || 'none'}`,
+      );
+    } else {
+      const problem = known?.check(value);
+      if (problem) {
+        ctx.diagnostics.error(
+          draft.source.locate([...path, name]),
+          'config-invalid-value',
+          `${name}: "${value}" ${problem}`,
+        );
+      }
+    }
+  }
+}
 
 export const topicDeletion: Rule = (ctx) => {
   for (const draft of ctx.domains) {
