@@ -19,7 +19,7 @@ Options:
   --root <dir>       Catalog root (default: current directory)
   --base <rev>       validate: also check change safety against this git revision (e.g. origin/main)
   --format <fmt>     validate: human (default), json or github (Actions annotations)
-  --no-cache         validate: check every schema, ignoring node_modules/.cache/streamplane
+  --no-cache         validate: parse every file and check every schema, ignoring node_modules/.cache/streamplane
   -h, --help         Show this help
 `;
 

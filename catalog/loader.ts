@@ -57,7 +57,7 @@ export interface LoadOptions {
 }
 
 /** Runs `fn` and, when asked for, adds its duration to `phases` under `name`. */
-function timed<T>(phases: Map<string, number> | undefined, name: string, fn: () => T): T {
+export function timed<T>(phases: Map<string, number> | undefined, name: string, fn: () => T): T {
   if (!phases) return fn();
   const start = performance.now();
   try {

@@ -4,7 +4,7 @@ import { checkCodeowners } from './codeowners';
 import type { Diagnostic } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles, GitFiles, resolveRevision } from './files';
-import { CATALOG_PATHS, loadCatalog } from './loader';
+import { CATALOG_PATHS, loadCatalog, timed } from './loader';
 import type { LoadOptions } from './loader';
 import { ParseCacheFile } from './parse-cache';
 import type { Catalog } from './model';
@@ -36,15 +36,18 @@ export class UsageError extends Error {}
 export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
   const files = new DiskFiles(root);
   const cached = options.cache !== false;
-  const verdicts = cached ? VerdictFile.forRoot(root) : undefined;
-  const parseCache = cached ? ParseCacheFile.forRoot(root) : undefined;
+  const { phases } = options;
+  const verdicts = cached ? timed(phases, 'caches', () => VerdictFile.forRoot(root)) : undefined;
+  const parseCache = cached
+    ? timed(phases, 'caches', () => ParseCacheFile.forRoot(root))
+    : undefined;
   const remembered: LoadOptions = {
     ...(verdicts && { verdicts }),
     ...(parseCache && { parseCache }),
   };
   const head = loadCatalog(files, {
     ...remembered,
-    ...(options.phases ? { phases: options.phases } : {}),
+    ...(phases && { phases }),
   });
   const extra = new Diagnostics();
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
@@ -57,14 +60,18 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
     const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), remembered);
     if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
   }
-  verdicts?.save();
-  parseCache?.save();
+  timed(phases, 'caches', () => {
+    verdicts?.save();
+    parseCache?.save();
+  });
   const diagnostics = [...head.diagnostics, ...extra.all()];
   const errorCount = head.errorCount + extra.errorCount;
   return {
     ...(head.catalog ? { catalog: head.catalog } : {}),
     diagnostics,
     errorCount,
-    ...(head.catalog && errorCount === 0 ? { summary: summarize(head.catalog) } : {}),
+    ...(head.catalog && errorCount === 0
+      ? { summary: timed(phases, 'summary', () => summarize(head.catalog as Catalog)) }
+      : {}),
   };
 }
