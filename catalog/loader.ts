@@ -20,7 +20,7 @@ import type { Catalog } from './model';
 import { RULES } from './rules';
 import { checkCapacity } from './rules/capacity';
 import type { DomainDraft, RuleContext } from './rules/context';
-import { outlinedSchemaFile, outlineOf, parseSchemaFile, schemaFormat } from './schemas/parse';
+import { OutlinedSchema, outlineOf, parseSchemaFile, schemaFormat } from './schemas/parse';
 import type { ParseCache, ParsedDomain } from './parse-cache';
 import type { ParsedSchema } from './schemas/parse';
 import { resolveSchemas } from './schemas/resolve';
@@ -178,7 +178,7 @@ function parseAll(
       const text = files.read(file) ?? '';
       const outline = parseCache?.schema(file, text);
       if (outline) {
-        parsed.set(file, outlinedSchemaFile(file, domain, text, outline));
+        parsed.set(file, new OutlinedSchema(file, domain, text, outline));
         continue;
       }
       const schema = parseSchemaFile(file, domain, text);

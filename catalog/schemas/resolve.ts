@@ -58,7 +58,7 @@ export function resolveSchemas(
   }
   for (const r of out.values()) {
     if (r.problems.length > 0) continue;
-    const cycle = findCycle(r.parsed.path, out);
+    const cycle = r.references.length > 0 ? findCycle(r.parsed.path, out) : undefined;
     if (cycle) {
       r.problems.push({
         rule: 'schema-reference-cycle',
