@@ -60,10 +60,12 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
     const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), remembered);
     if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
   }
-  timed(phases, 'caches', () => {
-    verdicts?.save();
-    parseCache?.save();
-  });
+  if (verdicts && parseCache) {
+    timed(phases, 'caches', () => {
+      verdicts.save();
+      parseCache.save();
+    });
+  }
   const diagnostics = [...head.diagnostics, ...extra.all()];
   const errorCount = head.errorCount + extra.errorCount;
   return {
