@@ -73,4 +73,26 @@ describe('schema verdict cache', () => {
     expect([...verdicts.keys].filter((k) => cache.has(k))).toHaveLength(10);
     expect(verdicts.keys.size).toBe(10);
   });
+
+  it('checks schemas with source maps off and leaves them as it found them', () => {
+    const root = catalogFixture();
+    const seen: boolean[] = [];
+    // Called while schemas are checked: record the state then.
+    const watching: SchemaVerdicts = {
+      has: () => (seen.push(process.sourceMapsEnabled), false),
+      add: () => undefined,
+    };
+    const before = process.sourceMapsEnabled;
+    try {
+      for (const enabled of [true, false]) {
+        process.setSourceMapsEnabled(enabled);
+        seen.length = 0;
+        expect(loadCatalog(new DiskFiles(root), { verdicts: watching }).errorCount).toBe(0);
+        expect(new Set(seen)).toEqual(new Set([false]));
+        expect(process.sourceMapsEnabled).toBe(enabled);
+      }
+    } finally {
+      process.setSourceMapsEnabled(before);
+    }
+  });
 });
