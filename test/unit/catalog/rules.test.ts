@@ -248,6 +248,15 @@ const cases: Case[] = [
     hint: /did you mean "string"/,
   },
   {
+    // Primitive types are shared between schema checks (avro.ts): a default is still checked.
+    name: 'Avro default of the wrong type',
+    files: shopFiles(shop(), {
+      'schemas/shop/basket.avsc':
+        '{\n  "type": "record",\n  "name": "Basket",\n  "namespace": "com.acme.shop",\n  "fields": [\n    { "name": "count", "type": "int" },\n    { "name": "at", "type": { "type": "long", "logicalType": "timestamp-millis" }, "default": "soon" }\n  ]\n}',
+    }),
+    expect: { rule: 'schema-invalid', file: 'schemas/shop/basket.avsc', line: 7, col: 96 },
+  },
+  {
     // No file cycle: shop's basket uses orders' Money, orders' order-status uses shop's Coupon.
     name: "two domains referencing each other's schemas",
     files: shopFiles(shop(), {
