@@ -60,10 +60,10 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
   const root = resolve(args.values.root);
   if (command === 'codeowners') return codeowners(root, out, err);
   try {
-    const result = validateCatalog(
-      root,
-      args.values.base !== undefined ? { base: args.values.base } : {},
-    );
+    const result = validateCatalog(root, {
+      ...(args.values.base !== undefined && { base: args.values.base }),
+      cache: !args.values['no-cache'],
+    });
     out.write(
       render(format, result.diagnostics, result.summary, format === 'human' && Boolean(out.isTTY)) +
         '\n',

@@ -5,8 +5,8 @@
 // changing either parses everything again. Only clean files are remembered: a file with a
 // problem is parsed afresh every time, so its findings keep their exact wording and position.
 // Entries keep their file's text: comparing two strings is cheaper than hashing one. One entry
-// per path: with --base, a file the change touches is parsed afresh in one of the two versions.
-import { createHash } from 'node:crypto';
+// per path: with --base, a file the change touches is remembered in its head version only.
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -96,11 +96,14 @@ export class ParseCacheFile implements ParseCache {
   private take<T>(from: Entries<T>, used: Entries<T>, path: string, text: string): T | undefined {
     const entry = from.get(path);
     if (entry?.text !== text) return undefined;
-    used.set(path, entry);
+    if (!used.has(path)) used.set(path, entry);
     return entry.value;
   }
 
   private put<T>(into: Entries<T>, path: string, text: string, value: T): void {
+    // The first version a run sees wins: with --base that is the head's, which the next run of
+    // the same pull request reads again.
+    if (into.has(path)) return;
     into.set(path, { text, value });
     this.changed = true;
   }
@@ -126,21 +129,26 @@ export class ParseCacheFile implements ParseCache {
  */
 function salt(): string {
   const hash = createHash('sha1');
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (/\.[cm]?[jt]s$/.test(e.name)) hash.update(e.name).update(readFileSync(path));
+  try {
+    const walk = (dir: string): void => {
+      const entries = readdirSync(dir, { withFileTypes: true });
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (e.isFile() && /\.[cm]?[jt]s$/.test(e.name))
+          hash.update(e.name).update(readFileSync(path));
+      }
+    };
+    walk(__dirname);
+    for (const pkg of ['yaml', 'js-yaml', 'zod', 'protobufjs']) {
+      const { version } = JSON.parse(
+        readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'),
+      ) as { version: string };
+      hash.update(`${pkg}@${version}`);
     }
-  };
-  walk(__dirname);
-  for (const pkg of ['yaml', 'js-yaml', 'zod', 'protobufjs']) {
-    const { version } = JSON.parse(
-      readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'),
-    ) as { version: string };
-    hash.update(`${pkg}@${version}`);
+  } catch {
+    // Code that cannot be read cannot vouch for a cached result: a salt no file matches.
+    hash.update(randomUUID());
   }
   return hash.digest('base64url');
 }

@@ -13,7 +13,7 @@ export interface SchemaVerdicts {
 }
 
 /** Bump when what the schema checks do changes in a way the library versions do not show. */
-const CHECKS_VERSION = 1;
+const CHECKS_VERSION = 2; // 2: Avro primitive types shared between checks
 /** Where validation keeps what it remembers, relative to the catalog root. */
 export const CACHE_DIR = join('node_modules', '.cache', 'streamplane');
 const MAX_ENTRIES = 200_000;

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../../../catalog/cli';
+import { ParseCacheFile } from '../../../catalog/parse-cache';
 import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
 
 function run(args: string[]): { code: number; out: string; err: string } {
@@ -20,6 +23,25 @@ describe('catalog CLI', () => {
     expect(r.out).toMatch(
       /^catalog ok: 4 domains, 9 topics, 8 apps, 11 schemas — local 9 topics\/9 partitions/,
     );
+  });
+
+  it('--no-cache ignores what validation remembered', () => {
+    const root = catalogFixture();
+    // A remembered orders.yaml without apps or topics: only a cache could claim that.
+    const cache = ParseCacheFile.forRoot(root);
+    cache.rememberDomain(
+      'topics/orders.yaml',
+      readFileSync(join(root, 'topics/orders.yaml'), 'utf8'),
+      {
+        keys: new Map(),
+        header: { domain: 'orders', description: 'x', owners: { team: '@acme/orders' } },
+        apps: new Map(),
+        topics: new Map(),
+      },
+    );
+    cache.save();
+    expect(run(['validate', '--root', root]).code).toBe(1);
+    expect(run(['validate', '--root', root, '--no-cache'])).toMatchObject({ code: 0, err: '' });
   });
 
   it('exits 1 with positioned errors', () => {

@@ -109,4 +109,27 @@ describe('parse cache', () => {
     writeFileSync(cache.path, 'not a cache');
     expect(topics()).toBeGreaterThan(0);
   });
+
+  it('keeps the first version of a file a run sees (the head, before --base loads the base)', () => {
+    const root = catalogFixture();
+    const head = 'topics/orders.yaml';
+    const parsed = (team: string): ParsedDomain => ({
+      keys: new Map(),
+      header: { domain: 'orders', description: 'x', owners: { team } },
+      apps: new Map(),
+      topics: new Map(),
+    });
+    const first = ParseCacheFile.forRoot(root);
+    first.rememberDomain(head, 'base text', parsed('@acme/base'));
+    first.save();
+    // The head changed: parsed and remembered; then the base version is found in the cache.
+    const second = ParseCacheFile.forRoot(root);
+    expect(second.domain(head, 'head text')).toBeUndefined();
+    second.rememberDomain(head, 'head text', parsed('@acme/head'));
+    expect(second.domain(head, 'base text')?.header.owners.team).toBe('@acme/base');
+    second.rememberDomain(head, 'base text', parsed('@acme/base'));
+    second.save();
+    const third = ParseCacheFile.forRoot(root);
+    expect(third.domain(head, 'head text')?.header.owners.team).toBe('@acme/head');
+  });
 });
