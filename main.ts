@@ -3,17 +3,14 @@
 // diagnostics (the same as `npm run validate`), never with a stack trace.
 import { formatDiagnostic } from './catalog/diagnostics';
 import { loadCatalog } from './catalog/loader';
-import { ParseCacheFile } from './catalog/parse-cache';
-import { VerdictFile } from './catalog/schemas/verdicts';
+import { remembered } from './catalog/validate';
 import { buildApp } from './stacks/app';
 
 function main(): number {
   // What `npm run validate` remembers: files and schemas that passed are not parsed or checked again.
-  const verdicts = VerdictFile.forRoot(process.cwd());
-  const parseCache = ParseCacheFile.forRoot(process.cwd());
-  const result = loadCatalog(process.cwd(), { verdicts, parseCache });
-  verdicts.save();
-  parseCache.save();
+  const memory = remembered(process.cwd());
+  const result = loadCatalog(process.cwd(), memory.options);
+  memory.save();
   if (!result.catalog) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     console.error(

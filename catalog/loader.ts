@@ -71,7 +71,7 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
   const files = typeof from === 'string' ? new DiskFiles(from) : from;
   const diagnostics = new Diagnostics();
   const { phases } = options;
-  const ctx = parseAll(files, diagnostics, options, phases);
+  const ctx = parseAll(files, diagnostics, options);
   const sources = new Map<string, SourceFile>();
   if (ctx) {
     sources.set(PLATFORM_FILE, ctx.platformSource);
@@ -98,8 +98,7 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
 function parseAll(
   files: CatalogFiles,
   diagnostics: Diagnostics,
-  { verdicts, parseCache }: LoadOptions,
-  phases: Map<string, number> | undefined,
+  { verdicts, parseCache, phases }: LoadOptions,
 ): RuleContext | undefined {
   const platformText = files.read(PLATFORM_FILE);
   if (platformText === undefined) {

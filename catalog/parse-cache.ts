@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AppSpec, DomainHeader, TopicSpec } from './format/domain-file';
-import { CACHE_DIR } from './schemas/verdicts';
+import { CACHE_DIR, packageVersion } from './schemas/verdicts';
 
 /** A domain file's checked parts and the key offsets its positions need. */
 export interface ParsedDomain {
@@ -140,12 +140,8 @@ function salt(): string {
       }
     };
     walk(__dirname);
-    for (const pkg of ['yaml', 'js-yaml', 'zod', 'protobufjs']) {
-      const { version } = JSON.parse(
-        readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'),
-      ) as { version: string };
-      hash.update(`${pkg}@${version}`);
-    }
+    for (const pkg of ['yaml', 'js-yaml', 'zod', 'protobufjs'])
+      hash.update(`${pkg}@${packageVersion(pkg)}`);
   } catch {
     // Code that cannot be read cannot vouch for a cached result: a salt no file matches.
     hash.update(randomUUID());

@@ -17,7 +17,7 @@ export interface ValidateOptions {
   readonly base?: string;
   /** Check .github/CODEOWNERS (default true). */
   readonly codeowners?: boolean;
-  /** Remember schemas that passed (node_modules/.cache/streamplane; default true). */
+  /** Remember files that parsed clean and schemas that passed (see `remembered`; default true). */
   readonly cache?: boolean;
   /** Receives milliseconds per phase of loading the catalog, for the benchmark. */
   readonly phases?: Map<string, number>;
@@ -33,22 +33,31 @@ export interface ValidationResult {
 /** A mistake in how the command was called (exit 2), as opposed to in the catalog (exit 1). */
 export class UsageError extends Error {}
 
+/**
+ * What validation remembers across runs under a catalog root (node_modules/.cache/streamplane):
+ * files that parsed clean and schemas that passed. `npm run synth` shares it.
+ */
+export function remembered(root: string): {
+  readonly options: Required<Pick<LoadOptions, 'verdicts' | 'parseCache'>>;
+  save(): void;
+} {
+  const verdicts = VerdictFile.forRoot(root);
+  const parseCache = ParseCacheFile.forRoot(root);
+  return {
+    options: { verdicts, parseCache },
+    save: () => {
+      verdicts.save();
+      parseCache.save();
+    },
+  };
+}
+
 export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
   const files = new DiskFiles(root);
-  const cached = options.cache !== false;
   const { phases } = options;
-  const verdicts = cached ? timed(phases, 'caches', () => VerdictFile.forRoot(root)) : undefined;
-  const parseCache = cached
-    ? timed(phases, 'caches', () => ParseCacheFile.forRoot(root))
-    : undefined;
-  const remembered: LoadOptions = {
-    ...(verdicts && { verdicts }),
-    ...(parseCache && { parseCache }),
-  };
-  const head = loadCatalog(files, {
-    ...remembered,
-    ...(phases && { phases }),
-  });
+  const memory =
+    options.cache === false ? undefined : timed(phases, 'caches', () => remembered(root));
+  const head = loadCatalog(files, { ...memory?.options, ...(phases && { phases }) });
   const extra = new Diagnostics();
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
   if (options.base !== undefined) {
@@ -57,15 +66,10 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
       throw new UsageError(
         `--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`,
       );
-    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), remembered);
+    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), memory?.options ?? {});
     if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
   }
-  if (verdicts && parseCache) {
-    timed(phases, 'caches', () => {
-      verdicts.save();
-      parseCache.save();
-    });
-  }
+  if (memory) timed(phases, 'caches', () => memory.save());
   const diagnostics = [...head.diagnostics, ...extra.all()];
   const errorCount = head.errorCount + extra.errorCount;
   return {

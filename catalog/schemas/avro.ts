@@ -1,6 +1,7 @@
 // avsc types for schema files that reference other files: each file's named types are parsed
 // once and handed to the files that reference them through avsc's registry.
 import * as avro from 'avsc';
+import { AVRO_PRIMITIVES } from './parse';
 
 export interface AvroSource {
   readonly json: unknown;
@@ -37,7 +38,6 @@ function referencedTypes(
   return registry;
 }
 
-const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 const primitives = new Map<string, avro.Type>();
 
 /**
@@ -49,7 +49,7 @@ const primitives = new Map<string, avro.Type>();
 function sharedPrimitive(schema: avro.Schema): avro.Type | undefined {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined;
   const name = (schema as { type?: unknown }).type;
-  if (typeof name !== 'string' || !PRIMITIVES.has(name)) return undefined;
+  if (typeof name !== 'string' || !AVRO_PRIMITIVES.has(name)) return undefined;
   let type = primitives.get(name);
   if (!type) {
     type = avro.Type.forSchema(name as avro.Schema);

@@ -18,10 +18,14 @@ const CHECKS_VERSION = 2; // 2: Avro primitive types shared between checks
 export const CACHE_DIR = join('node_modules', '.cache', 'streamplane');
 const MAX_ENTRIES = 200_000;
 
+/** The installed version of a library: what the cached results depend on. */
+export function packageVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+}
+
 function salt(): string {
-  const version = (pkg: string): string =>
-    (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
-  return `${CHECKS_VERSION} avsc@${version('avsc')} ajv@${version('ajv')} protobufjs@${version('protobufjs')}`;
+  const v = packageVersion;
+  return `${CHECKS_VERSION} avsc@${v('avsc')} ajv@${v('ajv')} protobufjs@${v('protobufjs')}`;
 }
 
 export function verdictKey(format: string, text: string, referenceKeys: readonly string[]): string {
