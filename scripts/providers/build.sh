@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds (or reuses from cache) the Terraform CLI and the Terraform providers streamplane's
-# stacks need, installs them into a Terraform filesystem mirror, and writes a CLI config that
-# points Terraform at that mirror. Offline-friendly: everything comes from the Go module proxy.
+# Installs (or reuses from cache) the Terraform CLI and the Terraform providers streamplane's
+# stacks need into a Terraform filesystem mirror, and writes a CLI config that points Terraform
+# at that mirror. Offline-friendly: the Confluent provider is the real release binary from
+# ../shared/providers (checksums verified); Terraform, Kubernetes and AWS are built from the Go
+# module proxy when needed.
 #
 #   scripts/providers/build.sh                              # terraform + confluent
 #   PROVIDERS="confluent kubernetes" scripts/providers/build.sh
@@ -21,6 +23,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.env"
 
 cache="${STREAMPLANE_TF_CACHE:-$HOME/.cache/streamplane/terraform}"
+providers_dir="${STREAMPLANE_PROVIDERS_DIR:-$(cd "$here/../.." && pwd)/../shared/providers}"
 providers="${PROVIDERS:-confluent}"
 build_timeout="${BUILD_TIMEOUT:-1800}"
 platform="linux_amd64"
@@ -92,8 +95,11 @@ ensure_terraform() {
   local stamp="terraform $want $TERRAFORM_SUBMODULES_VERSION"
   local onpath
   onpath="$(command -v terraform || true)"
-  if [[ -n "$onpath" && "$onpath" != "$target" ]] &&
-    "$onpath" version -json 2>/dev/null | grep -q "\"terraform_version\": \"$want\""; then
+  # Read the whole output before matching: `terraform version -json | grep -q` under pipefail
+  # fails with 141 whenever grep exits before terraform has finished writing (SIGPIPE).
+  local reported=""
+  [[ -n "$onpath" && "$onpath" != "$target" ]] && reported="$("$onpath" version -json 2>/dev/null || true)"
+  if [[ "$reported" == *"\"terraform_version\": \"$want\""* ]]; then
     if [[ "$(readlink "$target" 2>/dev/null || true)" != "$onpath" ]]; then
       ln -sfn "$onpath" "$target"
       log "terraform: using $onpath ($want), linked as $target"
@@ -157,31 +163,41 @@ build_go_provider() { # <label> <namespace> <name> <version> <module> <goversion
   log "$label: installed $target ($(du -h "$target" | cut -f1))"
 }
 
-build_confluent() {
-  if [[ -n "$CONFLUENT_GO_VERSION" ]]; then
-    build_go_provider confluent confluentinc confluent "$CONFLUENT_PROVIDER_VERSION" "$CONFLUENT_GO_MODULE" "$CONFLUENT_GO_VERSION"
-    return
-  fi
-  local src="$here/confluent-standin"
+# The real confluentinc/confluent release, from the folder of prebuilt providers beside the repo
+# (../shared/providers/confluent/<version>/, or $STREAMPLANE_PROVIDERS_DIR/confluent/<version>/).
+install_confluent() {
+  local ver="$CONFLUENT_PROVIDER_VERSION"
+  local dir="$providers_dir/confluent/$ver"
+  local archive="terraform-provider-confluent_v${ver}_linux_amd64.gz"
+  local binary="terraform-provider-confluent_v${ver}"
   local target
-  target="$(provider_path confluentinc confluent "$CONFLUENT_PROVIDER_VERSION")"
-  local hash
-  hash=$(cd "$src" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-16)
-  local stamp="standin $hash as confluentinc/confluent $CONFLUENT_PROVIDER_VERSION"
-  if stamp_ok confluent "$stamp" "$target"; then
-    log "confluent: up to date (schema-only STAND-IN $CONFLUENT_PROVIDER_VERSION, sources $hash)"
+  target="$(provider_path confluentinc confluent "$ver")"
+  [[ -f "$dir/$archive" && -f "$dir/SHA256SUMS" ]] ||
+    die "confluent: no provider $ver in $dir (expected $archive and SHA256SUMS). That folder holds the real terraform-provider-confluent release beside the repository (../shared/providers); set STREAMPLANE_PROVIDERS_DIR to another copy of it, or on a machine that reaches the Terraform registry run plain \`terraform init\` without TF_CLI_CONFIG_FILE."
+  local want_bin want_gz
+  want_bin=$(awk -v f="$binary" '$2 == f { print $1 }' "$dir/SHA256SUMS")
+  want_gz=$(awk -v f="$archive" '$2 == f { print $1 }' "$dir/SHA256SUMS")
+  [[ -n "$want_bin" && -n "$want_gz" ]] || die "confluent: $dir/SHA256SUMS lists no checksum for $binary or $archive"
+  local stamp="confluentinc/confluent $ver sha256 $want_bin"
+  if stamp_ok confluent "$stamp" "$target" && [[ "$(sha256sum "$target" | cut -d' ' -f1)" == "$want_bin" ]]; then
+    log "confluent: up to date ($ver)"
     return
   fi
-  need_go
-  log "confluent: building the schema-only STAND-IN (real provider not obtainable from the Go proxy; see README)"
+  [[ "$(sha256sum "$dir/$archive" | cut -d' ' -f1)" == "$want_gz" ]] ||
+    die "confluent: $dir/$archive does not match its checksum in SHA256SUMS (a damaged copy: fetch the folder again)"
   mkdir -p "$(dirname "$target")"
-  rm -f "$target"
-  (cd "$src" && run_build confluent "$cache/logs/confluent.log" env GOFLAGS=-mod=mod \
-    "$go_bin" build -trimpath -ldflags "-s -w" -o "$target" .)
+  local tmp="$target.tmp.$$"
+  gunzip -c "$dir/$archive" >"$tmp"
+  if [[ "$(sha256sum "$tmp" | cut -d' ' -f1)" != "$want_bin" ]]; then
+    rm -f "$tmp"
+    die "confluent: the unpacked $binary does not match its checksum in $dir/SHA256SUMS"
+  fi
+  chmod 0755 "$tmp"
+  mv -f "$tmp" "$target"
   echo "$stamp" >"$stamps/confluent"
-  # Same version string, new schema: drop the plugin-cache copy so no init links a stale binary.
-  rm -rf "$cache/plugin-cache/registry.terraform.io/confluentinc/confluent/$CONFLUENT_PROVIDER_VERSION"
-  log "confluent: installed $target ($(du -h "$target" | cut -f1))"
+  # A binary of the same version from elsewhere may sit in the plugin cache: drop it.
+  rm -rf "$cache/plugin-cache/registry.terraform.io/confluentinc/confluent/$ver"
+  log "confluent: installed the real provider $ver from $dir"
 }
 
 write_cli_config() {
@@ -223,7 +239,7 @@ EOF
 ensure_terraform
 for p in $providers; do
   case "$p" in
-    confluent) build_confluent ;;
+    confluent) install_confluent ;;
     kubernetes) build_go_provider kubernetes hashicorp kubernetes "$KUBERNETES_PROVIDER_VERSION" "$KUBERNETES_GO_MODULE" "$KUBERNETES_GO_VERSION" ;;
     aws) build_go_provider aws hashicorp aws "$AWS_PROVIDER_VERSION" "$AWS_GO_MODULE" "$AWS_GO_VERSION" ;;
     *) die "unknown provider '$p' (known: confluent kubernetes aws)" ;;

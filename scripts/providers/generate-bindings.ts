@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     }
 
     // 5. Replace the committed folder wholesale (no stale files survive).
-    writeFileSync(join(generated, 'PROVENANCE.md'), provenance(version, resources, dataSources, v));
+    writeFileSync(join(generated, 'PROVENANCE.md'), provenance(version, resources, dataSources));
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(join(outDir, '..'), { recursive: true });
     renameSync(generated, outDir);
@@ -149,35 +149,13 @@ async function main(): Promise<void> {
   }
 }
 
-function provenance(
-  version: string,
-  resources: string[],
-  dataSources: string[],
-  v: Record<string, string>,
-): string {
-  const standIn = !v.CONFLUENT_GO_VERSION;
+function provenance(version: string, resources: string[], dataSources: string[]): string {
   return [
     '# Generated bindings: do not edit',
     '',
     'Regenerate with `scripts/providers/generate-bindings.sh` (see scripts/providers/README.md).',
     '',
-    `- Provider: \`confluentinc/confluent\` ${version}`,
-    ...(standIn
-      ? [
-          '- Schema source: the SCHEMA-ONLY STAND-IN in scripts/providers/confluent-standin (the real provider ' +
-            'could not be built here); regenerate once the real provider is available.',
-          `- Stand-in transcribed from: ${v.CONFLUENT_SCHEMA_SOURCE_REPO ?? '(unset)'}, release ` +
-            `${v.CONFLUENT_SCHEMA_SOURCE_RELEASE ?? '(unset)'}` +
-            (v.CONFLUENT_SCHEMA_SOURCE_RELEASE === 'unpinned'
-              ? ' (no single release tag could be pinned; see scripts/providers/README.md)'
-              : '') +
-            ', files:',
-          ...(v.CONFLUENT_SCHEMA_SOURCE_FILES ?? '')
-            .split(/\s+/)
-            .filter(Boolean)
-            .map((f) => `  - \`${f}\``),
-        ]
-      : [`- Schema source: ${v.CONFLUENT_GO_MODULE}@${v.CONFLUENT_GO_VERSION}`]),
+    `- Provider: \`confluentinc/confluent\` ${version}, the release binary (\`terraform providers schema -json\`)`,
     '- Generator: @cdktf/provider-generator (cdktf 0.21.0), TerraformProviderGenerator',
     `- Resources: ${[...resources].sort().join(', ')}`,
     `- Data sources: ${[...dataSources].sort().join(', ')}`,
