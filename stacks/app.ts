@@ -1,6 +1,8 @@
-// The cdktf App for a catalog: every stack of every confluent-cloud environment. Environments
-// of kind `local` have no stacks: the reconciler applies the catalog to the local stack.
+// The cdktf App for a catalog: every stack of every confluent-cloud and confluent-double
+// environment. Environments of kind `local` have no stacks: the reconciler applies the catalog
+// to the local stack.
 import { App } from 'cdktf';
+import { isTerraformKind } from '../catalog/format/platform-file';
 import type { Catalog } from '../catalog/model';
 import { addEnvironment } from './environment';
 import type { EnvironmentStacks, EnvironmentStacksOptions } from './environment';
@@ -9,7 +11,7 @@ import { disableTokenStackTraces } from './shared/token-traces';
 export interface BuildAppOptions extends EnvironmentStacksOptions {
   /** Where `app.synth()` writes (cdktf.out by default, as cdktf.json expects). */
   readonly outdir?: string;
-  /** Only these environments (default: all confluent-cloud ones). */
+  /** Only these environments (default: all that Terraform provisions). */
   readonly environments?: readonly string[];
 }
 
@@ -18,11 +20,12 @@ export interface BuiltApp {
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
 }
 
-/** Environments Terraform provisions: those of kind confluent-cloud. */
+/** Environments Terraform provisions: those of kind confluent-cloud and confluent-double. */
 export function terraformEnvironments(catalog: Catalog): string[] {
-  return catalog.environments.filter(
-    (e) => catalog.platform.environments[e]?.kind === 'confluent-cloud',
-  );
+  return catalog.environments.filter((e) => {
+    const spec = catalog.platform.environments[e];
+    return spec !== undefined && isTerraformKind(spec.kind);
+  });
 }
 
 export function buildApp(catalog: Catalog, options: BuildAppOptions = {}): BuiltApp {

@@ -1,5 +1,7 @@
-// Every stack of one confluent-cloud environment, wired together: platform first, then the
+// Every stack of one Terraform-provisioned environment, wired together: platform first, then the
 // domain stacks (which may depend on each other through schema references), secrets, runtime.
+// A confluent-double environment has no secrets stack (no AWS account behind the double) and no
+// runtime stack (validation refuses `runtime:` there).
 import type { App } from 'cdktf';
 import type { Catalog } from '../catalog/model';
 import { DomainStack } from './domain/domain-stack';
@@ -91,7 +93,9 @@ export function addEnvironment(
   }
 
   const secrets =
-    options.secrets === false ? undefined : new SecretsStack(app, { catalog, env, platform });
+    options.secrets === false || env.spec.kind === 'confluent-double'
+      ? undefined
+      : new SecretsStack(app, { catalog, env, platform });
   const runtime =
     options.runtime === false || !env.spec.runtime
       ? undefined

@@ -52,11 +52,31 @@ const runtime = z.strictObject({
   clientApp: z.boolean().default(false),
 });
 
+/**
+ * confluent-cloud: provisioned by the stacks on Confluent Cloud. confluent-double: the same
+ * stacks, deployed to the Confluent Cloud double on this machine (scripts/cloud-double), whose
+ * data plane is the local Kafka and registry. local: the embedded stack, applied by the reconciler.
+ */
+export const ENVIRONMENT_KINDS = ['confluent-cloud', 'confluent-double', 'local'] as const;
+export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
+/** Kinds whose environments Terraform provisions (platform and domain stacks). */
+export function isTerraformKind(kind: EnvironmentKind): boolean {
+  return kind !== 'local';
+}
+
+/** Where Terraform keeps an environment's state: a confluent-double's is always on this machine. */
+export function terraformState(spec: {
+  readonly kind: EnvironmentKind;
+  readonly state?: 's3' | 'local' | undefined;
+}): 's3' | 'local' {
+  return spec.kind === 'confluent-double' ? 'local' : (spec.state ?? 's3');
+}
+
 const environment = z
   .strictObject({
     description: z.string().optional(),
-    /** confluent-cloud: provisioned by the stacks; local: the embedded stack, applied by the reconciler. */
-    kind: z.enum(['confluent-cloud', 'local']).default('confluent-cloud'),
+    kind: z.enum(ENVIRONMENT_KINDS).default('confluent-cloud'),
     cloud: z.enum(['AWS', 'GCP', 'AZURE']).optional(),
     region: z.string().min(1).optional(),
     cluster: cluster.optional(),
@@ -64,18 +84,41 @@ const environment = z
     /** Protected environments refuse destroys (preventDestroy) and need approval to deploy. */
     protected: z.boolean().default(false),
     replicationFactor: z.int().min(1).max(5).default(3),
-    /** Where Terraform keeps this environment's state. */
-    state: z.enum(['s3', 'local']).default('s3'),
+    /** Where Terraform keeps this environment's state (S3 unless said; always local for confluent-double). */
+    state: z.enum(['s3', 'local']).optional(),
     runtime: runtime.optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.kind !== 'confluent-cloud') return;
+    if (!isTerraformKind(env.kind)) return;
+    if (env.kind === 'confluent-double') {
+      // The double lives on this machine: its state cannot be shared, and there is no
+      // Kubernetes cluster or AWS account behind it.
+      if (env.state === 's3') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['state'],
+          message: 'a confluent-double environment keeps its Terraform state on this machine',
+          params: { rule: 'double-state', hint: 'remove "state:" (it is always local)' },
+        });
+      }
+      if (env.runtime !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runtime'],
+          message: 'a confluent-double environment has no Kubernetes runtime',
+          params: {
+            rule: 'double-runtime',
+            hint: 'remove "runtime:"; the local stack runs the reconciler (npm start)',
+          },
+        });
+      }
+    }
     for (const key of ['cloud', 'region', 'cluster'] as const) {
       if (env[key] === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: [key],
-          message: `a confluent-cloud environment needs "${key}"`,
+          message: `a ${env.kind} environment needs "${key}"`,
           params: { rule: 'missing-key', hint: `add "${key}:" to this environment` },
         });
       }

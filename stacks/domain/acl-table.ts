@@ -1,10 +1,12 @@
 // The Kafka ACLs one domain stack manages, one instance per grant, keyed by catalog/access.ts's
 // aclKey ("orders/order-service|TOPIC|LITERAL|orders.order-created.v1|WRITE"). Always ALLOW,
-// always host "*", always the app's own service account: never a wildcard principal.
+// always host "*", always the app's own service account: never a wildcard principal. Created with
+// the cluster key that may alter ACLs (see AccessManagerKey), not the domain's topic manager.
 import { Construct } from 'constructs';
 import { aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
+import type { ConfluentProvider } from '../.gen/providers/confluent/provider';
 import { CatalogStack } from '../shared/catalog-stack';
 import { Entries, each } from '../shared/entries';
 import type { Principals } from './principals';
@@ -24,9 +26,12 @@ export class AclTable extends Construct {
     scope: Construct,
     id: string,
     private readonly principals: Principals,
+    /** The provider configured with that key (the provider's own key wins over a resource's). */
+    provider: ConfluentProvider,
   ) {
     super(scope, id);
     const acl = new KafkaAcl(this, 'acl', {
+      provider,
       resourceType: each.value('resource_type'),
       resourceName: each.value('resource_name'),
       patternType: each.value('pattern_type'),

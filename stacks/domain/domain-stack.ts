@@ -7,7 +7,7 @@ import type { DomainManagerKeys } from '../platform/platform-outputs';
 import type { PlatformStack } from '../platform/platform-stack';
 import { CatalogStack } from '../shared/catalog-stack';
 import { domainStackName } from '../shared/names';
-import { confluentProvider } from '../shared/provider';
+import { confluentProvider, readinessWait } from '../shared/provider';
 import { configureState } from '../shared/state';
 import { AclTable } from './acl-table';
 import { Principals } from './principals';
@@ -39,7 +39,7 @@ export class DomainStack extends CatalogStack {
     const outputs = new PlatformOutputs(this, 'platform', platform);
     const manager = (attribute: keyof DomainManagerKeys): string =>
       outputs.domainManager(domain.name, attribute);
-    confluentProvider(this, {
+    confluentProvider(this, env.spec, {
       kafkaId: outputs.cluster('kafka_id'),
       kafkaRestEndpoint: outputs.cluster('kafka_rest_endpoint'),
       kafkaApiKey: manager('kafka_api_key'),
@@ -53,10 +53,18 @@ export class DomainStack extends CatalogStack {
       accountId: (app) => outputs.appAccount(app),
     });
     this.topics = new TopicTable(this, 'topics', { protectedEnvironment: env.spec.protected });
-    this.acls = new AclTable(this, 'acls', principals);
+    const aclProvider = confluentProvider(this, env.spec, {
+      alias: 'acls',
+      kafkaId: outputs.cluster('kafka_id'),
+      kafkaRestEndpoint: outputs.cluster('kafka_rest_endpoint'),
+      kafkaApiKey: outputs.accessManager('kafka_api_key'),
+      kafkaApiSecret: outputs.accessManager('kafka_api_secret'),
+    });
+    this.acls = new AclTable(this, 'acls', principals, aclProvider);
     this.reads = new RegistryReads(this, 'reads', {
       principals,
       registryCrn: outputs.cluster('schema_registry_crn'),
+      readiness: readinessWait(env.spec),
     });
     this.schemas = new SchemaTable(this, 'schemas', { layers: props.schemaLayers });
   }

@@ -10,6 +10,8 @@ export interface RegistryReadsProps {
   readonly principals: Principals;
   /** CRN of the environment's schema registry (from the platform stack). */
   readonly registryCrn: string;
+  /** `readinessWait(spec)`. */
+  readonly readiness: { readonly disableWaitForReady?: boolean };
 }
 
 export class RegistryReads extends Construct {
@@ -25,6 +27,7 @@ export class RegistryReads extends Construct {
       principal: props.principals.principal('each.value.app'),
       roleName: 'DeveloperRead',
       crnPattern: `${props.registryCrn}/subject=${each.value('subject')}`,
+      ...props.readiness,
     });
     binding.overrideLogicalId('subject_read');
     CatalogStack.ofConstruct(this).bindEntries(binding, this.entries);

@@ -27,6 +27,8 @@ export interface AccountKeysProps {
   /** Role bindings the keys need before anyone uses them. */
   readonly dependsOn?: ITerraformDependable[];
   readonly preventDestroy: boolean;
+  /** `readinessWait(spec)`: whether to wait for Confluent Cloud to propagate a new key. */
+  readonly readiness: { readonly disableWaitForReady?: boolean };
 }
 
 export class AccountKeys extends Construct {
@@ -51,6 +53,7 @@ export class AccountKeys extends Construct {
         },
         ...(props.dependsOn ? { dependsOn: props.dependsOn } : {}),
         lifecycle: { preventDestroy: props.preventDestroy },
+        ...props.readiness,
       });
       key.overrideLogicalId(`${id.replace(/_keys$/, '')}_${suffix}`);
       CatalogStack.ofConstruct(this).bindEntries(key, entries);

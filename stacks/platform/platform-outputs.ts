@@ -28,10 +28,22 @@ export interface DomainManagerKeys {
   readonly schema_registry_api_secret: string;
 }
 
+/**
+ * The Kafka key domain stacks create ACLs with. Creating or deleting an ACL needs ALTER on the
+ * cluster, which on Confluent Cloud only the administrator roles hold (CloudClusterAdmin): a
+ * domain's topic manager owns its prefixes but cannot grant access to them with ACLs. So ACLs go
+ * through the platform manager's key; what they grant is still exactly catalog/access.ts's.
+ */
+export interface AccessManagerKey {
+  readonly kafka_api_key: string;
+  readonly kafka_api_secret: string;
+}
+
 /** Output names: the platform stack writes them, domain stacks read them. */
 export const CLUSTER_CONNECTION = 'cluster_connection';
 export const DOMAIN_MANAGERS = 'domain_managers';
 export const APP_ACCOUNTS = 'app_accounts';
+export const ACCESS_MANAGER = 'access_manager';
 
 export interface PlatformOutputsProps {
   readonly connection: ClusterConnection;
@@ -40,6 +52,7 @@ export interface PlatformOutputsProps {
   readonly domainRegistryKeys: TerraformResource;
   /** The for_each block of app service accounts, keyed by app id. */
   readonly appAccounts: TerraformResource;
+  readonly accessManager: AccessManagerKey;
 }
 
 /**
@@ -69,6 +82,7 @@ export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsP
     value: byKey(props.appAccounts, 'val.id'),
     sensitive: true,
   });
+  new TerraformOutput(stack, ACCESS_MANAGER, { value: props.accessManager, sensitive: true });
 }
 
 /**
@@ -97,6 +111,10 @@ export class PlatformOutputs extends Construct {
 
   domainManager(domain: string, attribute: keyof DomainManagerKeys): string {
     return `\${${this.outputs}.${DOMAIN_MANAGERS}${index(domain)}.${attribute}}`;
+  }
+
+  accessManager(attribute: keyof AccessManagerKey): string {
+    return `\${${this.outputs}.${ACCESS_MANAGER}.${attribute}}`;
   }
 
   /** The service account id of an app (`sa-…`). */

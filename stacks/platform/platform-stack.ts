@@ -4,6 +4,7 @@
 // through cdktf's cross-stack references.
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { isTerraformKind } from '../../catalog/format/platform-file';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
 import { domainPrefix } from '../../catalog/naming';
 import { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
@@ -15,7 +16,7 @@ import { ServiceAccount } from '../.gen/providers/confluent/service-account';
 import { CatalogStack } from '../shared/catalog-stack';
 import { Entries, each } from '../shared/entries';
 import { displayName, platformStackName } from '../shared/names';
-import { confluentProvider } from '../shared/provider';
+import { confluentProvider, readinessWait } from '../shared/provider';
 import { expression } from '../shared/refs';
 import { configureState } from '../shared/state';
 import { AccountKeys } from './account-keys';
@@ -58,11 +59,11 @@ export class PlatformStack extends CatalogStack {
     super(scope, platformStackName(env.name));
     const spec = env.spec;
     const cluster = spec.cluster;
-    if (spec.kind !== 'confluent-cloud' || !cluster || !spec.cloud || !spec.region) {
-      throw new Error(`environment "${env.name}" is not a complete confluent-cloud environment`);
+    if (!isTerraformKind(spec.kind) || !cluster || !spec.cloud || !spec.region) {
+      throw new Error(`environment "${env.name}" is not a complete Confluent environment`);
     }
     configureState(this, { platform: catalog.platform, env: env.name, spec });
-    confluentProvider(this);
+    confluentProvider(this, spec);
     const name = (what: string): string =>
       displayName(catalog.platform.platform.name, env.name, what);
     const lifecycle = { preventDestroy: spec.protected };
@@ -147,6 +148,7 @@ export class PlatformStack extends CatalogStack {
       principal: `User:${expression(this.platformAccounts, 'id', 'each.value.account')}`,
       roleName: each.value('role'),
       crnPattern: each.value('crn'),
+      ...readinessWait(spec),
     });
     this.bindEntries(fixedBindings, fixed);
 
@@ -176,6 +178,7 @@ export class PlatformStack extends CatalogStack {
       principal: `User:${expression(this.domainManagers, 'id', 'each.value.domain')}`,
       roleName: 'ResourceOwner',
       crnPattern: each.value('crn'),
+      ...readinessWait(spec),
     });
     this.bindEntries(domainBindings, scoped);
 
@@ -195,6 +198,7 @@ export class PlatformStack extends CatalogStack {
       registry: this.registry,
       environmentId: this.environment.id,
       preventDestroy: spec.protected,
+      readiness: readinessWait(spec),
     };
     this.domainKeys = new AccountKeys(this, 'domain_manager_keys', {
       ...keyProps,
@@ -217,6 +221,7 @@ export class PlatformStack extends CatalogStack {
       kafka: fixedKeys.kafka('reconciler'),
       registry: fixedKeys.registry('reconciler'),
     };
+    const manager = fixedKeys.kafka('platform-manager');
 
     // What the domain stacks read (sensitive, like every value that leaves this stack for another).
     addPlatformOutputs(this, {
@@ -230,6 +235,7 @@ export class PlatformStack extends CatalogStack {
       domainKafkaKeys: this.domainKeys.kafkaKeys,
       domainRegistryKeys: this.domainKeys.registryKeys,
       appAccounts: this.appAccounts,
+      accessManager: { kafka_api_key: manager.id, kafka_api_secret: manager.secret },
     });
 
     // Identifiers only: every secret stays in state and reaches other stacks as sensitive values.

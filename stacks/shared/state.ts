@@ -1,7 +1,8 @@
 // Where each stack keeps its Terraform state: S3 (one object per stack, S3 lockfile locking)
-// or a local file for environments that declare `state: local`.
+// or a local file for environments that declare `state: local` and for confluent-double ones.
 import { LocalBackend, S3Backend } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
+import { terraformState } from '../../catalog/format/platform-file';
 import type { EnvironmentSpec, PlatformFile } from '../../catalog/format/platform-file';
 
 export interface StateProps {
@@ -18,7 +19,7 @@ export function stateKey(keyPrefix: string, env: string, stack: string): string 
 export function configureState(stack: TerraformStack, props: StateProps): void {
   const name = stack.node.id;
   const state = props.platform.state;
-  if (props.spec.state === 'local') {
+  if (terraformState(props.spec) === 'local') {
     // Relative to the directory Terraform runs in, which is the reading stack's for a remote
     // state: going through cdktf.out/stacks/ names the same file from every stack.
     new LocalBackend(stack, { path: `../${name}/terraform.${name}.tfstate` });

@@ -127,7 +127,7 @@ describe('validate --base (change safety against git)', () => {
         .replace('    config: { min.compaction.lag.ms: 60000 }\n', ''),
     );
     expect(rules(r.root)).toContain(
-      'topics/orders.yaml:30:20 error cleanup-policy-compact-to-delete',
+      'topics/orders.yaml:31:20 error cleanup-policy-compact-to-delete',
     );
   });
 

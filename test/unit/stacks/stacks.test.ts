@@ -11,21 +11,29 @@ import {
   terraformCacheDir,
   terraformValidate,
 } from '../../../scripts/providers/terraform';
+import { terraformState } from '../../../catalog/format/platform-file';
 import { forEach, stack, synthesizeSample } from './synthesized';
 import type { Json } from './synthesized';
 
 Testing.setupJest();
 const s = synthesizeSample();
 const CLOUD_ENVS = ['dev', 'staging', 'prod'];
+const DOUBLE_ENVS = ['sandbox'];
 const domains = s.catalog.domains.map((d) => d.name);
 
-test('one platform, domain-per-domain, secrets and runtime stack per confluent-cloud environment; none for local', () => {
-  const expected = CLOUD_ENVS.flatMap((env) => [
-    `platform-${env}`,
-    `secrets-${env}`,
-    ...(s.catalog.platform.environments[env]?.runtime ? [`runtime-${env}`] : []),
-    ...domains.map((d) => `domain-${d}-${env}`),
-  ]);
+test('one platform, domain-per-domain, secrets and runtime stack per confluent-cloud environment; platform and domains for a confluent-double; none for local', () => {
+  const expected = [
+    ...CLOUD_ENVS.flatMap((env) => [
+      `platform-${env}`,
+      `secrets-${env}`,
+      ...(s.catalog.platform.environments[env]?.runtime ? [`runtime-${env}`] : []),
+      ...domains.map((d) => `domain-${d}-${env}`),
+    ]),
+    ...DOUBLE_ENVS.flatMap((env) => [
+      `platform-${env}`,
+      ...domains.map((d) => `domain-${d}-${env}`),
+    ]),
+  ];
   expect([...s.stacks.keys()].sort()).toEqual(expected.sort());
   expect([...s.stacks.keys()].some((k) => k.endsWith('-local'))).toBe(false);
 });
@@ -60,7 +68,16 @@ test('domain stacks apply with their own topic manager’s keys, read from the p
           schema_registry_api_key: read(`domain_managers["${d}"].schema_registry_api_key`),
           schema_registry_api_secret: read(`domain_managers["${d}"].schema_registry_api_secret`),
         },
+        {
+          // ACLs need cluster ALTER: the platform manager's key, never the domain's.
+          alias: 'acls',
+          kafka_id: read('cluster_connection.kafka_id'),
+          kafka_rest_endpoint: read('cluster_connection.kafka_rest_endpoint'),
+          kafka_api_key: read('access_manager.kafka_api_key'),
+          kafka_api_secret: read('access_manager.kafka_api_secret'),
+        },
       ]);
+      expect(json.resource.confluent_kafka_acl.acl.provider).toBe('confluent.acls');
       // `platform` is the platform stack's own state.
       const { config } = json.data.terraform_remote_state.platform as { config: Json };
       expect(config.key ?? config.path).toBe(backend.key ?? backend.path);
@@ -100,7 +117,8 @@ test('state: S3 per stack with lockfile locking, local where the environment say
   for (const [name, json] of s.stacks) {
     const env = name.split('-').pop() as string;
     const backend = json.terraform.backend as Json;
-    if (s.catalog.platform.environments[env]?.state === 'local') {
+    const spec = s.catalog.platform.environments[env];
+    if (spec && terraformState(spec) === 'local') {
       expect(Object.keys(backend)).toEqual(['local']);
     } else {
       expect(backend.s3).toEqual({
@@ -120,7 +138,8 @@ test('local state: every stack reads the platform state where the platform stack
   let readers = 0;
   for (const [name, json] of s.stacks) {
     const env = name.split('-').pop() as string;
-    if (s.catalog.platform.environments[env]?.state !== 'local') continue;
+    const spec = s.catalog.platform.environments[env];
+    if (!spec || terraformState(spec) !== 'local') continue;
     const own = ((json.terraform.backend as Json).local as Json).path as string;
     expect(at(name, own)).toBe(`cdktf.out/stacks/${name}/terraform.${name}.tfstate`);
     const remote = ((json.data as Json | undefined)?.terraform_remote_state as Json | undefined)
