@@ -1,0 +1,60 @@
+// Where the double's files live and how a running double is found: the local stack's
+// conventions (`.local/`, a pid file under run/, a log under logs/), plus an address file
+// other tools read (`run/cloud-double.json`: the URL) and the Cloud API key (0600, never printed).
+import fs from 'node:fs';
+import path from 'node:path';
+import { stackPaths } from '../local/paths';
+import { isAlive } from '../local/proc';
+
+export const DEFAULT_DOUBLE_PORT = 18090;
+export const PORT_ENV = 'STREAMPLANE_CLOUD_DOUBLE_PORT';
+/** The argument that tags the double's process, so a recycled pid is never taken for it. */
+export const PROCESS_TAG = '--streamplane-service=cloud-double';
+
+export interface DoublePaths {
+  readonly stateFile: string;
+  readonly credentialsFile: string;
+  readonly addressFile: string;
+  readonly pidFile: string;
+  readonly logFile: string;
+}
+
+export function doublePaths(root?: string): DoublePaths {
+  const p = stackPaths(root);
+  const dir = path.join(p.root, 'cloud-double');
+  return {
+    stateFile: path.join(dir, 'state.json'),
+    credentialsFile: path.join(dir, 'cloud-api-key.json'),
+    addressFile: path.join(p.runDir, 'cloud-double.json'),
+    pidFile: path.join(p.runDir, 'cloud-double.pid'),
+    logFile: path.join(p.logsDir, 'cloud-double.log'),
+  };
+}
+
+export interface RunningDouble {
+  readonly pid: number;
+  readonly url: string;
+}
+
+/** The running double of this checkout (pid alive and tagged), or undefined. */
+export function runningDouble(paths: DoublePaths = doublePaths()): RunningDouble | undefined {
+  try {
+    const pid = Number(fs.readFileSync(paths.pidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (!cmdline.includes(PROCESS_TAG)) return undefined;
+    const { url } = JSON.parse(fs.readFileSync(paths.addressFile, 'utf8')) as { url: string };
+    return { pid, url };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The double's Cloud API key, as CONFLUENT_CLOUD_API_KEY/SECRET for Terraform. */
+export function cloudApiKeyEnv(paths: DoublePaths = doublePaths()): Record<string, string> {
+  const { key, secret } = JSON.parse(fs.readFileSync(paths.credentialsFile, 'utf8')) as {
+    key: string;
+    secret: string;
+  };
+  return { CONFLUENT_CLOUD_API_KEY: key, CONFLUENT_CLOUD_API_SECRET: secret };
+}
