@@ -1,0 +1,90 @@
+// `npm run deploy:sandbox [-- diff|deploy|destroy] [--env NAME]`: the platform team's
+// `cdktf deploy`, run on this machine against the Confluent Cloud double with the real provider.
+// Installs the providers (scripts/providers/build.sh), starts the local stack and the double,
+// then runs the cdktf CLI on the environment's platform and domain stacks with the double's
+// address and Cloud API key in the environment (never on the command line or in a log).
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { loadCatalog } from '../../catalog/loader';
+import { StackError } from '../local/errors';
+import { REPO_ROOT } from '../local/paths';
+import { terraformEnv } from '../providers/terraform';
+import { doubleUp } from './cli';
+import { cloudApiKeyEnv } from './service';
+
+const USAGE =
+  'Usage: deploy.ts [diff|deploy|destroy] [--env NAME] (default: deploy, the first confluent-double environment)';
+
+/** The environment variables Terraform needs to reach the double. */
+export function doubleTerraformEnv(url: string): NodeJS.ProcessEnv {
+  return { ...terraformEnv(), ...cloudApiKeyEnv(), TF_VAR_confluent_endpoint: url };
+}
+
+/** The stacks of a confluent-double environment, as cdktf stack selectors. */
+export function doubleStacks(env: string): string[] {
+  return [`platform-${env}`, `domain-*-${env}`];
+}
+
+function doubleEnvironment(requested: string | undefined): string {
+  const result = loadCatalog(REPO_ROOT);
+  if (!result.catalog) throw new StackError('the catalog has errors: run npm run validate first');
+  const envs = result.catalog.platform.environments;
+  const doubles = Object.keys(envs).filter((e) => envs[e]?.kind === 'confluent-double');
+  const env = requested ?? doubles[0];
+  if (env === undefined) {
+    throw new StackError(
+      'platform.yaml has no environment of kind confluent-double: add one (see README)',
+    );
+  }
+  if (envs[env]?.kind !== 'confluent-double') {
+    throw new StackError(
+      `environment "${env}" is not of kind confluent-double${doubles.length ? ` (those are: ${doubles.join(', ')})` : ''}`,
+    );
+  }
+  return env;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command = 'deploy';
+  let requested: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--env') requested = argv[++i];
+    else if (['diff', 'deploy', 'destroy'].includes(a)) command = a;
+    else throw new StackError(`unknown argument "${a}"\n${USAGE}`);
+  }
+  const env = doubleEnvironment(requested);
+  console.log('[1/3] Terraform and the Confluent provider (scripts/providers/build.sh)');
+  const built = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/providers/build.sh')], {
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) return 1;
+  console.log('[2/3] The local stack and the Confluent Cloud double');
+  const double = await doubleUp({ log: (m) => console.log(`  ${m}`) });
+  console.log(`  Confluent Cloud double on ${double.url}`);
+  console.log(`[3/3] cdktf ${command} ${doubleStacks(env).join(' ')}`);
+  // `terraform providers lock` asks the registry even when a mirror installs the providers: the
+  // lock file `terraform init` writes from the mirror is the one kept.
+  const args = [
+    command,
+    ...doubleStacks(env),
+    '--skip-provider-lock',
+    ...(command === 'diff' ? [] : ['--auto-approve']),
+  ];
+  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/cdktf'), args, {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...doubleTerraformEnv(double.url) },
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof StackError ? `error: ${err.message}` : err);
+    process.exitCode = 1;
+  },
+);
