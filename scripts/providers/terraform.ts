@@ -61,17 +61,18 @@ export interface TerraformRun {
   stderr: string;
 }
 
-/** Runs terraform with terraformEnv() in `cwd`; never throws on a non-zero exit. */
+/** Runs terraform with terraformEnv() (plus `env`) in `cwd`; never throws on a non-zero exit. */
 export function runTerraform(
   args: string[],
   cwd: string,
   timeoutMs = 300_000,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<TerraformRun> {
   return new Promise((resolve, reject) => {
     execFile(
       terraformBinary(),
       args,
-      { cwd, env: terraformEnv(), timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      { cwd, env: { ...terraformEnv(), ...env }, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(new Error(`terraform ${args.join(' ')} could not run: ${error.message}`));
