@@ -1,18 +1,19 @@
 // The Confluent Cloud double, with the local stack's conventions:
 //   tsx scripts/cloud-double/cli.ts up [--port N] [--fresh] | down | status | logs [-n LINES]
-// `up` brings the local stack up first (the double's data plane), then starts the double
-// detached and waits until it answers. Tests and local experiments only.
+// `up` brings the double's own local stack up first (its data plane: a Kafka broker and a registry
+// under .local/cloud-double/stack), then starts the double detached and waits until it answers.
+// Tests and local experiments only.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StackError, lastLines } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
 import { isPortFree, parsePort } from '../local/ports';
-import { loadPrincipals } from '../local/principals';
 import { isAlive } from '../local/proc';
-import { up as localUp } from '../local/stack';
+import { down as localDown, up as localUp } from '../local/stack';
 import {
   DEFAULT_DOUBLE_PORT,
+  DOUBLE_STACK_PORTS,
   PORT_ENV,
   PROCESS_TAG,
   cloudApiKeyEnv,
@@ -22,8 +23,8 @@ import {
 import type { DoublePaths, RunningDouble } from './service';
 
 const USAGE = `Usage: cli.ts <command>
-  up [--port N] [--fresh]   start the double (and the local stack) and wait until it answers
-  down                      stop the double (the local stack keeps running)
+  up [--port N] [--fresh]   start the double (and its Kafka and registry) and wait until it answers
+  down                      stop the double and its Kafka and registry
   status                    whether it runs, and where
   logs [-n LINES]           the double's log (method, path, status of each request)`;
 
@@ -44,7 +45,7 @@ export async function doubleUp(options: DoubleUpOptions = {}): Promise<RunningDo
     await doubleDown();
     fs.rmSync(path.dirname(paths.stateFile), { recursive: true, force: true });
   }
-  await localUp({ principals: loadPrincipals(), log });
+  await localUp({ root: paths.stackRoot, ports: DOUBLE_STACK_PORTS, log });
   const running = runningDouble(paths);
   if (running) {
     log(`Confluent Cloud double already running on ${running.url}`);
@@ -129,7 +130,8 @@ export async function doubleDown(): Promise<boolean> {
   }
   fs.rmSync(paths.pidFile, { force: true });
   fs.rmSync(paths.addressFile, { force: true });
-  return running !== undefined;
+  const stopped = await localDown({ root: paths.stackRoot });
+  return running !== undefined || stopped.length > 0;
 }
 
 function portFromEnv(): number {

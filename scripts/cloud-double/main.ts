@@ -8,7 +8,7 @@ import { doublePaths } from './service';
 async function main(): Promise<void> {
   const port = Number(process.argv[2]);
   const paths = doublePaths();
-  const stack = currentStack();
+  const stack = currentStack({ root: paths.stackRoot });
   const double = await startCloudDouble({
     port,
     stateFile: paths.stateFile,

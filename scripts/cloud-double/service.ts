@@ -1,6 +1,9 @@
 // Where the double's files live and how a running double is found: the local stack's
 // conventions (`.local/`, a pid file under run/, a log under logs/), plus an address file
 // other tools read (`run/cloud-double.json`: the URL) and the Cloud API key (0600, never printed).
+// The double's data plane is a local stack of its own (`.local/cloud-double/stack`, other ports):
+// a Confluent Cloud cluster is not the laptop's broker, and the local environment (npm start)
+// creates the same topic names as a confluent-double environment of the same catalog.
 import fs from 'node:fs';
 import path from 'node:path';
 import { stackPaths } from '../local/paths';
@@ -11,7 +14,12 @@ export const PORT_ENV = 'STREAMPLANE_CLOUD_DOUBLE_PORT';
 /** The argument that tags the double's process, so a recycled pid is never taken for it. */
 export const PROCESS_TAG = '--streamplane-service=cloud-double';
 
+/** Ports of the double's own Kafka broker and registry (next to the local stack's). */
+export const DOUBLE_STACK_PORTS = { kafka: 19192, controller: 19193, registry: 18182 };
+
 export interface DoublePaths {
+  /** The root of the double's own local stack (Kafka + registry). */
+  readonly stackRoot: string;
   readonly stateFile: string;
   readonly credentialsFile: string;
   readonly addressFile: string;
@@ -23,6 +31,7 @@ export function doublePaths(root?: string): DoublePaths {
   const p = stackPaths(root);
   const dir = path.join(p.root, 'cloud-double');
   return {
+    stackRoot: path.join(dir, 'stack'),
     stateFile: path.join(dir, 'state.json'),
     credentialsFile: path.join(dir, 'cloud-api-key.json'),
     addressFile: path.join(p.runDir, 'cloud-double.json'),
