@@ -420,7 +420,8 @@ export function controlPlaneRoutes(store: Store, endpoints: Endpoints): Route[] 
       if (!account || !s.serviceAccounts[account]) {
         throw new HttpError(400, cloudError(400, `principal ${principal} does not exist`));
       }
-      if (!crnPattern.startsWith(`${crn.organization(s)}`)) {
+      const org = crn.organization(s);
+      if (crnPattern !== org && !crnPattern.startsWith(`${org}/`)) {
         throw new HttpError(
           400,
           cloudError(400, `crn_pattern ${crnPattern} is not in this organization`),
