@@ -10,6 +10,23 @@ import { principalOfAppId } from '../catalog/naming';
 
 export const APP_ID = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
 
+/**
+ * The client app's configuration contract: the variables it reads, by setting. The runtime stack
+ * and `clientapp:credentials` write these names; `configFromEnv` reads them.
+ */
+export const CLIENT_VARS = {
+  /** The catalog app whose credentials these are ("domain/app"). */
+  app: 'STREAMPLANE_APP',
+  bootstrap: 'KAFKA_BOOTSTRAP_SERVERS',
+  securityProtocol: 'KAFKA_SECURITY_PROTOCOL',
+  saslMechanism: 'KAFKA_SASL_MECHANISM',
+  saslUsername: 'KAFKA_SASL_USERNAME',
+  saslPassword: 'KAFKA_SASL_PASSWORD',
+  registryUrl: 'SCHEMA_REGISTRY_URL',
+  registryApiKey: 'SCHEMA_REGISTRY_API_KEY',
+  registryApiSecret: 'SCHEMA_REGISTRY_API_SECRET',
+} as const;
+
 const mechanism = z.enum(['scram-sha-512', 'scram-sha-256', 'plain']);
 
 export const clientConfig = z.object({
@@ -46,35 +63,38 @@ function parse(raw: unknown, where: string): ClientConfig {
 
 /** From plain environment variables; undefined when KAFKA_BOOTSTRAP_SERVERS is not set. */
 export function configFromEnv(app: string, env: NodeJS.ProcessEnv): ClientConfig | undefined {
-  if (!env.KAFKA_BOOTSTRAP_SERVERS) return undefined;
-  const protocol = env.KAFKA_SECURITY_PROTOCOL ?? 'SASL_SSL';
+  const v = CLIENT_VARS;
+  const bootstrap = env[v.bootstrap];
+  if (!bootstrap) return undefined;
+  const protocol = env[v.securityProtocol] ?? 'SASL_SSL';
   if (protocol !== 'SASL_SSL' && protocol !== 'SASL_PLAINTEXT') {
     throw new ConfigError(
-      `KAFKA_SECURITY_PROTOCOL must be SASL_SSL or SASL_PLAINTEXT, got "${protocol}"`,
+      `${v.securityProtocol} must be SASL_SSL or SASL_PLAINTEXT, got "${protocol}"`,
     );
   }
-  const registryKey = env.SCHEMA_REGISTRY_API_KEY;
-  const registrySecret = env.SCHEMA_REGISTRY_API_SECRET;
+  const registryKey = env[v.registryApiKey];
+  const registrySecret = env[v.registryApiSecret];
   return parse(
     {
       app,
       source: 'env',
       kafka: {
-        brokers: env.KAFKA_BOOTSTRAP_SERVERS.split(',')
+        brokers: bootstrap
+          .split(',')
           .map((b) => b.trim().replace(/^SASL_SSL:\/\//, ''))
           .filter(Boolean),
         ssl: protocol === 'SASL_SSL',
         sasl: {
           // Confluent Cloud API keys use PLAIN over TLS; the local stack uses SCRAM in the clear.
           mechanism: (
-            env.KAFKA_SASL_MECHANISM ?? (protocol === 'SASL_SSL' ? 'plain' : 'scram-sha-512')
+            env[v.saslMechanism] ?? (protocol === 'SASL_SSL' ? 'plain' : 'scram-sha-512')
           ).toLowerCase(),
-          username: env.KAFKA_SASL_USERNAME,
-          password: env.KAFKA_SASL_PASSWORD,
+          username: env[v.saslUsername],
+          password: env[v.saslPassword],
         },
       },
       registry: {
-        url: env.SCHEMA_REGISTRY_URL,
+        url: env[v.registryUrl],
         ...(registryKey || registrySecret
           ? { auth: { username: registryKey, password: registrySecret } }
           : {}),

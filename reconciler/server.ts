@@ -4,43 +4,40 @@ import { CatalogError, loadEnvironment } from './catalog-source';
 import { ConnectionError, connectionFor } from './cluster/connection';
 import { createLogger } from './log';
 import type { Mode } from './reconcile';
-import { generateToken, hashToken, tokensFromEnv } from './service/auth';
+import { RECONCILER_VARS, SettingsError, readReconcilerSettings } from './config';
+import { generateToken, hashToken } from './service/auth';
 import { startService } from './service';
 
 async function main(): Promise<void> {
   const log = createLogger();
-  const e = process.env;
-  const root = path.resolve(e.RECONCILER_ROOT ?? path.join(__dirname, '..'));
-  const environment = e.RECONCILER_ENV ?? 'local';
   try {
+    const settings = readReconcilerSettings(process.env);
+    const root = path.resolve(settings.root ?? path.join(__dirname, '..'));
+    const environment = settings.environment;
     const env = loadEnvironment(root, environment);
     const local = env.spec.kind === 'local';
-    const mode = (e.RECONCILER_MODE ??
-      (local ? 'enforce' : (env.spec.runtime?.reconcilerMode ?? 'observe'))) as Mode;
-    if (mode !== 'enforce' && mode !== 'observe')
-      throw new ConnectionError(
-        `RECONCILER_MODE must be enforce or observe, got "${String(mode)}"`,
-      );
-    let tokens = tokensFromEnv(e.RECONCILER_TOKENS);
+    const mode: Mode =
+      settings.mode ?? (local ? 'enforce' : (env.spec.runtime?.reconcilerMode ?? 'observe'));
+    let tokens = settings.tokens;
     if (tokens.length === 0 && local) {
       const token = generateToken();
       tokens = [{ name: 'local-operator', role: 'operator', sha256: hashToken(token) }];
       // Printed once, on the terminal only; the process keeps the hash.
       process.stderr.write(`operator token for this run (shown once): ${token}\n`);
     } else if (tokens.length === 0) {
-      log.warn('RECONCILER_TOKENS is empty: every /api/v1 request will get 401');
+      log.warn(`${RECONCILER_VARS.tokens} is empty: every /api/v1 request will get 401`);
     }
     const service = await startService({
       root,
       environment,
       mode,
-      intervalMs: Number(e.RECONCILER_INTERVAL_SECONDS ?? 60) * 1000,
-      host: e.RECONCILER_HOST ?? '127.0.0.1',
-      port: Number(e.RECONCILER_PORT ?? 8088),
+      intervalMs: settings.intervalSeconds * 1000,
+      host: settings.host,
+      port: settings.port,
       tokens,
       connection: connectionFor(
         local ? 'local' : 'confluent-cloud',
-        e.STREAMPLANE_CONNECTION ? { connectionFile: e.STREAMPLANE_CONNECTION } : {},
+        settings.connectionFile ? { connectionFile: settings.connectionFile } : {},
       ),
       log,
     });
@@ -51,7 +48,11 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   } catch (err) {
-    if (err instanceof CatalogError || err instanceof ConnectionError) {
+    if (
+      err instanceof CatalogError ||
+      err instanceof ConnectionError ||
+      err instanceof SettingsError
+    ) {
       console.error(err.message);
     } else {
       log.error({ err: (err as Error).message }, 'reconciler failed to start');

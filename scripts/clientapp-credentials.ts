@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CLIENT_VARS } from '../clientapp/config';
 
 /** The secrets stack writes snake_case keys; camelCase is accepted too. */
 const secretShape = z
@@ -41,15 +42,16 @@ const secretShape = z
 /** `cdktf output --outputs-file`: { "<stack>": { "<output>": value } }. */
 const outputsShape = z.record(z.string(), z.record(z.string(), z.unknown()));
 
+/** What the client app reads (its contract, clientapp/config.ts), as the hand-over writes it. */
 const handOver = z.object({
-  KAFKA_BOOTSTRAP_SERVERS: z.string().min(1, 'no bootstrap servers (secret or outputs)'),
-  KAFKA_SECURITY_PROTOCOL: z.literal('SASL_SSL'),
-  KAFKA_SASL_MECHANISM: z.literal('PLAIN'),
-  KAFKA_SASL_USERNAME: z.string().min(1, 'no Kafka API key in the secret'),
-  KAFKA_SASL_PASSWORD: z.string().min(1, 'no Kafka API secret in the secret'),
-  SCHEMA_REGISTRY_URL: z.url('no schema registry URL (secret or outputs)'),
-  SCHEMA_REGISTRY_API_KEY: z.string().min(1, 'no registry API key in the secret'),
-  SCHEMA_REGISTRY_API_SECRET: z.string().min(1, 'no registry API secret in the secret'),
+  [CLIENT_VARS.bootstrap]: z.string().min(1, 'no bootstrap servers (secret or outputs)'),
+  [CLIENT_VARS.securityProtocol]: z.literal('SASL_SSL'),
+  [CLIENT_VARS.saslMechanism]: z.literal('PLAIN'),
+  [CLIENT_VARS.saslUsername]: z.string().min(1, 'no Kafka API key in the secret'),
+  [CLIENT_VARS.saslPassword]: z.string().min(1, 'no Kafka API secret in the secret'),
+  [CLIENT_VARS.registryUrl]: z.url('no schema registry URL (secret or outputs)'),
+  [CLIENT_VARS.registryApiKey]: z.string().min(1, 'no registry API key in the secret'),
+  [CLIENT_VARS.registryApiSecret]: z.string().min(1, 'no registry API secret in the secret'),
 });
 
 export type HandOver = z.infer<typeof handOver>;
@@ -71,14 +73,15 @@ export function handOverFor(input: { secret?: unknown; outputs?: unknown }): Han
   const outputs = input.outputs === undefined ? undefined : outputsShape.parse(input.outputs);
   const bootstrap = secret?.bootstrap ?? output(outputs, 'bootstrap_endpoint') ?? '';
   const result = handOver.safeParse({
-    KAFKA_BOOTSTRAP_SERVERS: bootstrap.replace(/^SASL_SSL:\/\//, ''),
-    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
-    KAFKA_SASL_MECHANISM: 'PLAIN',
-    KAFKA_SASL_USERNAME: secret?.kafkaApiKey ?? '',
-    KAFKA_SASL_PASSWORD: secret?.kafkaApiSecret ?? '',
-    SCHEMA_REGISTRY_URL: secret?.registryUrl ?? output(outputs, 'schema_registry_endpoint') ?? '',
-    SCHEMA_REGISTRY_API_KEY: secret?.registryApiKey ?? '',
-    SCHEMA_REGISTRY_API_SECRET: secret?.registryApiSecret ?? '',
+    [CLIENT_VARS.bootstrap]: bootstrap.replace(/^SASL_SSL:\/\//, ''),
+    [CLIENT_VARS.securityProtocol]: 'SASL_SSL',
+    [CLIENT_VARS.saslMechanism]: 'PLAIN',
+    [CLIENT_VARS.saslUsername]: secret?.kafkaApiKey ?? '',
+    [CLIENT_VARS.saslPassword]: secret?.kafkaApiSecret ?? '',
+    [CLIENT_VARS.registryUrl]:
+      secret?.registryUrl ?? output(outputs, 'schema_registry_endpoint') ?? '',
+    [CLIENT_VARS.registryApiKey]: secret?.registryApiKey ?? '',
+    [CLIENT_VARS.registryApiSecret]: secret?.registryApiSecret ?? '',
   });
   if (!result.success) {
     // Messages only, never values: these are secrets.

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import type { App } from '../../catalog/model';
+import { RECONCILER_VARS } from '../config';
 import { ADMIN_USER, currentStack, readCredentials, saslFor } from '../../scripts/local/stack';
 import type { KafkaConnection } from './kafka-admin';
 import type { RegistryConnection } from './registry';
@@ -102,8 +103,9 @@ export function externalConnection(
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): unknown {
+  const v = RECONCILER_VARS;
   let principals: unknown = {};
-  const rawPrincipals = env.STREAMPLANE_PRINCIPALS;
+  const rawPrincipals = env[v.principals];
   if (rawPrincipals) {
     const text = rawPrincipals.trim().startsWith('{')
       ? rawPrincipals
@@ -111,24 +113,21 @@ function fromEnv(env: NodeJS.ProcessEnv): unknown {
     principals = JSON.parse(text);
   }
   return {
-    bootstrap: env.STREAMPLANE_BOOTSTRAP,
-    ssl: env.STREAMPLANE_SSL !== 'false',
-    ...(env.STREAMPLANE_SASL_USERNAME
+    bootstrap: env[v.bootstrap],
+    ssl: env[v.ssl] !== 'false',
+    ...(env[v.saslUsername]
       ? {
           sasl: {
-            mechanism: env.STREAMPLANE_SASL_MECHANISM ?? 'plain',
-            username: env.STREAMPLANE_SASL_USERNAME,
-            password: env.STREAMPLANE_SASL_PASSWORD,
+            mechanism: env[v.saslMechanism] ?? 'plain',
+            username: env[v.saslUsername],
+            password: env[v.saslPassword],
           },
         }
       : {}),
     registry: {
-      url: env.STREAMPLANE_REGISTRY_URL,
-      ...(env.STREAMPLANE_REGISTRY_USERNAME
-        ? {
-            username: env.STREAMPLANE_REGISTRY_USERNAME,
-            password: env.STREAMPLANE_REGISTRY_PASSWORD,
-          }
+      url: env[v.registryUrl],
+      ...(env[v.registryUsername]
+        ? { username: env[v.registryUsername], password: env[v.registryPassword] }
         : {}),
     },
     principals,

@@ -53,14 +53,3 @@ export class TokenVerifier {
     return found;
   }
 }
-
-/** RECONCILER_TOKENS: a JSON array of {name, role, sha256}. */
-export function tokensFromEnv(raw: string | undefined): TokenConfig[] {
-  if (!raw) return [];
-  const parsed = z.array(tokenConfig).safeParse(JSON.parse(raw));
-  if (!parsed.success)
-    throw new Error(
-      `RECONCILER_TOKENS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}

@@ -2,7 +2,7 @@
 // environment, its Kafka cluster, the schema registry, every service account and its API keys.
 // Domain stacks read from it through its outputs (platform-outputs.ts), secrets and runtime stacks
 // through cdktf's cross-stack references.
-import { TerraformOutput } from 'cdktf';
+import { TerraformLocal, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { isTerraformKind } from '../../catalog/format/platform-file';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
@@ -17,7 +17,7 @@ import { CatalogStack } from '../shared/catalog-stack';
 import { Entries, each } from '../shared/entries';
 import { displayName, platformStackName } from '../shared/names';
 import { confluentProvider, readinessWait } from '../shared/provider';
-import { expression } from '../shared/refs';
+import { address, expression } from '../shared/refs';
 import { configureState } from '../shared/state';
 import { AccountKeys } from './account-keys';
 import type { ApiKeyPair } from './account-keys';
@@ -46,6 +46,8 @@ export class PlatformStack extends CatalogStack {
   readonly endpoints: ClusterEndpoints;
   /** One service account per app, keyed by app id ("orders/order-service"). */
   readonly appAccounts: ServiceAccount;
+  /** App id → `User:sa-…`: the reconciler's principal map. */
+  readonly appPrincipals: Record<string, string>;
   readonly appKeys: AccountKeys;
   /** One topic-manager account per domain, keyed by domain. */
   readonly domainManagers: ServiceAccount;
@@ -192,6 +194,13 @@ export class PlatformStack extends CatalogStack {
       description: each.value('description'),
     });
     this.bindEntries(this.appAccounts, apps);
+    const principals = new TerraformLocal(
+      this,
+      'app_principals',
+      `\${{ for key, val in ${address(this.appAccounts)}: key => "User:\${val.id}" }}`,
+    );
+    principals.overrideLogicalId('app_principals');
+    this.appPrincipals = principals.asStringMap;
 
     const keyProps = {
       cluster: this.cluster,

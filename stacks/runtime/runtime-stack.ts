@@ -1,6 +1,8 @@
 // runtime-<env>: the platform's own services on Kubernetes — the reconciler (Deployment, Service,
 // ServiceAccount, probes, credentials in a Secret) and, where the environment asks, the sample
-// client app. Credentials come from the platform stack as sensitive cross-stack values.
+// client app. Credentials come from the platform stack as sensitive cross-stack values. Every
+// variable is named by the service's own configuration contract (reconciler/config.ts,
+// clientapp/config.ts), and a test parses what is written here with the services' loaders.
 import { Fn, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -10,12 +12,15 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
-import type { ApiKeyPair } from '../platform/account-keys';
+import { CLIENT_VARS } from '../../clientapp/config';
+import { RECONCILER_VARS } from '../../reconciler/config';
 import type { PlatformStack } from '../platform/platform-stack';
 import { runtimeStackName } from '../shared/names';
 import { configureState } from '../shared/state';
 
 export const RECONCILER_PORT = 8080;
+/** The Secret the platform team creates with the API's token hashes (`tokens`: RECONCILER_TOKENS). */
+export const RECONCILER_TOKENS_SECRET = 'streamplane-reconciler-tokens';
 
 export interface RuntimeStackProps {
   readonly catalog: Catalog;
@@ -48,28 +53,26 @@ export class RuntimeStack extends TerraformStack {
     });
     const namespace = this.namespace.metadata.name;
     const ep = platform.endpoints;
-    const credentials = (name: string, kafka: ApiKeyPair, registry: ApiKeyPair): SecretV1 =>
-      new SecretV1(this, name, {
-        metadata: { name, namespace },
-        data: {
-          KAFKA_BOOTSTRAP_SERVERS: Fn.replace(ep.bootstrapEndpoint, 'SASL_SSL://', ''),
-          KAFKA_API_KEY: kafka.id,
-          KAFKA_API_SECRET: kafka.secret,
-          SCHEMA_REGISTRY_URL: ep.registryEndpoint,
-          SCHEMA_REGISTRY_API_KEY: registry.id,
-          SCHEMA_REGISTRY_API_SECRET: registry.secret,
-        },
-      });
+    const bootstrap = Fn.replace(ep.bootstrapEndpoint, 'SASL_SSL://', '');
+    const secretOf = (name: string, data: Record<string, string>): SecretV1 =>
+      new SecretV1(this, name, { metadata: { name, namespace }, data });
 
     const labels = { 'app.kubernetes.io/name': 'streamplane-reconciler' };
     const account = new ServiceAccountV1(this, 'reconciler_account', {
       metadata: { name: 'streamplane-reconciler', namespace, labels },
     });
-    const secret = credentials(
-      'streamplane-reconciler-credentials',
-      platform.reconcilerKeys.kafka,
-      platform.reconcilerKeys.registry,
-    );
+    const r = RECONCILER_VARS;
+    const keys = platform.reconcilerKeys;
+    const secret = secretOf('streamplane-reconciler-credentials', {
+      [r.bootstrap]: bootstrap,
+      [r.saslMechanism]: 'plain',
+      [r.saslUsername]: keys.kafka.id,
+      [r.saslPassword]: keys.kafka.secret,
+      [r.registryUrl]: ep.registryEndpoint,
+      [r.registryUsername]: keys.registry.id,
+      [r.registryPassword]: keys.registry.secret,
+      [r.principals]: Fn.jsonencode(platform.appPrincipals),
+    });
     this.reconciler = new DeploymentV1(this, 'reconciler', {
       metadata: { name: 'streamplane-reconciler', namespace, labels },
       spec: {
@@ -84,9 +87,20 @@ export class RuntimeStack extends TerraformStack {
                 name: 'reconciler',
                 image: runtime.reconcilerImage,
                 env: [
-                  { name: 'RECONCILER_MODE', value: runtime.reconcilerMode },
-                  { name: 'STREAMPLANE_ENVIRONMENT', value: env.name },
-                  { name: 'PORT', value: String(RECONCILER_PORT) },
+                  { name: r.environment, value: env.name },
+                  { name: r.mode, value: runtime.reconcilerMode },
+                  { name: r.host, value: '0.0.0.0' },
+                  { name: r.port, value: String(RECONCILER_PORT) },
+                  {
+                    name: r.tokens,
+                    valueFrom: {
+                      secretKeyRef: {
+                        name: RECONCILER_TOKENS_SECRET,
+                        key: 'tokens',
+                        optional: true,
+                      },
+                    },
+                  },
                 ],
                 envFrom: [{ secretRef: { name: secret.metadata.name } }],
                 port: [{ name: 'http', containerPort: RECONCILER_PORT }],
@@ -119,11 +133,19 @@ export class RuntimeStack extends TerraformStack {
         throw new Error(`environment "${env.name}" wants the client app but no app produces`);
       const app = catalog.app(appId);
       const clientLabels = { 'app.kubernetes.io/name': 'streamplane-clientapp' };
-      const clientSecret = credentials(
-        'streamplane-clientapp-credentials',
-        platform.appKeys.kafka(app.id),
-        platform.appKeys.registry(app.id),
-      );
+      const c = CLIENT_VARS;
+      const kafka = platform.appKeys.kafka(app.id);
+      const registry = platform.appKeys.registry(app.id);
+      const clientSecret = secretOf('streamplane-clientapp-credentials', {
+        [c.bootstrap]: bootstrap,
+        [c.securityProtocol]: 'SASL_SSL',
+        [c.saslMechanism]: 'PLAIN',
+        [c.saslUsername]: kafka.id,
+        [c.saslPassword]: kafka.secret,
+        [c.registryUrl]: ep.registryEndpoint,
+        [c.registryApiKey]: registry.id,
+        [c.registryApiSecret]: registry.secret,
+      });
       this.clientApp = new DeploymentV1(this, 'client_app', {
         metadata: { name: 'streamplane-clientapp', namespace, labels: clientLabels },
         spec: {
@@ -139,10 +161,7 @@ export class RuntimeStack extends TerraformStack {
                     'streamplane-reconciler',
                     'streamplane-clientapp',
                   ),
-                  env: [
-                    { name: 'STREAMPLANE_APP', value: app.id },
-                    { name: 'STREAMPLANE_ENVIRONMENT', value: env.name },
-                  ],
+                  env: [{ name: c.app, value: app.id }],
                   envFrom: [{ secretRef: { name: clientSecret.metadata.name } }],
                 },
               ],

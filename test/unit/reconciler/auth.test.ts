@@ -1,9 +1,5 @@
-import {
-  TokenVerifier,
-  generateToken,
-  hashToken,
-  tokensFromEnv,
-} from '../../../reconciler/service/auth';
+import { readReconcilerSettings } from '../../../reconciler/config';
+import { TokenVerifier, generateToken, hashToken } from '../../../reconciler/service/auth';
 
 describe('bearer tokens', () => {
   const op = generateToken();
@@ -23,11 +19,14 @@ describe('bearer tokens', () => {
   });
 
   it('reads hashes, never tokens, from configuration', () => {
-    expect(
-      tokensFromEnv(JSON.stringify([{ name: 'a', role: 'reader', sha256: hashToken('t') }])),
-    ).toHaveLength(1);
-    expect(() =>
-      tokensFromEnv(JSON.stringify([{ name: 'a', role: 'reader', sha256: 't' }])),
-    ).toThrow(/SHA-256/);
+    const tokens = (value: unknown) =>
+      readReconcilerSettings({ RECONCILER_TOKENS: JSON.stringify(value) }).tokens;
+    expect(tokens([{ name: 'a', role: 'reader', sha256: hashToken('t') }])).toHaveLength(1);
+    expect(() => tokens([{ name: 'a', role: 'reader', sha256: 't' }])).toThrow(
+      /RECONCILER_TOKENS: 0.sha256: a hex SHA-256/,
+    );
+    expect(() => readReconcilerSettings({ RECONCILER_TOKENS: '[' })).toThrow(
+      /RECONCILER_TOKENS: must be a JSON array/,
+    );
   });
 });

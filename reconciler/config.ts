@@ -1,0 +1,91 @@
+// The reconciler service's configuration contract: every environment variable it reads, with its
+// zod shape and default, in one place. The service parses its environment here (server.ts), the
+// runtime stack writes its Deployment with these names (stacks/runtime), and a test parses what
+// the stack writes with `readReconcilerSettings`, so the two cannot drift apart.
+import { z } from 'zod';
+import { tokenConfig } from './service/auth';
+
+/** Variable names, by setting. */
+export const RECONCILER_VARS = {
+  environment: 'RECONCILER_ENV',
+  mode: 'RECONCILER_MODE',
+  host: 'RECONCILER_HOST',
+  port: 'RECONCILER_PORT',
+  intervalSeconds: 'RECONCILER_INTERVAL_SECONDS',
+  tokens: 'RECONCILER_TOKENS',
+  root: 'RECONCILER_ROOT',
+  /** A connection file (see cluster/connection.ts) instead of the STREAMPLANE_* variables. */
+  connectionFile: 'STREAMPLANE_CONNECTION',
+  bootstrap: 'STREAMPLANE_BOOTSTRAP',
+  ssl: 'STREAMPLANE_SSL',
+  saslMechanism: 'STREAMPLANE_SASL_MECHANISM',
+  saslUsername: 'STREAMPLANE_SASL_USERNAME',
+  saslPassword: 'STREAMPLANE_SASL_PASSWORD',
+  registryUrl: 'STREAMPLANE_REGISTRY_URL',
+  registryUsername: 'STREAMPLANE_REGISTRY_USERNAME',
+  registryPassword: 'STREAMPLANE_REGISTRY_PASSWORD',
+  /** App id → principal, as JSON or a path to a JSON file. */
+  principals: 'STREAMPLANE_PRINCIPALS',
+} as const;
+
+export type ReconcilerVar = (typeof RECONCILER_VARS)[keyof typeof RECONCILER_VARS];
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** The settings of the service itself (the cluster connection is cluster/connection.ts's). */
+const settingsShape = z.strictObject({
+  environment: z.string().min(1).default('local'),
+  /** Unset: enforce locally, the environment's `runtime.reconcilerMode` elsewhere. */
+  mode: z.enum(['enforce', 'observe']).optional(),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(8088),
+  intervalSeconds: z.coerce.number().positive().default(60),
+  tokens: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return [];
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, role, sha256}' });
+        return z.NEVER;
+      }
+      const parsed = z.array(tokenConfig).safeParse(json);
+      if (!parsed.success) {
+        for (const i of parsed.error.issues) {
+          ctx.addIssue({ code: 'custom', message: `${i.path.join('.')}: ${i.message}` });
+        }
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  root: z.string().min(1).optional(),
+  connectionFile: z.string().min(1).optional(),
+});
+
+export type ReconcilerSettings = z.infer<typeof settingsShape>;
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/** The service's settings from its environment; a wrong value names its variable. */
+export function readReconcilerSettings(env: NodeJS.ProcessEnv): ReconcilerSettings {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(settingsShape.shape) as (keyof typeof settingsShape.shape)[]) {
+    const value = env[RECONCILER_VARS[key]];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = settingsShape.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const key = i.path[0] as keyof typeof RECONCILER_VARS | undefined;
+    return `${key ? RECONCILER_VARS[key] : '(environment)'}: ${i.message}`;
+  });
+  throw new SettingsError(`invalid reconciler settings: ${issues.join('; ')}`);
+}
