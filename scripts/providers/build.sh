@@ -236,7 +236,7 @@ EOF
   fi
 }
 
-ensure_terraform
+# Providers first: a missing or damaged provider folder stops here, before any Terraform build.
 for p in $providers; do
   case "$p" in
     confluent) install_confluent ;;
@@ -245,5 +245,6 @@ for p in $providers; do
     *) die "unknown provider '$p' (known: confluent kubernetes aws)" ;;
   esac
 done
+ensure_terraform
 write_cli_config
 log "done: export TF_CLI_CONFIG_FILE=$cache/terraformrc; terraform is $cache/bin/terraform"
