@@ -6,6 +6,7 @@ import { allowed, crn } from './access';
 import type { Action } from './access';
 import { registryPath } from './control-plane';
 import { forbidden, requireResourceKey } from './control-plane';
+import { checkCompatibility, isReferenceFailure } from './compatibility';
 import { HttpError, route } from './http';
 import type { Request, Route } from './http';
 import type { Store } from './store';
@@ -49,6 +50,21 @@ export function registryRoutes(store: Store, upstream: string): Route[] {
     });
     const contentType = res.headers.get('content-type') ?? 'application/json';
     let raw = Buffer.from(await res.arrayBuffer());
+    const compatibility = COMPATIBILITY.exec(rest);
+    if (req.method === 'POST' && compatibility && isReferenceFailure(res.status, raw)) {
+      const get = async (path: string): Promise<unknown> => {
+        const r = await fetch(`${upstream}${path}`, { headers: { accept: 'application/json' } });
+        if (!r.ok) throw new HttpError(r.status, await r.json().catch(() => ({})));
+        return r.json();
+      };
+      const answer = await checkCompatibility(
+        get,
+        decodeURIComponent(compatibility[1] ?? ''),
+        compatibility[2] !== undefined,
+        req.body as Parameters<typeof checkCompatibility>[3],
+      );
+      return { status: 200, body: answer, contentType: SR_JSON };
+    }
     if (res.status === 404 && isNewSubjectCompatibility(req.method, rest, raw)) {
       // Confluent answers a compatibility check against a subject with no versions yet as
       // compatible (anything may be registered first); Apicurio answers 40401.
@@ -73,6 +89,7 @@ export function registryRoutes(store: Store, upstream: string): Route[] {
 }
 
 const SR_JSON = 'application/vnd.schemaregistry.v1+json';
+const COMPATIBILITY = /^\/compatibility\/subjects\/([^/]+)\/versions(\/latest)?$/;
 
 /**
  * `GET /schemas?subjectPrefix=&latestOnly=&deleted=`, which Confluent serves and Apicurio does

@@ -2,6 +2,8 @@
 // cdktf CLI, the real terraform CLI and the real Confluent provider, to the Confluent Cloud
 // double, whose data plane is a private real Kafka broker and registry. The tests run in order,
 // each on what the previous one left.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { aclBindingKey } from '../../reconciler/cluster/types';
 import type { AclBinding } from '../../reconciler/cluster/types';
 import type { Catalog } from '../../catalog/model';
@@ -71,10 +73,8 @@ const keyOf = (a: AclBinding): string =>
     permission: a.permission,
   });
 
-test('cdktf deploy from empty: the broker and registry hold exactly what the catalog implies, for the service accounts the platform stack created', async () => {
-  const deployed = await sb.cdktf(['deploy', ...SELECT, ...CDKTF]);
-  expect(deployed.code === 0 ? '' : deployed.stdout + deployed.stderr).toBe('');
-  catalog = sb.synth();
+/** The broker and the registry hold exactly what the catalog implies (compared both ways). */
+async function expectDeployedAsCatalog(): Promise<void> {
   const env = catalog.for(SANDBOX_ENV);
 
   // Principals: one service account per app, created by the platform stack.
@@ -137,6 +137,13 @@ test('cdktf deploy from empty: the broker and registry hold exactly what the cat
       level: s.compatibility,
     });
   }
+}
+
+test('cdktf deploy from empty: the broker and registry hold exactly what the catalog implies, for the service accounts the platform stack created', async () => {
+  const deployed = await sb.cdktf(['deploy', ...SELECT, ...CDKTF]);
+  expect(deployed.code === 0 ? '' : deployed.stdout + deployed.stderr).toBe('');
+  catalog = sb.synth();
+  await expectDeployedAsCatalog();
 }, 900_000);
 
 test('a plan right after the deploy is empty for every stack (no false diffs)', async () => {
@@ -212,6 +219,57 @@ test('deletionProtection: false moves a topic out of the protected block without
   const apply = await sb.terraform(stack, ['apply', '-input=false', '-no-color', 'test.plan']);
   expect(apply.code === 0 ? '' : apply.stdout + apply.stderr).toBe('');
 }, 600_000);
+
+test('a catalog change deploys in place: a new schema version, a consumer added and one removed, a config changed', async () => {
+  sb.editYaml('topics/orders.yaml', (doc) => {
+    const topics = doc.topics as Record<string, Record<string, unknown>>;
+    const created = topics['order-created'];
+    const status = topics['order-status'];
+    if (!created || !status) throw new Error('the sample lost its orders topics');
+    created.consumers = ['payments/payment-service'];
+    created.retention = '10d';
+    status.consumers = [...(status.consumers as string[]), 'payments/payment-service'];
+  });
+  const schema = join(sb.root, 'schemas/orders/order-created.avsc');
+  const avro = JSON.parse(readFileSync(schema, 'utf8')) as { fields: unknown[] };
+  avro.fields.push({ name: 'channel', type: ['null', 'string'], default: null });
+  writeFileSync(schema, JSON.stringify(avro, null, 2));
+  catalog = sb.synth();
+  for (const stack of stacksInOrder(catalog)) {
+    const plan = await planJson(stack);
+    expect({ stack, code: plan.code, output: plan.code === 0 ? '' : plan.output }).toEqual({
+      stack,
+      code: 0,
+      output: '',
+    });
+    // Nothing that exists is replaced; only access that the catalog dropped is deleted.
+    const replaced = plan.changes.filter(
+      (c) => c.change.actions.includes('delete') && c.change.actions.includes('create'),
+    );
+    expect(replaced.map((c) => c.address)).toEqual([]);
+    const deleted = plan.changes.filter((c) => c.change.actions.join() === 'delete');
+    for (const c of deleted) expect(c.address).toMatch(/^confluent_(kafka_acl|role_binding)\./);
+    const apply = await sb.terraform(stack, ['apply', '-input=false', '-no-color', 'test.plan']);
+    expect({ stack, output: apply.code === 0 ? '' : apply.stdout + apply.stderr }).toEqual({
+      stack,
+      output: '',
+    });
+  }
+  await expectDeployedAsCatalog();
+  const versions = (await registry(
+    `/subjects/${encodeURIComponent('orders.order-created.v1-value')}/versions`,
+  )) as number[];
+  expect(versions).toEqual([1, 2]);
+  for (const stack of stacksInOrder(catalog)) {
+    const plan = await sb.terraform(stack, [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-detailed-exitcode',
+    ]);
+    expect({ stack, code: plan.code }).toEqual({ stack, code: 0 });
+  }
+}, 900_000);
 
 test('in a protected environment, a plan that would destroy a protected topic or the cluster fails', async () => {
   // A protected topic removed from the catalog.
@@ -294,7 +352,12 @@ test("cdktf destroy '*' removes everything in dependency order, without -target"
   } finally {
     await admin.disconnect();
   }
-  expect(await registry('/subjects')).toEqual([]);
+  // The provider deletes the schema version it manages: the one version registered by an earlier
+  // apply (order-created's v1, before the change above) stays, as it would on Confluent Cloud.
+  expect(await registry('/subjects')).toEqual(['orders.order-created.v1-value']);
+  expect(
+    await registry(`/subjects/${encodeURIComponent('orders.order-created.v1-value')}/versions`),
+  ).toEqual([1]);
   const s = sb.double.store.state;
   expect({
     environments: Object.keys(s.environments),
