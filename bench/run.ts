@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   reconcile: () => import('./reconcile'),
   client: () => import('./client'),
   synth: () => import('./synth'),
+  deploy: () => import('./deploy'),
 };
 
 async function main(): Promise<void> {
