@@ -9,6 +9,7 @@ import { loadCatalog } from '../../catalog/loader';
 import { StackError } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
 import { terraformEnv } from '../providers/terraform';
+import { domainStackName, platformStackName } from '../../stacks/shared/names';
 import { doubleUp } from './cli';
 import { cloudApiKeyEnv } from './service';
 
@@ -20,12 +21,8 @@ export function doubleTerraformEnv(url: string): NodeJS.ProcessEnv {
   return { ...terraformEnv(), ...cloudApiKeyEnv(), TF_VAR_confluent_endpoint: url };
 }
 
-/** The stacks of a confluent-double environment, as cdktf stack selectors. */
-export function doubleStacks(env: string): string[] {
-  return [`platform-${env}`, `domain-*-${env}`];
-}
-
-function doubleEnvironment(requested: string | undefined): string {
+/** The stacks of a confluent-double environment: the platform's first, then each domain's. */
+function doubleEnvironment(requested: string | undefined): { env: string; stacks: string[] } {
   const result = loadCatalog(REPO_ROOT);
   if (!result.catalog) throw new StackError('the catalog has errors: run npm run validate first');
   const envs = result.catalog.platform.environments;
@@ -41,7 +38,23 @@ function doubleEnvironment(requested: string | undefined): string {
       `environment "${env}" is not of kind confluent-double${doubles.length ? ` (those are: ${doubles.join(', ')})` : ''}`,
     );
   }
-  return env;
+  return {
+    env,
+    stacks: [
+      platformStackName(env),
+      ...result.catalog.domains.map((d) => domainStackName(d.name, env)),
+    ],
+  };
+}
+
+/** Runs the cdktf CLI with the double's settings; resolves to its exit code. */
+function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/cdktf'), args, {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -53,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
     else if (['diff', 'deploy', 'destroy'].includes(a)) command = a;
     else throw new StackError(`unknown argument "${a}"\n${USAGE}`);
   }
-  const env = doubleEnvironment(requested);
+  const { env, stacks } = doubleEnvironment(requested);
   console.log('[1/3] Terraform and the Confluent provider (scripts/providers/build.sh)');
   const built = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/providers/build.sh')], {
     stdio: 'inherit',
@@ -61,22 +74,23 @@ async function main(argv: string[]): Promise<number> {
   if (built.status !== 0) return 1;
   console.log('[2/3] The local stack and the Confluent Cloud double');
   const double = await doubleUp({ log: (m) => console.log(`  ${m}`) });
-  console.log(`  Confluent Cloud double on ${double.url}`);
-  console.log(`[3/3] cdktf ${command} ${doubleStacks(env).join(' ')}`);
+  console.log(`  Confluent Cloud double on ${double.url} (environment ${env})`);
+  const tfEnv = doubleTerraformEnv(double.url);
   // `terraform providers lock` asks the registry even when a mirror installs the providers: the
   // lock file `terraform init` writes from the mirror is the one kept.
-  const args = [
-    command,
-    ...doubleStacks(env),
-    '--skip-provider-lock',
-    ...(command === 'diff' ? [] : ['--auto-approve']),
-  ];
-  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/cdktf'), args, {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, ...doubleTerraformEnv(double.url) },
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  const lock = '--skip-provider-lock';
+  if (command !== 'diff') {
+    console.log(`[3/3] cdktf ${command} ${stacks.join(' ')}`);
+    return cdktf([command, ...stacks, lock, '--auto-approve'], tfEnv);
+  }
+  // `cdktf diff` takes one stack: diff each, synthesizing once.
+  let failed = 0;
+  for (const [i, stack] of stacks.entries()) {
+    console.log(`[3/3] cdktf diff ${stack}`);
+    const code = await cdktf(['diff', stack, lock, ...(i > 0 ? ['--skip-synth'] : [])], tfEnv);
+    if (code !== 0) failed = code;
+  }
+  return failed;
 }
 
 main(process.argv.slice(2)).then(
