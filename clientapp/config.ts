@@ -4,7 +4,12 @@
 //  - otherwise the local stack's credentials file (the default on a developer's machine).
 // Parsed with zod; secrets are never printed (see `describe`).
 import { z } from 'zod';
-import { currentStack, readCredentials } from '../scripts/local/stack';
+import {
+  LocalStackMissing,
+  SASL_MECHANISM,
+  readAddressBook,
+  readLocalCredentials,
+} from '../shared/local-stack';
 import { ConfigError } from './errors';
 import { principalOfAppId } from '../catalog/naming';
 
@@ -106,12 +111,14 @@ export function configFromEnv(app: string, env: NodeJS.ProcessEnv): ClientConfig
 
 /** From the local stack (`npm run local:up`): the app's own SCRAM user `<domain>.<app>`. */
 export function configFromLocalStack(app: string, root?: string): ClientConfig {
-  const stack = currentStack(root ? { root } : {});
-  let users: Record<string, string>;
+  let stack: ReturnType<typeof readAddressBook>;
+  let users: Readonly<Record<string, string>>;
   try {
-    users = readCredentials(stack.credentialsFile).users;
+    stack = readAddressBook(root);
+    users = readLocalCredentials(stack.credentialsFile).users;
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    if (err instanceof LocalStackMissing) throw new ConfigError(err.message);
+    throw err;
   }
   const user = principalOf(app);
   const password = users[user];
@@ -128,7 +135,7 @@ export function configFromLocalStack(app: string, root?: string): ClientConfig {
       kafka: {
         brokers: [stack.bootstrap],
         ssl: false,
-        sasl: { mechanism: stack.saslMechanism, username: user, password },
+        sasl: { mechanism: SASL_MECHANISM, username: user, password },
       },
       registry: { url: stack.registryUrl },
     },

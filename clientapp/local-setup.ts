@@ -15,7 +15,12 @@ import type { AclEntry, Admin } from 'kafkajs';
 import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
-import { ADMIN_USER, currentStack, readCredentials, saslFor } from '../scripts/local/stack';
+import {
+  ADMIN_USER,
+  localSasl,
+  readAddressBook,
+  readLocalCredentials,
+} from '../shared/local-stack';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -44,15 +49,14 @@ export interface SetupResult {
 }
 
 export function localTarget(root?: string): LocalTarget {
-  const s = currentStack(root ? { root } : {});
-  return { bootstrap: s.bootstrap, registryUrl: s.registryUrl, credentialsFile: s.credentialsFile };
+  return readAddressBook(root);
 }
 
 export function adminClient(target: LocalTarget): Kafka {
   return new Kafka({
     clientId: 'streamplane-clientapp-setup',
     brokers: [target.bootstrap],
-    sasl: saslFor(readCredentials(target.credentialsFile), ADMIN_USER),
+    sasl: localSasl(readLocalCredentials(target.credentialsFile), ADMIN_USER),
     logLevel: logLevel.NOTHING,
   });
 }

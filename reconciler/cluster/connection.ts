@@ -5,7 +5,13 @@ import type { SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import type { App } from '../../catalog/model';
 import { RECONCILER_VARS } from '../config';
-import { ADMIN_USER, currentStack, readCredentials, saslFor } from '../../scripts/local/stack';
+import {
+  ADMIN_USER,
+  LocalStackMissing,
+  localSasl,
+  readAddressBook,
+  readLocalCredentials,
+} from '../../shared/local-stack';
 import type { KafkaConnection } from './kafka-admin';
 import type { RegistryConnection } from './registry';
 
@@ -31,13 +37,15 @@ export class ConnectionError extends Error {
  * platform.reconciler would only hide the fact). Apps are the SCRAM users `<domain>.<app>`.
  */
 export function localConnection(opts: { stackRoot?: string; user?: string } = {}): Connection {
-  const stack = currentStack(opts.stackRoot ? { root: opts.stackRoot } : {});
   const user = opts.user ?? ADMIN_USER;
+  let stack: ReturnType<typeof readAddressBook>;
   let sasl: SASLOptions;
   try {
-    sasl = saslFor(readCredentials(stack.credentialsFile), user);
+    stack = readAddressBook(opts.stackRoot);
+    sasl = localSasl(readLocalCredentials(stack.credentialsFile), user);
   } catch (err) {
-    throw new ConnectionError(`${(err as Error).message} (is the local stack up? npm start)`);
+    if (!(err instanceof LocalStackMissing)) throw err;
+    throw new ConnectionError(`${err.message} (is the local stack up? npm start)`);
   }
   return {
     kafka: { brokers: [stack.bootstrap], sasl },

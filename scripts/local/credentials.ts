@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SASLOptions } from 'kafkajs';
+import {
+  ADMIN_USER,
+  LocalStackMissing,
+  RECONCILER_USER,
+  SASL_MECHANISM,
+  readLocalCredentials,
+} from '../../shared/local-stack';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
 
-export const ADMIN_USER = 'admin';
-export const RECONCILER_USER = 'platform.reconciler';
-export const SASL_MECHANISM = 'scram-sha-512';
+export { ADMIN_USER, RECONCILER_USER, SASL_MECHANISM };
 
 /** `.local/credentials.json`: SCRAM passwords by user name. Mode 0600, never logged. */
 export interface Credentials {
@@ -30,18 +35,14 @@ export function generatePassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The credentials file, read as the services read it (shared/local-stack.ts). */
 export function readCredentials(file: string = stackPaths().credentialsFile): Credentials {
-  let raw: string;
   try {
-    raw = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new StackError(`No credentials at ${file}: start the stack with \`up\` first.`);
+    const creds = readLocalCredentials(file);
+    return { mechanism: creds.mechanism, users: { ...creds.users } };
+  } catch (err) {
+    throw err instanceof LocalStackMissing ? new StackError(err.message) : err;
   }
-  const parsed = JSON.parse(raw) as Partial<Credentials>;
-  if (parsed.mechanism !== SASL_MECHANISM || typeof parsed.users !== 'object' || !parsed.users) {
-    throw new StackError(`${file} is not a streamplane credentials file; run \`up --fresh\`.`);
-  }
-  return { mechanism: SASL_MECHANISM, users: { ...parsed.users } };
 }
 
 export function readCredentialsIfPresent(file: string): Credentials | undefined {

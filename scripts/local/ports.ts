@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { DEFAULT_LOCAL_PORTS } from '../../shared/local-stack';
 import { StackError } from './errors';
 
 export interface Ports {
@@ -7,7 +8,7 @@ export interface Ports {
   registry: number;
 }
 
-export const DEFAULT_PORTS: Ports = { kafka: 19092, controller: 19093, registry: 18081 };
+export const DEFAULT_PORTS: Ports = { ...DEFAULT_LOCAL_PORTS };
 
 const ENV: Record<keyof Ports, string> = {
   kafka: 'STREAMPLANE_KAFKA_PORT',

@@ -1,6 +1,7 @@
+import { CCOMPAT_PATH } from '../../shared/local-stack';
 import { StackError } from './errors';
 
-export const CCOMPAT_PATH = '/apis/ccompat/v7';
+export { CCOMPAT_PATH };
 export const GLOBAL_COMPATIBILITY = 'BACKWARD';
 
 /**

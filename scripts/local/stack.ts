@@ -14,6 +14,7 @@ import {
   writeCredentials,
 } from './credentials';
 import type { Credentials } from './credentials';
+import { addressBookFile, addressesFor } from '../../shared/local-stack';
 import { StackError, lastLines } from './errors';
 import { kafkaHealthy, registryHealthy } from './health';
 import { withLock } from './lock';
@@ -94,6 +95,12 @@ function readProvisioned(paths: StackPaths): Set<string> {
 
 function writeProvisioned(paths: StackPaths, names: Iterable<string>): void {
   fs.writeFileSync(paths.provisionedFile, `${JSON.stringify([...new Set(names)].sort())}\n`);
+}
+
+/** What the services read to find this stack (shared/local-stack.ts). */
+function writeAddressBook(paths: StackPaths, ports: Ports): void {
+  const book = addressesFor(paths.root, ports);
+  fs.writeFileSync(addressBookFile(paths.root), `${JSON.stringify(book, null, 2)}\n`);
 }
 
 function isFormatted(paths: StackPaths): boolean {
@@ -311,6 +318,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   };
 
   if (toStart.length === 0 && (!wantsKafka || unprovisioned().length === 0)) {
+    writeAddressBook(paths, ports);
     return stackInfo(paths, ports, [], pinnedVersions());
   }
 
@@ -338,6 +346,7 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
       started.push('registry');
     }
     fs.writeFileSync(paths.stateFile, `${JSON.stringify({ ports } satisfies State)}\n`);
+    writeAddressBook(paths, ports);
 
     const bootstrap = `127.0.0.1:${ports.kafka}`;
     const waits: Promise<void>[] = [];

@@ -1,0 +1,114 @@
+// The local stack's address book: where its Kafka broker and registry listen and where its SCRAM
+// credentials are. The local tooling (scripts/local) writes it when the stack comes up
+// (`.local/run/address-book.json`); the services (reconciler, client app) only read it, so they
+// never import the tooling that starts processes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const ADMIN_USER = 'admin';
+export const RECONCILER_USER = 'platform.reconciler';
+export const SASL_MECHANISM = 'scram-sha-512';
+/** Apicurio serves the Confluent API under this path. */
+export const CCOMPAT_PATH = '/apis/ccompat/v7';
+export const DEFAULT_LOCAL_PORTS = { kafka: 19092, controller: 19093, registry: 18081 } as const;
+
+/** `.local/` of this checkout: the local stack's state directory. */
+export const DEFAULT_LOCAL_ROOT = path.join(path.resolve(__dirname, '..'), '.local');
+
+const addressBook = z.object({
+  /** Kafka bootstrap address (SASL_PLAINTEXT, SCRAM-SHA-512). */
+  bootstrap: z.string().min(1),
+  /** Base URL of the registry's Confluent-compatible API. */
+  registryUrl: z.url(),
+  credentialsFile: z.string().min(1),
+});
+
+export type LocalAddressBook = z.infer<typeof addressBook>;
+
+/** SCRAM passwords by user name (`.local/credentials.json`, mode 0600, never logged). */
+export interface LocalCredentials {
+  readonly mechanism: typeof SASL_MECHANISM;
+  readonly users: Readonly<Record<string, string>>;
+}
+
+export interface LocalSasl {
+  readonly mechanism: typeof SASL_MECHANISM;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** A local stack that is not there, or not set up: the message says what to run. */
+export class LocalStackMissing extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalStackMissing';
+  }
+}
+
+export function addressBookFile(root: string = DEFAULT_LOCAL_ROOT): string {
+  return path.join(root, 'run', 'address-book.json');
+}
+
+/** The address book the tooling writes, with every value derived from the ports. */
+export function addressesFor(
+  root: string,
+  ports: { readonly kafka: number; readonly registry: number },
+): LocalAddressBook {
+  return {
+    bootstrap: `127.0.0.1:${ports.kafka}`,
+    registryUrl: `http://127.0.0.1:${ports.registry}${CCOMPAT_PATH}`,
+    credentialsFile: path.join(root, 'credentials.json'),
+  };
+}
+
+/**
+ * Where the local stack of `root` listens: its address book, or the default ports when it has
+ * never been started (a connection then fails with the tool's own "is the stack up?" message).
+ */
+export function readAddressBook(root: string = DEFAULT_LOCAL_ROOT): LocalAddressBook {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(addressBookFile(root), 'utf8');
+  } catch {
+    return addressesFor(root, DEFAULT_LOCAL_PORTS);
+  }
+  const parsed = addressBook.safeParse(parseJson(raw));
+  if (!parsed.success) {
+    throw new LocalStackMissing(
+      `${addressBookFile(root)} is not a local stack address book: run \`npm run local:up\``,
+    );
+  }
+  return parsed.data;
+}
+
+export function readLocalCredentials(file: string): LocalCredentials {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new LocalStackMissing(`No credentials at ${file}: start the stack with \`up\` first.`);
+  }
+  const parsed = (parseJson(raw) ?? {}) as Partial<LocalCredentials>;
+  if (parsed.mechanism !== SASL_MECHANISM || typeof parsed.users !== 'object' || !parsed.users) {
+    throw new LocalStackMissing(
+      `${file} is not a streamplane credentials file; run \`up --fresh\`.`,
+    );
+  }
+  return { mechanism: SASL_MECHANISM, users: { ...parsed.users } };
+}
+
+/** SASL settings for one of the users in the credentials file. */
+export function localSasl(creds: LocalCredentials, user: string = ADMIN_USER): LocalSasl {
+  const password = creds.users[user];
+  if (password === undefined) throw new LocalStackMissing(`No credentials for user "${user}".`);
+  return { mechanism: SASL_MECHANISM, username: user, password };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
