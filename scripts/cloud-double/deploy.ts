@@ -5,6 +5,7 @@
 // address and Cloud API key in the environment (never on the command line or in a log).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { formatDiagnostic } from '../../catalog/diagnostics';
 import { loadCatalog } from '../../catalog/loader';
 import { StackError } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
@@ -24,7 +25,12 @@ export function doubleTerraformEnv(url: string): NodeJS.ProcessEnv {
 /** The stacks of a confluent-double environment: the platform's first, then each domain's. */
 function doubleEnvironment(requested: string | undefined): { env: string; stacks: string[] } {
   const result = loadCatalog(REPO_ROOT);
-  if (!result.catalog) throw new StackError('the catalog has errors: run npm run validate first');
+  if (!result.catalog) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new StackError(
+      `the catalog has ${result.errorCount} error(s); nothing was deployed:\n${errors.join('\n')}`,
+    );
+  }
   const envs = result.catalog.platform.environments;
   const doubles = Object.keys(envs).filter((e) => envs[e]?.kind === 'confluent-double');
   const env = requested ?? doubles[0];
