@@ -125,9 +125,11 @@ export async function run(): Promise<void> {
     console.log(`    ${stacks.length} stacks (${stacks.join(', ')}), ${added} resources created`);
 
     // 2. No-op diffs right after, one `cdktf diff` per stack: the CLI diffs a single stack named
-    // exactly (`diff [stack]`, no globs) and ignores further selectors.
+    // exactly (`diff [stack]`, no globs) and ignores further selectors. As `npm run
+    // deploy:sandbox -- diff` runs them: the first synthesizes, the others reuse its output.
     const cdktfDiff = await noOp(stacks, async (stack) => {
-      const [diff, ms] = await cdktf(sb, ['diff', stack, ...CDKTF]);
+      const synth = stacks.indexOf(stack) > 0 ? ['--skip-synth'] : [];
+      const [diff, ms] = await cdktf(sb, ['diff', stack, ...CDKTF, ...synth]);
       const output = diff.stdout + diff.stderr;
       if (!/No changes\./.test(output)) {
         console.log(`  cdktf diff ${stack} is not a no-op right after the deploy; its output:`);
