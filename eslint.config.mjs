@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdktf.out/**', '.local/**', 'stacks/.gen/**', 'coverage/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'cdktf.out/**',
+      '.local/**',
+      'stacks/.gen/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   {
     // Plain CommonJS config files (jest.config.js).

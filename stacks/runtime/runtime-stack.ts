@@ -3,6 +3,7 @@
 // client app. Credentials come from the platform stack as sensitive cross-stack values. Every
 // variable is named by the service's own configuration contract (reconciler/config.ts,
 // clientapp/config.ts), and a test parses what is written here with the services' loaders.
+import { createHash } from 'node:crypto';
 import { Fn, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
@@ -19,6 +20,30 @@ import { runtimeStackName } from '../shared/names';
 import { configureState } from '../shared/state';
 
 export const RECONCILER_PORT = 8080;
+/** The image's ENTRYPOINTs (Dockerfile's `reconciler` and `clientapp` targets), said again here. */
+export const RECONCILER_COMMAND: readonly string[] = ['node', 'reconciler/server.js'];
+export const CLIENT_APP_COMMAND: readonly string[] = ['node', 'clientapp/cli.js'];
+/** Pod annotation: the catalog the image carries, so a catalog change rolls the pods. */
+export const CATALOG_DIGEST_ANNOTATION = 'streamplane.io/catalog-digest';
+
+const digests = new WeakMap<Catalog, string>();
+/**
+ * The catalog as the deployed images carry it (the deploy workflow builds them from the commit it
+ * deploys): platform.yaml, the domains and every schema's text.
+ */
+export function catalogDigest(catalog: Catalog): string {
+  let digest = digests.get(catalog);
+  if (digest === undefined) {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify(catalog.platform)).update(JSON.stringify(catalog.domains));
+    for (const [path, schema] of [...catalog.schemas].sort(([a], [b]) => (a < b ? -1 : 1)))
+      hash.update(path).update('\0').update(schema.text).update('\0');
+    digest = `sha256:${hash.digest('hex')}`;
+    digests.set(catalog, digest);
+  }
+  return digest;
+}
+
 /** The Secret the platform team creates with the API's token hashes (`tokens`: RECONCILER_TOKENS). */
 export const RECONCILER_TOKENS_SECRET = 'streamplane-reconciler-tokens';
 
@@ -57,6 +82,9 @@ export class RuntimeStack extends TerraformStack {
     const secretOf = (name: string, data: Record<string, string>): SecretV1 =>
       new SecretV1(this, name, { metadata: { name, namespace }, data });
 
+    // Images are pushed again under the same tag when the catalog changes: pull on every start,
+    // and change the pod template with the catalog so that Kubernetes starts new pods.
+    const annotations = { [CATALOG_DIGEST_ANNOTATION]: catalogDigest(catalog) };
     const labels = { 'app.kubernetes.io/name': 'streamplane-reconciler' };
     const account = new ServiceAccountV1(this, 'reconciler_account', {
       metadata: { name: 'streamplane-reconciler', namespace, labels },
@@ -79,13 +107,15 @@ export class RuntimeStack extends TerraformStack {
         replicas: '1',
         selector: { matchLabels: labels },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations },
           spec: {
             serviceAccountName: account.metadata.name,
             container: [
               {
                 name: 'reconciler',
                 image: runtime.reconcilerImage,
+                imagePullPolicy: 'Always',
+                command: [...RECONCILER_COMMAND],
                 env: [
                   { name: r.environment, value: env.name },
                   { name: r.mode, value: runtime.reconcilerMode },
@@ -132,6 +162,10 @@ export class RuntimeStack extends TerraformStack {
       if (!appId)
         throw new Error(`environment "${env.name}" wants the client app but no app produces`);
       const app = catalog.app(appId);
+      // The sample's round trip on a topic the app produces, read back by one of its consumers.
+      const topic = env.topics.find((t) => t.producers.includes(app.id) && t.consumers.length > 0);
+      if (!topic)
+        throw new Error(`environment "${env.name}": ${app.id} produces no topic that is consumed`);
       const clientLabels = { 'app.kubernetes.io/name': 'streamplane-clientapp' };
       const c = CLIENT_VARS;
       const kafka = platform.appKeys.kafka(app.id);
@@ -152,15 +186,22 @@ export class RuntimeStack extends TerraformStack {
           replicas: '1',
           selector: { matchLabels: clientLabels },
           template: {
-            metadata: { labels: clientLabels },
+            metadata: { labels: clientLabels, annotations },
             spec: {
               container: [
                 {
                   name: 'clientapp',
-                  image: runtime.reconcilerImage.replace(
-                    'streamplane-reconciler',
-                    'streamplane-clientapp',
-                  ),
+                  image: runtime.clientAppImage,
+                  imagePullPolicy: 'Always',
+                  command: [...CLIENT_APP_COMMAND],
+                  args: [
+                    '--producer',
+                    app.id,
+                    '--consumer',
+                    topic.consumers[0] as string,
+                    '--topic',
+                    topic.name,
+                  ],
                   env: [{ name: c.app, value: app.id }],
                   envFrom: [{ secretRef: { name: clientSecret.metadata.name } }],
                 },
