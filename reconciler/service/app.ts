@@ -82,7 +82,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
 
   app.get('/metrics', async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(opts.metrics.render()),
+    reply.type(opts.metrics.contentType).send(await opts.metrics.render()),
   );
 
   const guard =

@@ -1,6 +1,7 @@
-// Kafka in and out: command results, failures and pass summaries out (JSON Schema, Confluent wire
-// format through the registry); reconciliation requests in. The requests topic's consumer group
-// also elects the leader: the member assigned partition 0 is the one replica that applies.
+// Kafka in and out: command results, failures, drift (observe mode) and pass summaries out (JSON
+// Schema, Confluent wire format through the registry); reconciliation requests in. The requests
+// topic's consumer group also elects the leader: the member assigned partition 0 is the one
+// replica that applies.
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,6 +12,9 @@ import type { EnvironmentCatalog } from '../../catalog/model';
 import type { Connection } from '../cluster/connection';
 import type { Logger } from '../log';
 import type { PassReport } from '../reconcile';
+import { chunks } from '../util/limit';
+import type { DriftItem } from './drift';
+import { driftItems } from './drift';
 
 export interface IoTopics {
   readonly requests: string;
@@ -45,6 +49,41 @@ export function ioTopics(env: EnvironmentCatalog, domain: string): IoTopics | un
       Object.values(found).map((t) => [t?.name as string, t?.schema?.value as string]),
     ),
   };
+}
+
+/** Messages per produce request: well below the broker's default 1 MB batch limit. */
+const PUBLISH_BATCH = 500;
+
+/**
+ * One drift item as an event (schemas/platform/reconciler-event.json, outcome "drifted"). Made of
+ * the plan only: names, counts, config values, ACLs and schema paths, never a credential.
+ */
+export function driftEvent(report: PassReport, d: DriftItem, at: string): DriftEvent {
+  return {
+    reconciliationId: report.id,
+    environment: report.environment,
+    command: d.command,
+    resource: d.resource,
+    outcome: 'drifted',
+    drift: d.kind,
+    differences: d.differences,
+    ...(d.refused ? { refused: true } : {}),
+    ...(d.message ? { message: d.message } : {}),
+    at,
+  };
+}
+
+export interface DriftEvent {
+  readonly reconciliationId: string;
+  readonly environment: string;
+  readonly command: string;
+  readonly resource: string;
+  readonly outcome: 'drifted';
+  readonly drift: DriftItem['kind'];
+  readonly differences: DriftItem['differences'];
+  readonly refused?: boolean;
+  readonly message?: string;
+  readonly at: string;
 }
 
 export const reconciliationRequest = z.object({
@@ -176,7 +215,11 @@ export class KafkaIo {
     });
   }
 
-  /** One batch per pass: every command result, failures again on the errors topic, the summary. */
+  /**
+   * Per pass: every command result, failures again on the errors topic, in observe mode one
+   * event per drift item (what differs, desired vs actual), then the summary. Sent in batches,
+   * so a big pass does not exceed the broker's batch size limit.
+   */
   async publishPass(report: PassReport): Promise<void> {
     if (!this.producer) return;
     const at = new Date().toISOString();
@@ -200,6 +243,15 @@ export class KafkaIo {
         };
       }),
     );
+    const drift = report.mode === 'observe' && report.plan ? driftItems(report.plan) : [];
+    let driftEvents: { key: string; value: Buffer }[] = [];
+    let driftError: Error | undefined;
+    try {
+      driftEvents = await this.encodeDrift(report, drift, at);
+    } catch (err) {
+      // The registry's latest events schema predates "drifted": publish the rest regardless.
+      driftError = err as Error;
+    }
     const summary = {
       reconciliationId: report.id,
       environment: report.environment,
@@ -211,21 +263,59 @@ export class KafkaIo {
       durationMs: report.durationMs,
       at,
     };
-    await this.producer.sendBatch({
-      topicMessages: [
-        { topic: t.events, messages: events.map((e) => ({ key: e.key, value: e.event })) },
-        {
-          topic: t.errors,
-          messages: events
-            .filter((e) => e.error)
-            .map((e) => ({ key: e.key, value: e.error as Buffer })),
-        },
-        {
-          topic: t.summary,
-          messages: [{ key: report.id, value: await this.encode(t.summary, summary) }],
-        },
-      ].filter((m) => m.messages.length > 0),
-    });
+    const messages = [
+      ...events.map((e) => ({ topic: t.events, key: e.key, value: e.event })),
+      ...events
+        .filter((e) => e.error)
+        .map((e) => ({ topic: t.errors, key: e.key, value: e.error as Buffer })),
+      ...driftEvents.map((e) => ({ topic: t.events, ...e })),
+    ];
+    const summaryMessage = {
+      topic: t.summary,
+      key: report.id,
+      value: await this.encode(t.summary, summary),
+    };
+    const batches = chunks(messages, PUBLISH_BATCH);
+    if (batches.length === 0) batches.push([]);
+    (batches.at(-1) as typeof messages).push(summaryMessage);
+    for (const batch of batches) {
+      const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+      for (const { topic, key, value } of batch) {
+        const list = byTopic.get(topic) ?? [];
+        list.push({ key, value });
+        byTopic.set(topic, list);
+      }
+      await this.producer.sendBatch({
+        topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+      });
+    }
+    if (driftError)
+      throw new Error(
+        `${drift.length} drift event(s) not published: ${driftError.message} ` +
+          `(is the current ${t.subjects[t.events]} registered?)`,
+      );
+  }
+
+  private async encodeDrift(
+    report: PassReport,
+    drift: readonly DriftItem[],
+    at: string,
+  ): Promise<{ key: string; value: Buffer }[]> {
+    if (drift.length === 0) return [];
+    const encodeAll = (): Promise<{ key: string; value: Buffer }[]> =>
+      Promise.all(
+        drift.map(async (d) => ({
+          key: d.resource,
+          value: await this.encode(this.opts.topics.events, driftEvent(report, d, at)),
+        })),
+      );
+    try {
+      return await encodeAll();
+    } catch {
+      // The cached schema id may be older than the registry's latest version: look again once.
+      this.ids.delete(this.opts.topics.subjects[this.opts.topics.events] as string);
+      return encodeAll();
+    }
   }
 
   async stop(): Promise<void> {

@@ -223,7 +223,7 @@ describe('reconciler service', () => {
       return services.filter((s) => s.isLeader()).length === 1 ? leaders[0] : undefined;
     });
     const follower = services.find((s) => s !== leader) as RunningService;
-    const passesBefore = passes(follower);
+    const passesBefore = await passes(follower);
 
     const viaFollower = await call(follower, 'POST', '/api/v1/reconciliations', operator, '{}');
     expect(viaFollower.status).toBe(202);
@@ -232,7 +232,7 @@ describe('reconciler service', () => {
     // The leader ran both: the forwarded one arrived through the requests topic.
     await finished(leader, viaLeader.json.id as string);
     await finished(leader, viaFollower.json.id as string);
-    expect(passes(follower)).toBe(passesBefore);
+    expect(await passes(follower)).toBe(passesBefore);
     expect(follower.controller.store.get(viaFollower.json.id as string)?.state).toBe('accepted');
 
     // The leader leaves: the other replica takes over.
@@ -242,9 +242,8 @@ describe('reconciler service', () => {
 });
 
 /** Passes a replica ran itself (interval, API or Kafka requests), from its metrics. */
-function passes(svc: RunningService): number {
-  return svc.metrics
-    .render()
+async function passes(svc: RunningService): Promise<number> {
+  return (await svc.metrics.render())
     .split('\n')
     .filter((l) => l.startsWith('reconciler_passes_total{'))
     .reduce((n, l) => n + Number(l.split(' ')[1]), 0);
