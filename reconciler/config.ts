@@ -14,6 +14,8 @@ export const RECONCILER_VARS = {
   intervalSeconds: 'RECONCILER_INTERVAL_SECONDS',
   tokens: 'RECONCILER_TOKENS',
   root: 'RECONCILER_ROOT',
+  /** Base of the links from the status page to catalog lines (…/topics/orders.yaml#L14). */
+  catalogUrl: 'RECONCILER_CATALOG_URL',
   /** A connection file (see cluster/connection.ts) instead of the STREAMPLANE_* variables. */
   connectionFile: 'STREAMPLANE_CONNECTION',
   bootstrap: 'STREAMPLANE_BOOTSTRAP',
@@ -31,6 +33,23 @@ export const RECONCILER_VARS = {
 export type ReconcilerVar = (typeof RECONCILER_VARS)[keyof typeof RECONCILER_VARS];
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * A base the status page may put in an href: an http(s) URL (the repository's web view, e.g.
+ * https://github.com/acme/streamplane/blob/main) or a path ("/catalog", "../streamplane"). No
+ * other scheme, so no javascript: or data: link can be configured.
+ */
+export function isCatalogBase(value: string): boolean {
+  if (/[\s"'<>\\]/.test(value) || value === '') return false;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }
+  return !value.startsWith('//') && !/[?#]/.test(value);
+}
 
 /** The settings of the service itself (the cluster connection is cluster/connection.ts's). */
 const settingsShape = z.strictObject({
@@ -62,6 +81,12 @@ const settingsShape = z.strictObject({
       return parsed.data;
     }),
   root: z.string().min(1).optional(),
+  catalogUrl: z
+    .string()
+    .trim()
+    .refine(isCatalogBase, 'an http(s) URL or a path starting with / (the catalog repository)')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   connectionFile: z.string().min(1).optional(),
 });
 

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       host: settings.host,
       port: settings.port,
       tokens,
+      ...(settings.catalogUrl !== undefined ? { catalogUrl: settings.catalogUrl } : {}),
       connection: connectionFor(
         local ? 'local' : 'confluent-cloud',
         settings.connectionFile ? { connectionFile: settings.connectionFile } : {},

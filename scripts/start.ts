@@ -1,6 +1,7 @@
 // `npm start`: the newcomer's first command. Validates the catalog, brings the local platform
 // up (a real Kafka broker and schema registry), applies the catalog with the reconciler, runs a
-// typed round trip with the client app, then serves the reconciler API until Ctrl-C.
+// typed round trip with the client app, then serves the reconciler API and its status page until
+// Ctrl-C.
 import { formatDiagnostic } from '../catalog/diagnostics';
 import { roundTrip } from '../clientapp/round-trip';
 import { applyLocal, serveLocal } from '../reconciler/local';
@@ -49,10 +50,15 @@ async function main(): Promise<number> {
   const trip = await roundTrip({ count: 5, log: (line) => console.log(`  ${line}`) });
   console.log(`${trip.published.length} published, ${trip.consumed.length} consumed and decoded.`);
 
-  step(5, total, 'Serving the reconciler API (Ctrl-C stops it; the local stack keeps running)');
+  step(
+    5,
+    total,
+    'Serving the reconciler API and status page (Ctrl-C stops it; the local stack keeps running)',
+  );
   const api = await serveLocal({ root: REPO_ROOT });
   console.log(`
 The platform is up on this machine. Try next:
+  open ${api.url}/ and log in with the token above: the status page (topics, drift, passes)
   curl ${api.url}/healthz                 the reconciler's health (also /readyz, /metrics)
   curl -H "Authorization: Bearer <token>" ${api.url}/api/v1/status
   npm run plan -- --env local            drift between the catalog and the local cluster

@@ -1,5 +1,7 @@
 // The HTTP API. Unauthenticated probes and metrics; everything under /api/v1 needs a bearer
-// token: readers may GET, operators may also POST.
+// token: readers may GET, operators may also POST. The status page at / logs in with a token
+// once and then holds a session cookie, which may also GET /api/v1 (the page's own refresh) but
+// never POST: a POST needs the bearer token, so no other site can make a browser send one.
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -7,10 +9,21 @@ import type { Clients } from '../apply/executor';
 import { renderPlan } from '../plan/render';
 import type { PlanFormat } from '../plan/render';
 import type { Logger } from '../log';
-import type { Role, TokenVerifier } from './auth';
+import type { Caller, Role, TokenVerifier } from './auth';
 import type { Controller } from './controller';
 import type { Metrics } from './metrics';
+import { contentSecurityPolicy, newNonce, renderLoginPage, renderStatusPage } from './page';
+import type { Session, SessionStore } from './session';
+import {
+  SESSION_COOKIE,
+  cameOverTls,
+  clearedCookie,
+  csrfMatches,
+  parseCookies,
+  sessionCookie,
+} from './session';
 import type { Reconciliation } from './store';
+import type { StatusView } from './view';
 
 export const BODY_LIMIT = 16 * 1024;
 
@@ -30,6 +43,13 @@ export interface AppOptions {
   readonly log: Logger;
   /** Accepts a POSTed reconciliation: runs it here (leader) or hands it to the leader. */
   readonly submit: (body: ReconciliationBody) => Promise<Reconciliation>;
+  /** The status page's sessions. */
+  readonly sessions: SessionStore;
+  /** What the status page and GET /api/v1/overview show. */
+  readonly overview: { view(): StatusView };
+  readonly environment: string;
+  /** Seconds between the page's checks for changes (10). */
+  readonly pageRefreshSeconds?: number;
 }
 
 function zodMessage(error: z.ZodError): string {
@@ -85,15 +105,28 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     reply.type(opts.metrics.contentType).send(await opts.metrics.render()),
   );
 
+  app.register(pageRoutes(opts));
+
   const guard =
     (role: Role) =>
     async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      const caller = opts.tokens.verify(req.headers.authorization);
+      const header = req.headers.authorization;
+      // Without an Authorization header, the page's session may read; a wrong bearer token
+      // never falls back to the cookie.
+      const session = header === undefined ? sessionOf(req, opts.sessions).session : undefined;
+      const caller: Caller | undefined =
+        opts.tokens.verify(header) ??
+        (role === 'reader' && req.method === 'GET' ? session?.caller : undefined);
       if (!caller) {
         await reply
           .status(401)
           .header('WWW-Authenticate', 'Bearer realm="reconciler"')
-          .send({ error: 'unauthorized', message: 'a valid bearer token is required' });
+          .send({
+            error: 'unauthorized',
+            message: session
+              ? "a valid bearer token is required: the status page's session may only read"
+              : 'a valid bearer token is required',
+          });
         return;
       }
       if (role === 'operator' && caller.role !== 'operator') {
@@ -138,6 +171,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
       api.get('/status', { preHandler: guard('reader') }, async () => opts.controller.snapshot());
 
+      api.get('/overview', { preHandler: guard('reader') }, async (_req, reply) =>
+        reply.header('Cache-Control', 'no-store').send(opts.overview.view()),
+      );
+
       api.get<{ Querystring: { format?: string } }>(
         '/plan',
         { preHandler: guard('reader') },
@@ -161,4 +198,174 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   );
 
   return app;
+}
+
+/** The session behind the request's cookie, if it is live. */
+export function sessionOf(
+  req: FastifyRequest,
+  sessions: SessionStore,
+): { id?: string; session?: Session } {
+  const id = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+  const session = sessions.get(id);
+  return { ...(id !== undefined ? { id } : {}), ...(session ? { session } : {}) };
+}
+
+/**
+ * A browser's POST from a page of this site: its Origin (sent with every form POST) names this
+ * host, and Sec-Fetch-Site does not say another site. Tools that send neither header pass: they
+ * carry no cookie a forged form could ride on.
+ */
+export function sameSite(req: FastifyRequest): boolean {
+  // Set by the browser itself, which no page can forge; older browsers send Origin only.
+  const fetchSite = req.headers['sec-fetch-site'];
+  if (fetchSite !== undefined) return fetchSite === 'same-origin' || fetchSite === 'none';
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  let from: URL;
+  try {
+    from = new URL(origin);
+  } catch {
+    return false; // "null" and anything else that is not a URL
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])]
+    .filter((h): h is string => typeof h === 'string')
+    .flatMap((h) => h.split(',').map((x) => x.trim()));
+  // Host as the origin's scheme reads it: "example.com:443" is https://example.com.
+  return hosts.some((h) => {
+    try {
+      return new URL(`${from.protocol}//${h}`).host === from.host;
+    } catch {
+      return false;
+    }
+  });
+}
+
+type PageRouteOptions = Pick<
+  AppOptions,
+  'tokens' | 'sessions' | 'overview' | 'environment' | 'log' | 'pageRefreshSeconds'
+>;
+
+/**
+ * The status page: GET / (the page, or the login form), POST /login (a token in, a session
+ * cookie out) and POST /logout. Links and forms are relative, so the page also works under a
+ * path prefix of a proxy.
+ */
+export function pageRoutes(opts: PageRouteOptions) {
+  return async (scope: FastifyInstance): Promise<void> => {
+    // HTML forms post urlencoded; only these routes parse it (the API takes JSON only).
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
+
+    const html = (reply: FastifyReply, status: number, nonce: string, body: string) =>
+      reply
+        .status(status)
+        .headers({
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Security-Policy': contentSecurityPolicy(nonce),
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'X-Frame-Options': 'DENY',
+          // Not no-referrer: that makes a browser send "Origin: null" with the page's own forms.
+          'Referrer-Policy': 'same-origin',
+        })
+        .send(body);
+
+    const login = (reply: FastifyReply, status: number, message?: string) => {
+      const nonce = newNonce();
+      return html(
+        reply,
+        status,
+        nonce,
+        renderLoginPage({
+          environment: opts.environment,
+          nonce,
+          ...(message ? { message } : {}),
+        }),
+      );
+    };
+
+    const field = (body: unknown, name: string): string | undefined => {
+      const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : '';
+      return typeof v === 'string' ? v : undefined;
+    };
+
+    scope.get('/', async (req, reply) => {
+      const { id, session } = sessionOf(req, opts.sessions);
+      if (!session) {
+        if (id !== undefined) {
+          void reply.header('Set-Cookie', clearedCookie({ secure: cameOverTls(req.raw) }));
+          return login(reply, 200, 'Your session has ended: log in again.');
+        }
+        return login(reply, 200);
+      }
+      const nonce = newNonce();
+      return html(
+        reply,
+        200,
+        nonce,
+        renderStatusPage(opts.overview.view(), {
+          caller: session.caller,
+          csrf: session.csrf,
+          nonce,
+          ...(opts.pageRefreshSeconds ? { refreshSeconds: opts.pageRefreshSeconds } : {}),
+        }),
+      );
+    });
+
+    // A reload of the URL a form posted to lands on the page.
+    for (const path of ['/login', '/logout'])
+      scope.get(path, async (_req, reply) => reply.status(303).header('Location', './').send());
+
+    scope.post('/login', async (req, reply) => {
+      if (!sameSite(req)) return login(reply, 403, 'Log in from this page, not from another site.');
+      const token = field(req.body, 'token')?.trim() ?? '';
+      if (token === '') return login(reply, 400, 'Enter a reader or operator token.');
+      const caller = opts.tokens.verifyToken(token);
+      if (!caller) {
+        opts.log.warn({ ip: req.ip }, 'status page: login refused (unknown token)');
+        return login(reply, 401, 'That token is not valid.');
+      }
+      // A login replaces the browser's previous session rather than leaving it alive.
+      opts.sessions.delete(sessionOf(req, opts.sessions).id);
+      const { id } = opts.sessions.create(caller);
+      opts.log.info({ caller: caller.name, role: caller.role }, 'status page: login');
+      return reply
+        .status(303)
+        .header(
+          'Set-Cookie',
+          sessionCookie(id, {
+            secure: cameOverTls(req.raw),
+            maxAgeSeconds: opts.sessions.ttlMs / 1000,
+          }),
+        )
+        .header('Cache-Control', 'no-store')
+        .header('Location', './')
+        .send();
+    });
+
+    scope.post('/logout', async (req, reply) => {
+      const { id, session } = sessionOf(req, opts.sessions);
+      if (session && (!sameSite(req) || !csrfMatches(session, field(req.body, 'csrf')))) {
+        return reply
+          .status(403)
+          .type('text/plain; charset=utf-8')
+          .send('logout refused: use the Log out button of the page (reload it first)');
+      }
+      if (session) {
+        opts.sessions.delete(id);
+        opts.log.info({ caller: session.caller.name }, 'status page: logout');
+      }
+      return reply
+        .status(303)
+        .header('Set-Cookie', clearedCookie({ secure: cameOverTls(req.raw) }))
+        .header('Location', './')
+        .send();
+    });
+  };
 }

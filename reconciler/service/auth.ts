@@ -41,10 +41,13 @@ export class TokenVerifier {
   /** The caller behind an Authorization header, or undefined. */
   verify(header: string | undefined): Caller | undefined {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!m) return undefined;
-    const digest = createHash('sha256')
-      .update(m[1] as string, 'utf8')
-      .digest();
+    return m ? this.verifyToken(m[1] as string) : undefined;
+  }
+
+  /** The caller a token belongs to (the status page's login form sends it bare), or undefined. */
+  verifyToken(token: string): Caller | undefined {
+    if (token === '' || /\s/.test(token)) return undefined;
+    const digest = createHash('sha256').update(token, 'utf8').digest();
     let found: Caller | undefined;
     // Compare with every entry, not stopping at a match: the time does not depend on which.
     for (const e of this.entries) {

@@ -1,4 +1,4 @@
-// Wires the service: clients, Kafka in/out and leadership, the loop, the HTTP API.
+// Wires the service: clients, Kafka in/out and leadership, the loop, the HTTP API and the page.
 import { randomUUID } from 'node:crypto';
 import { loadEnvironment } from '../catalog-source';
 import { openClients } from '../cluster/clients';
@@ -14,7 +14,9 @@ import type { TokenConfig } from './auth';
 import { Controller } from './controller';
 import { KafkaIo, ioTopics } from './kafka-io';
 import { Metrics } from './metrics';
+import { SessionStore } from './session';
 import type { Reconciliation } from './store';
+import { Overview } from './view';
 
 export interface ServiceConfig {
   /** Catalog directory. */
@@ -34,6 +36,10 @@ export interface ServiceConfig {
   readonly log?: Logger;
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /** Base of the status page's links to catalog lines (RECONCILER_CATALOG_URL). */
+  readonly catalogUrl?: string;
+  /** Seconds between the status page's checks for changes (10). */
+  readonly pageRefreshSeconds?: number;
 }
 
 export interface RunningService {
@@ -116,9 +122,21 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     metrics,
     log,
     isLeader,
-    ...(io ? { onPass: (report) => (io as KafkaIo).publishPass(report) } : {}),
+    onPass: async (report) => {
+      // Transition times are stamped per pass, whether or not anyone has the page open.
+      overview.observe();
+      await io?.publishPass(report);
+    },
     ...(config.batchSize ? { batchSize: config.batchSize } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+  });
+
+  const overview = new Overview({
+    root: config.root,
+    environment: env.name,
+    controller,
+    principalOf: config.connection.principalOf,
+    ...(config.catalogUrl !== undefined ? { catalogUrl: config.catalogUrl } : {}),
   });
 
   const submit = async (body: ReconciliationBody): Promise<Reconciliation> => {
@@ -135,6 +153,10 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     metrics,
     log,
     submit,
+    sessions: new SessionStore(),
+    overview,
+    environment: env.name,
+    ...(config.pageRefreshSeconds ? { pageRefreshSeconds: config.pageRefreshSeconds } : {}),
   });
   await io?.start();
   const address = await app.listen({ host: config.host, port: config.port });
