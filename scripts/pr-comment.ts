@@ -8,6 +8,7 @@
 //       [--base origin/main] [--reconciler-plan plan.md] [--root .] [--out comment.md]
 //   tsx scripts/pr-comment.ts post --body comment.md --pr 12
 //       (GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL from the environment, as in Actions)
+//   tsx scripts/pr-comment.ts stacks --environment prod    the stacks to plan, one per line
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,12 @@ import type { Diagnostic } from '../catalog/diagnostics';
 import { DiskFiles, GitFiles, resolveRevision } from '../catalog/files';
 import { CATALOG_PATHS, loadCatalog } from '../catalog/loader';
 import type { Catalog } from '../catalog/model';
+import {
+  domainStackName,
+  platformStackName,
+  runtimeStackName,
+  secretsStackName,
+} from '../stacks/shared/names';
 
 /** Finds the comment again on the next push. */
 export const MARKER = '<!-- streamplane:catalog-pr -->';
@@ -311,6 +318,28 @@ export function compareWithBase(root: string, base: string): AffectedSubject[] |
   return before && after ? affectedBySchemaChanges(before, after) : undefined;
 }
 
+/**
+ * An environment's stacks, platform first, as synthesized in `outdir` (cdktf.out): a stack
+ * selector like `*-dev` would also take `domain-x-pre-dev` of an environment named pre-dev.
+ */
+export function environmentStacks(catalog: Catalog, env: string, outdir?: string): string[] {
+  if (!catalog.environments.includes(env))
+    throw new Error(
+      `unknown environment "${env}" (platform.yaml declares: ${catalog.environments.join(', ')})`,
+    );
+  const names = [
+    platformStackName(env),
+    ...catalog.domains.map((d) => domainStackName(d.name, env)),
+    secretsStackName(env),
+    runtimeStackName(env),
+  ];
+  if (outdir === undefined) return names;
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, unknown>;
+  };
+  return names.filter((n) => n in manifest.stacks);
+}
+
 // ------------------------------------------------------------------------------------ posting
 
 export interface GitHubTarget {
@@ -369,7 +398,8 @@ export async function upsertComment(
 
 const USAGE = `usage: pr-comment.ts render --validation <file> [--plans <dir>] [--plan-environment <env>]
          [--plan-note <text>] [--base <rev>] [--reconciler-plan <file>] [--root <dir>] [--out <file>]
-       pr-comment.ts post --body <file> --pr <number>`;
+       pr-comment.ts post --body <file> --pr <number>
+       pr-comment.ts stacks --environment <env> [--root <dir>] [--outdir cdktf.out]`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -386,6 +416,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       out: { type: 'string' },
       body: { type: 'string' },
       pr: { type: 'string' },
+      environment: { type: 'string' },
+      outdir: { type: 'string', default: 'cdktf.out' },
     },
   });
   const [command] = positionals;
@@ -424,6 +456,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       readFileSync(values.body, 'utf8'),
     );
     console.log(`${result.action} comment ${result.id}: ${result.url}`);
+    return 0;
+  }
+  if (command === 'stacks') {
+    if (!values.environment) throw new UsageError('stacks needs --environment <name>');
+    const catalog = loadCatalog(resolve(values.root)).catalog;
+    if (!catalog) throw new Error('the catalog has errors: npm run validate');
+    const stacks = environmentStacks(
+      catalog,
+      values.environment,
+      resolve(values.root, values.outdir),
+    );
+    if (stacks.length === 0)
+      throw new Error(`no stacks of ${values.environment} in ${values.outdir}`);
+    console.log(stacks.join('\n'));
     return 0;
   }
   throw new UsageError(command ? `unknown command "${command}"` : 'no command given');

