@@ -61,6 +61,17 @@ export const samples: { [N in TopicName]: Sample<N> } = {
     key: `${run}-request-${i}`,
     value: { requestId: `${run}-request-${i}`, environment: 'local', dryRun: true },
   }),
+  'platform.reconciliations.v1': (i, run) => ({
+    key: `${run}-pass-${i}`,
+    value: {
+      id: `${run}-pass-${i}`,
+      environment: 'local',
+      state: 'accepted',
+      source: 'api',
+      mode: 'observe',
+      acceptedAt: iso(i),
+    },
+  }),
   'platform.reconciler-events.v1': (i, run) => ({
     key: `${run}-pass-${i}`,
     value: {

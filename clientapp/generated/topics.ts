@@ -6,6 +6,7 @@ import type { PaymentAuthorized } from './payments/payment-authorized';
 import type { RefundIssued } from './payments/refund-issued';
 import type { ReconcilerEvent } from './platform/reconciler-event';
 import type { ReconcilerSummary } from './platform/reconciler-summary';
+import type { Reconciliation } from './platform/reconciliation';
 import type { ReconciliationRequest } from './platform/reconciliation-request';
 import type { ShipmentDispatched } from './shipping/shipment-dispatched';
 import type { SchemaSource } from '../topic';
@@ -53,6 +54,11 @@ const PlatformReconcilerSummarySource: SchemaSource = {
 const PlatformReconciliationRequestSource: SchemaSource = {
   format: 'JSON',
   text: '{\n  "$schema": "http://json-schema.org/draft-07/schema#",\n  "title": "ReconciliationRequest",\n  "type": "object",\n  "properties": {\n    "requestId": { "type": "string" },\n    "environment": { "type": "string" },\n    "requestedBy": { "type": "string" },\n    "reason": { "type": "string" },\n    "dryRun": { "type": "boolean" }\n  },\n  "required": ["requestId", "environment"]\n}\n',
+  references: [],
+};
+const PlatformReconciliationSource: SchemaSource = {
+  format: 'JSON',
+  text: '{\n  "$schema": "http://json-schema.org/draft-07/schema#",\n  "title": "Reconciliation",\n  "description": "The latest known state of one reconciliation job, keyed by its id (a compacted topic)",\n  "type": "object",\n  "properties": {\n    "id": { "type": "string" },\n    "environment": { "type": "string" },\n    "state": { "type": "string", "enum": ["accepted", "running", "succeeded", "failed"] },\n    "source": { "type": "string", "enum": ["api", "kafka", "interval", "startup"] },\n    "mode": { "type": "string", "enum": ["enforce", "observe"] },\n    "reason": { "type": "string" },\n    "requestedBy": { "type": "string" },\n    "acceptedAt": { "type": "string", "format": "date-time" },\n    "startedAt": { "type": "string", "format": "date-time" },\n    "finishedAt": { "type": "string", "format": "date-time" },\n    "forwarded": { "type": "boolean" },\n    "drift": { "type": "integer", "minimum": 0 },\n    "counts": {\n      "type": "object",\n      "properties": {\n        "commands": { "type": "integer", "minimum": 0 },\n        "succeeded": { "type": "integer", "minimum": 0 },\n        "failed": { "type": "integer", "minimum": 0 },\n        "skipped": { "type": "integer", "minimum": 0 }\n      },\n      "required": ["commands", "succeeded", "failed", "skipped"]\n    },\n    "results": {\n      "type": "array",\n      "items": {\n        "type": "object",\n        "properties": {\n          "id": { "type": "string" },\n          "kind": { "type": "string" },\n          "resource": { "type": "string" },\n          "outcome": { "type": "string", "enum": ["succeeded", "failed", "skipped"] },\n          "error": { "type": "string" },\n          "code": { "type": "string" },\n          "attempts": { "type": "integer", "minimum": 0 },\n          "durationMs": { "type": "number", "minimum": 0 }\n        },\n        "required": ["id", "kind", "resource", "outcome", "attempts", "durationMs"]\n      }\n    },\n    "error": { "type": "string" }\n  },\n  "required": ["id", "environment", "state", "source", "mode", "acceptedAt"]\n}\n',
   references: [],
 };
 const ShippingAddressSource: SchemaSource = {
@@ -155,6 +161,17 @@ export const topics = {
     referenced: {},
     producers: ['platform/reconciler'],
     consumers: ['platform/ci'],
+  }),
+  'platform.reconciliations.v1': defineTopic<Reconciliation>({
+    name: 'platform.reconciliations.v1',
+    key: 'reconciliations',
+    domain: 'platform',
+    catalogFile: 'topics/platform.yaml',
+    valueSubject: 'platform.reconciliations.v1-value',
+    value: PlatformReconciliationSource,
+    referenced: {},
+    producers: ['platform/reconciler'],
+    consumers: ['platform/reconciler'],
   }),
   'shipping.shipment-dispatched.v1': defineTopic<ShipmentDispatched>({
     name: 'shipping.shipment-dispatched.v1',

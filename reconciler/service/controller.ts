@@ -11,7 +11,7 @@ import type { Metrics } from './metrics';
 import type { TopicStatus } from './status';
 import { topicStatuses } from './status';
 import type { Reconciliation } from './store';
-import { ReconciliationStore } from './store';
+import { ReconciliationStore, finishWith } from './store';
 
 export interface ControllerOptions {
   readonly mode: Mode;
@@ -22,6 +22,11 @@ export interface ControllerOptions {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly isLeader: () => boolean;
+  /**
+   * Every transition this replica owns (accepted here; running, succeeded, failed on the leader),
+   * for the jobs topic. Called with the record as it is now; writes in order.
+   */
+  readonly onTransition?: (rec: Reconciliation) => Promise<void>;
   /** After every leader pass (Kafka out). */
   readonly onPass?: (report: PassReport) => Promise<void>;
   readonly batchSize?: number;
@@ -72,7 +77,10 @@ export class Controller {
     dryRun?: boolean;
   }): Reconciliation {
     const existing = r.id ? this.store.get(r.id) : undefined;
-    if (existing && !existing.forwarded) return existing;
+    // A request seen again (redelivered, or already run by an earlier leader) does not run twice.
+    // One that is only accepted elsewhere (forwarded here, or read from the jobs topic) runs here.
+    if (existing && (existing.state !== 'accepted' || this.queue.includes(existing.id)))
+      return existing;
     const rec = this.store.add({
       id: r.id ?? randomUUID(),
       state: 'accepted',
@@ -83,6 +91,7 @@ export class Controller {
       acceptedAt: new Date().toISOString(),
     });
     this.queue.push(rec.id);
+    this.transition(rec);
     this.kick();
     return rec;
   }
@@ -94,7 +103,7 @@ export class Controller {
     requestedBy?: string;
     dryRun?: boolean;
   }): Reconciliation {
-    return this.store.add({
+    const rec = this.store.add({
       id: r.id,
       state: 'accepted',
       source: 'api',
@@ -103,6 +112,34 @@ export class Controller {
       ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
       acceptedAt: new Date().toISOString(),
       forwarded: true,
+    });
+    this.transition(rec);
+    return rec;
+  }
+
+  /** A forwarded request that never reached Kafka: it will not run anywhere. */
+  abandon(id: string, error: string): void {
+    const rec = this.store.get(id);
+    if (!rec || rec.state !== 'accepted') return;
+    rec.state = 'failed';
+    rec.finishedAt = new Date().toISOString();
+    rec.error = error;
+    this.transition(rec);
+  }
+
+  /** A transition read from the jobs topic: merged into the view, never moving a job back. */
+  observeJob(job: Reconciliation): void {
+    this.store.merge(job);
+  }
+
+  /** Publishes a transition; a failed write is the publisher's to log, never the pass's. */
+  private transition(rec: Reconciliation): void {
+    this.opts.onTransition?.(rec).catch((err: Error) => {
+      this.opts.metrics.errors.inc({ where: 'publish' });
+      this.opts.log.warn(
+        { reconciliation: rec.id, err: err.message },
+        'could not publish a job transition',
+      );
     });
   }
 
@@ -122,8 +159,11 @@ export class Controller {
       if (!rec) continue;
       rec.state = 'running';
       rec.startedAt = new Date().toISOString();
+      this.transition(rec);
       const report = await this.pass(rec);
-      this.store.finish(id, report);
+      // The record itself, even if the view dropped it meanwhile: its outcome is still written.
+      finishWith(rec, report);
+      this.transition(rec);
     }
   }
 

@@ -61,7 +61,13 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   let io: KafkaIo | undefined;
   if (topics) {
     const io_ = topics;
-    const ioNames = [io_.requests, io_.events, io_.errors, io_.summary];
+    const ioNames = [
+      io_.requests,
+      io_.events,
+      io_.errors,
+      io_.summary,
+      ...(io_.jobs ? [io_.jobs] : []),
+    ];
     if (config.mode === 'enforce') {
       // The requests topic must exist before the group can elect anyone: create the platform's
       // own topics up front (idempotent), the first pass then does the rest (ACLs, subjects).
@@ -78,9 +84,12 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     }
     const existing = new Set((await clients.admin.describeTopics()).map((t) => t.name));
     if (existing.has(io_.requests)) {
+      const { jobs, ...rest } = io_;
+      if (jobs && !existing.has(jobs))
+        log.warn({ topic: jobs }, 'jobs topic missing: reconciliations stay on this replica');
       io = new KafkaIo({
         connection: config.connection,
-        topics: io_,
+        topics: jobs && existing.has(jobs) ? io_ : rest,
         groupId: config.groupId ?? `${ioDomain}.reconciler`,
         environment: env.name,
         log,
@@ -92,6 +101,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
             ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
             ...(r.dryRun !== undefined ? { dryRun: r.dryRun } : {}),
           }),
+        onJob: (job) => controller.observeJob(job),
         onLeadership: (leader) => {
           metrics.leader.set(leader ? 1 : 0);
           log.info(
@@ -122,6 +132,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     metrics,
     log,
     isLeader,
+    onTransition: (rec) => io?.publishJob(rec) ?? Promise.resolve(),
     onPass: async (report) => {
       // Transition times are stamped per pass, whether or not anyone has the page open.
       overview.observe();
@@ -142,8 +153,16 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const submit = async (body: ReconciliationBody): Promise<Reconciliation> => {
     if (isLeader() || !io) return controller.request({ source: 'api', ...body });
     const id = randomUUID();
-    await io.forward({ requestId: id, environment: env.name, ...body });
-    return controller.recordForwarded({ id, ...body });
+    // "accepted" is on the jobs topic before the leader can write "running" after it.
+    const rec = controller.recordForwarded({ id, ...body });
+    await io.flushJobs();
+    try {
+      await io.forward({ requestId: id, environment: env.name, ...body });
+    } catch (err) {
+      controller.abandon(id, `not forwarded to the leader: ${(err as Error).message}`);
+      throw err;
+    }
+    return rec;
   };
 
   const app = buildApp({

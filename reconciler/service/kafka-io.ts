@@ -1,7 +1,9 @@
 // Kafka in and out: command results, failures, drift (observe mode) and pass summaries out (JSON
 // Schema, Confluent wire format through the registry); reconciliation requests in. The requests
 // topic's consumer group also elects the leader: the member assigned partition 0 is the one
-// replica that applies.
+// replica that applies. The jobs topic (compacted, keyed by reconciliation id) carries every job's
+// transitions; each replica reads it from the beginning with a group of its own to see them all.
+import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -15,12 +17,15 @@ import type { PassReport } from '../reconcile';
 import { chunks } from '../util/limit';
 import type { DriftItem } from './drift';
 import { driftItems } from './drift';
+import type { Reconciliation } from './store';
 
 export interface IoTopics {
   readonly requests: string;
   readonly events: string;
   readonly errors: string;
   readonly summary: string;
+  /** Reconciliation jobs, compacted by id; optional: without it jobs stay per replica. */
+  readonly jobs?: string;
   /** Value subject of each topic. */
   readonly subjects: Readonly<Record<string, string>>;
 }
@@ -32,6 +37,8 @@ const KEYS = {
   summary: 'reconciler-summary',
 } as const;
 
+const JOBS_KEY = 'reconciliations';
+
 /** The platform domain's own topics, as the catalog declares them; undefined if it does not. */
 export function ioTopics(env: EnvironmentCatalog, domain: string): IoTopics | undefined {
   const find = (key: string) => env.topics.find((t) => t.domain === domain && t.key === key);
@@ -40,13 +47,16 @@ export function ioTopics(env: EnvironmentCatalog, domain: string): IoTopics | un
   );
   if (Object.values(found).some((t) => !t?.schema?.value)) return undefined;
   const name = (role: keyof typeof KEYS): string => found[role]?.name as string;
+  const jobs = find(JOBS_KEY);
+  const declared = [...Object.values(found), ...(jobs?.schema?.value ? [jobs] : [])];
   return {
     requests: name('requests'),
     events: name('events'),
     errors: name('errors'),
     summary: name('summary'),
+    ...(jobs?.schema?.value ? { jobs: jobs.name } : {}),
     subjects: Object.fromEntries(
-      Object.values(found).map((t) => [t?.name as string, t?.schema?.value as string]),
+      declared.map((t) => [t?.name as string, t?.schema?.value as string]),
     ),
   };
 }
@@ -96,6 +106,24 @@ export const reconciliationRequest = z.object({
 
 export type ReconciliationRequest = z.infer<typeof reconciliationRequest>;
 
+/** One job's state on the jobs topic (schemas/platform/reconciliation.json). */
+const jobMessage = z
+  .object({
+    id: z.string().min(1),
+    environment: z.string().min(1),
+    state: z.enum(['accepted', 'running', 'succeeded', 'failed']),
+    source: z.enum(['api', 'kafka', 'interval', 'startup']),
+    mode: z.enum(['enforce', 'observe']),
+    acceptedAt: z.string(),
+  })
+  .passthrough();
+
+/** Results per job message: keeps a big pass well below the broker's 1 MB message limit. */
+export const JOB_RESULTS_LIMIT = 1000;
+
+/** How long start() waits to read the jobs topic up to its end before serving anyway. */
+const JOBS_CATCH_UP_MS = 15_000;
+
 export interface KafkaIoOptions {
   readonly connection: Connection;
   readonly topics: IoTopics;
@@ -104,6 +132,8 @@ export interface KafkaIoOptions {
   readonly log: Logger;
   readonly onRequest: (request: ReconciliationRequest) => void;
   readonly onLeadership: (leader: boolean) => void;
+  /** A job transition read from the jobs topic (this replica's own included). */
+  readonly onJob?: (job: Reconciliation) => void;
 }
 
 /** A registry client whose JSON Schema validator knows formats such as date-time. */
@@ -122,6 +152,10 @@ export class KafkaIo {
   private readonly registry: SchemaRegistry;
   private producer?: Producer;
   private consumer?: Consumer;
+  private jobsConsumer?: Consumer;
+  private jobsGroup?: string;
+  /** Job writes in order, so the topic's last value per id is the latest state. */
+  private jobWrites: Promise<void> = Promise.resolve();
   private readonly ids = new Map<string, number>();
   private leader = false;
 
@@ -146,6 +180,8 @@ export class KafkaIo {
   async start(): Promise<void> {
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
+    // The view of past jobs first, so a new leader knows what already ran.
+    await this.followJobs();
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
       sessionTimeout: 10_000,
@@ -174,6 +210,101 @@ export class KafkaIo {
         if (request && request.environment === this.opts.environment) this.opts.onRequest(request);
       },
     });
+  }
+
+  /** Reads the jobs topic from the beginning, up to its end now, and keeps following it. */
+  private async followJobs(): Promise<void> {
+    const topic = this.opts.topics.jobs;
+    if (!topic || !this.opts.onJob) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      ends = new Map(
+        (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
+      );
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const read = new Map<number, bigint>();
+    const caughtUp = (): boolean =>
+      [...ends].every(
+        ([partition, high]) => high === 0n || (read.get(partition) ?? -1n) >= high - 1n,
+      );
+    // A group of its own per replica and start: every replica sees every job, from the start.
+    this.jobsGroup = `${this.opts.groupId}.jobs.${randomUUID()}`;
+    const consumer = this.kafka.consumer({
+      groupId: this.jobsGroup,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      allowAutoTopicCreation: false,
+    });
+    this.jobsConsumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const job = await this.decodeJob(message.value);
+        if (job) this.opts.onJob?.(job);
+        read.set(partition, BigInt(message.offset));
+      },
+    });
+    const deadline = Date.now() + JOBS_CATCH_UP_MS;
+    while (!caughtUp()) {
+      if (Date.now() > deadline) {
+        this.opts.log.warn({ topic }, 'jobs topic not read to its end in time: serving anyway');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async decodeJob(value: Buffer | null): Promise<Reconciliation | undefined> {
+    if (!value) return undefined; // a tombstone: nothing to merge
+    try {
+      const decoded: unknown =
+        value[0] === 0 ? await this.registry.decode(value) : JSON.parse(value.toString('utf8'));
+      const parsed = jobMessage.safeParse(decoded);
+      if (!parsed.success || parsed.data.environment !== this.opts.environment) return undefined;
+      const { environment: _env, ...job } = parsed.data;
+      return job as unknown as Reconciliation;
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'ignored an undecodable job message');
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes a job's current state (the whole record, keyed by id) to the jobs topic. In order and
+   * best effort: a failed write is logged, the next transition writes the whole record again.
+   */
+  publishJob(job: Reconciliation): Promise<void> {
+    const topic = this.opts.topics.jobs;
+    if (!topic || !this.producer) return Promise.resolve();
+    const { results, ...rest } = job;
+    const payload = {
+      ...JSON.parse(JSON.stringify(rest)),
+      environment: this.opts.environment,
+      ...(results ? { results: results.slice(0, JOB_RESULTS_LIMIT) } : {}),
+    } as Record<string, unknown>;
+    const write = async (): Promise<void> => {
+      try {
+        const value = await this.encode(topic, payload);
+        await this.producer?.send({ topic, messages: [{ key: job.id, value }] });
+      } catch (err) {
+        this.opts.log.warn(
+          { reconciliation: job.id, state: job.state, err: (err as Error).message },
+          'could not write the job state to Kafka',
+        );
+      }
+    };
+    this.jobWrites = this.jobWrites.then(write);
+    return this.jobWrites;
+  }
+
+  /** Resolves when every job write asked for so far is done (or logged as failed). */
+  flushJobs(): Promise<void> {
+    return this.jobWrites;
   }
 
   private async decodeRequest(value: Buffer | null): Promise<ReconciliationRequest | undefined> {
@@ -321,6 +452,17 @@ export class KafkaIo {
   async stop(): Promise<void> {
     // Leaving the group hands partition 0 (leadership) to another replica at once.
     await this.consumer?.disconnect().catch(() => undefined);
+    await this.jobWrites;
+    await this.jobsConsumer?.disconnect().catch(() => undefined);
+    if (this.jobsGroup) {
+      // The per-replica group has no use after this replica: leave no offsets behind.
+      const admin = this.kafka.admin();
+      await admin
+        .connect()
+        .then(() => admin.deleteGroups([this.jobsGroup as string]))
+        .catch(() => undefined)
+        .finally(() => admin.disconnect().catch(() => undefined));
+    }
     await this.producer?.disconnect().catch(() => undefined);
     this.leader = false;
   }

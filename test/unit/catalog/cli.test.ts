@@ -21,7 +21,7 @@ describe('catalog CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1);
     expect(r.out).toMatch(
-      /^catalog ok: 4 domains, 9 topics, 8 apps, 11 schemas — local 9 topics\/9 partitions/,
+      /^catalog ok: 4 domains, 10 topics, 8 apps, 12 schemas — local 10 topics\/10 partitions/,
     );
   });
 
