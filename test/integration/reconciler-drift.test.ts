@@ -19,21 +19,11 @@ import { KafkaIo, ioTopics, wireRegistry } from '../../reconciler/service/kafka-
 import { loadEnvironment } from '../../reconciler/catalog-source';
 import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
+import { until } from '../support/wait';
 
 jest.setTimeout(90_000);
 
 const operator = generateToken();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(200);
-  }
-}
 
 const ORDER = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',

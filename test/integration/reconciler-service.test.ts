@@ -13,22 +13,12 @@ import { wireRegistry } from '../../reconciler/service/kafka-io';
 import type { Reconciliation } from '../../reconciler/service/store';
 import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
+import { sleep, until } from '../support/wait';
 
 jest.setTimeout(90_000);
 
 const operator = generateToken();
 const reader = generateToken();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(200);
-  }
-}
 
 describe('reconciler service', () => {
   let fx: Fixture;

@@ -20,6 +20,7 @@ import type { TopicStatus } from '../../reconciler/service/status';
 import type { Reconciliation } from '../../reconciler/service/store';
 import { catalogFixture, ioTopicSpecs, uniqueDomain } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
+import { until } from '../support/wait';
 
 jest.setTimeout(60_000);
 
@@ -38,17 +39,6 @@ type Texty = { innerText: string };
 
 const operator = generateToken();
 const reader = generateToken();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(200);
-  }
-}
 
 describe('status page in a browser', () => {
   let fx: Fixture;
