@@ -172,9 +172,8 @@ export function kafkaRestRoutes(store: Store, admin: KafkaAdmin, base: string): 
       await describe(name);
       // Incremental, as IncrementalAlterConfigs: given keys are set (or deleted), others kept.
       const current = { ...((await admin.describeTopicConfigs([name])).get(name) ?? {}) };
-      for (const e of Array.isArray(object(req.body).data)
-        ? (object(req.body).data as unknown[])
-        : []) {
+      const { data } = object(req.body);
+      for (const e of Array.isArray(data) ? (data as unknown[]) : []) {
         const entry = object(e);
         if (typeof entry.name !== 'string') continue;
         if (entry.operation === 'DELETE') delete current[entry.name];

@@ -52,13 +52,8 @@ export function registryRoutes(store: Store, upstream: string): Route[] {
     let raw = Buffer.from(await res.arrayBuffer());
     const compatibility = COMPATIBILITY.exec(rest);
     if (req.method === 'POST' && compatibility && isReferenceFailure(res.status, raw)) {
-      const get = async (path: string): Promise<unknown> => {
-        const r = await fetch(`${upstream}${path}`, { headers: { accept: 'application/json' } });
-        if (!r.ok) throw new HttpError(r.status, await r.json().catch(() => ({})));
-        return r.json();
-      };
       const answer = await checkCompatibility(
-        get,
+        reader(upstream),
         decodeURIComponent(compatibility[1] ?? ''),
         compatibility[2] !== undefined,
         req.body as Parameters<typeof checkCompatibility>[3],
@@ -91,6 +86,15 @@ export function registryRoutes(store: Store, upstream: string): Route[] {
 const SR_JSON = 'application/vnd.schemaregistry.v1+json';
 const COMPATIBILITY = /^\/compatibility\/subjects\/([^/]+)\/versions(\/latest)?$/;
 
+/** GETs of the upstream registry's JSON; its errors pass through with their status. */
+function reader(upstream: string): (path: string) => Promise<unknown> {
+  return async (path) => {
+    const res = await fetch(`${upstream}${path}`, { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new HttpError(res.status, await res.json().catch(() => ({})));
+    return res.json();
+  };
+}
+
 /**
  * `GET /schemas?subjectPrefix=&latestOnly=&deleted=`, which Confluent serves and Apicurio does
  * not: the versions of the readable subjects with that prefix, composed from the subject API.
@@ -100,11 +104,7 @@ async function listSchemas(
   query: URLSearchParams,
   readable: (subject: string) => boolean,
 ): Promise<unknown[]> {
-  const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(`${upstream}${path}`, { headers: { accept: 'application/json' } });
-    if (!res.ok) throw new HttpError(res.status, await res.json().catch(() => ({})));
-    return res.json();
-  };
+  const get = reader(upstream);
   const prefix = query.get('subjectPrefix') ?? '';
   const deleted = query.get('deleted') === 'true' ? '?deleted=true' : '';
   const subjects = ((await get(`/subjects${deleted}`)) as string[])

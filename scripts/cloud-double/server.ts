@@ -5,7 +5,7 @@ import { KafkajsAdmin } from '../../reconciler/cluster/kafka-admin';
 import type { KafkaConnection } from '../../reconciler/cluster/kafka-admin';
 import { controlPlaneRoutes, cloudError } from './control-plane';
 import { serve } from './http';
-import type { Log } from './http';
+import type { Log, Route } from './http';
 import { kafkaRestRoutes } from './kafka-rest';
 import { registryRoutes } from './registry';
 import { Store, newApiKey, now } from './store';
@@ -54,14 +54,8 @@ export async function startCloudDouble(options: CloudDoubleOptions): Promise<Clo
   const admin = new KafkajsAdmin({ ...options.kafka, clientId: 'streamplane-cloud-double' });
   await admin.connect();
   const log = options.log ?? (() => undefined);
-  // The REST endpoints name the double's own address, known once it listens: bind lazily.
-  let base = '';
-  const routes = () => [
-    ...controlPlaneRoutes(store, { base, bootstrap: options.kafka.brokers[0] ?? '' }),
-    ...kafkaRestRoutes(store, admin, base),
-    ...registryRoutes(store, options.registryUrl),
-  ];
-  let table = routes();
+  // The routes name the double's own address, known once it listens: until then, none.
+  let table: Route[] = [];
   const server = await serve(
     () => table,
     options.port,
@@ -71,8 +65,11 @@ export async function startCloudDouble(options: CloudDoubleOptions): Promise<Clo
       body: cloudError(404, `the double does not serve ${req.method} ${req.path}`),
     }),
   );
-  base = server.url;
-  table = routes();
+  table = [
+    ...controlPlaneRoutes(store, { base: server.url, bootstrap: options.kafka.brokers[0] ?? '' }),
+    ...kafkaRestRoutes(store, admin, server.url),
+    ...registryRoutes(store, options.registryUrl),
+  ];
   return {
     url: server.url,
     port: server.port,
