@@ -16,7 +16,7 @@ import {
   DOUBLE_STACK_PORTS,
   PORT_ENV,
   PROCESS_TAG,
-  cloudApiKeyEnv,
+  cloudApiKey,
   doublePaths,
   runningDouble,
 } from './service';
@@ -96,8 +96,8 @@ async function waitReady(
 
 async function answers(url: string, paths: DoublePaths): Promise<boolean> {
   try {
-    const env = cloudApiKeyEnv(paths);
-    const auth = Buffer.from(`${env.CONFLUENT_CLOUD_API_KEY}:${env.CONFLUENT_CLOUD_API_SECRET}`);
+    const { key, secret } = cloudApiKey(paths);
+    const auth = Buffer.from(`${key}:${secret}`);
     const res = await fetch(`${url}/org/v2/organizations`, {
       headers: { authorization: `Basic ${auth.toString('base64')}` },
       signal: AbortSignal.timeout(2000),

@@ -9,18 +9,12 @@ import { formatDiagnostic } from '../../catalog/diagnostics';
 import { loadCatalog } from '../../catalog/loader';
 import { StackError } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
-import { terraformEnv } from '../providers/terraform';
 import { domainStackName, platformStackName } from '../../stacks/shared/names';
 import { doubleUp } from './cli';
-import { cloudApiKeyEnv } from './service';
+import { cloudApiKey, doubleTerraformEnv } from './service';
 
 const USAGE =
   'Usage: deploy.ts [diff|deploy|destroy] [--env NAME] (default: deploy, the first confluent-double environment)';
-
-/** The environment variables Terraform needs to reach the double. */
-export function doubleTerraformEnv(url: string): NodeJS.ProcessEnv {
-  return { ...terraformEnv(), ...cloudApiKeyEnv(), TF_VAR_confluent_endpoint: url };
-}
 
 /** The stacks of a confluent-double environment: the platform's first, then each domain's. */
 function doubleEnvironment(requested: string | undefined): { env: string; stacks: string[] } {
@@ -81,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   console.log('[2/3] The local stack and the Confluent Cloud double');
   const double = await doubleUp({ log: (m) => console.log(`  ${m}`) });
   console.log(`  Confluent Cloud double on ${double.url} (environment ${env})`);
-  const tfEnv = doubleTerraformEnv(double.url);
+  const tfEnv = doubleTerraformEnv(double.url, cloudApiKey());
   // `terraform providers lock` asks the registry even when a mirror installs the providers: the
   // lock file `terraform init` writes from the mirror is the one kept.
   const lock = '--skip-provider-lock';

@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stackPaths } from '../local/paths';
 import { isAlive } from '../local/proc';
+import { terraformEnv } from '../providers/terraform';
+import { DOUBLE_DEFAULT_PORT, DOUBLE_ENDPOINT_VARIABLE } from '../../stacks/shared/names';
 
-export const DEFAULT_DOUBLE_PORT = 18090;
+export const DEFAULT_DOUBLE_PORT = DOUBLE_DEFAULT_PORT;
 export const PORT_ENV = 'STREAMPLANE_CLOUD_DOUBLE_PORT';
 /** The argument that tags the double's process, so a recycled pid is never taken for it. */
 export const PROCESS_TAG = '--streamplane-service=cloud-double';
@@ -59,11 +61,22 @@ export function runningDouble(paths: DoublePaths = doublePaths()): RunningDouble
   }
 }
 
-/** The double's Cloud API key, as CONFLUENT_CLOUD_API_KEY/SECRET for Terraform. */
-export function cloudApiKeyEnv(paths: DoublePaths = doublePaths()): Record<string, string> {
-  const { key, secret } = JSON.parse(fs.readFileSync(paths.credentialsFile, 'utf8')) as {
-    key: string;
-    secret: string;
+export interface CloudApiKey {
+  readonly key: string;
+  readonly secret: string;
+}
+
+/** The running double's Cloud API key (written by its process, mode 0600). */
+export function cloudApiKey(paths: DoublePaths = doublePaths()): CloudApiKey {
+  return JSON.parse(fs.readFileSync(paths.credentialsFile, 'utf8')) as CloudApiKey;
+}
+
+/** What Terraform needs to reach a double: the CLI config, its Cloud API key and its URL. */
+export function doubleTerraformEnv(url: string, key: CloudApiKey): NodeJS.ProcessEnv {
+  return {
+    ...terraformEnv(),
+    CONFLUENT_CLOUD_API_KEY: key.key,
+    CONFLUENT_CLOUD_API_SECRET: key.secret,
+    [`TF_VAR_${DOUBLE_ENDPOINT_VARIABLE}`]: url,
   };
-  return { CONFLUENT_CLOUD_API_KEY: key, CONFLUENT_CLOUD_API_SECRET: secret };
 }

@@ -6,6 +6,11 @@ export const domainStackName = (domain: string, env: string): string => `domain-
 export const secretsStackName = (env: string): string => `secrets-${env}`;
 export const runtimeStackName = (env: string): string => `runtime-${env}`;
 
+/** The Terraform variable a confluent-double environment's stacks read the double's URL from. */
+export const DOUBLE_ENDPOINT_VARIABLE = 'confluent_endpoint';
+/** Where the Confluent Cloud double listens unless told otherwise. */
+export const DOUBLE_DEFAULT_PORT = 18090;
+
 /** Confluent display names are organisation-wide: prefix them with platform and environment. */
 export const displayName = (platform: string, env: string, what: string): string =>
   `${platform}-${env}.${what}`;

@@ -8,10 +8,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentSpec } from '../../catalog/format/platform-file';
 import { ConfluentProvider } from '../.gen/providers/confluent/provider';
 import type { ConfluentProviderConfig } from '../.gen/providers/confluent/provider';
-
-/** Where the Confluent Cloud double listens unless `TF_VAR_confluent_endpoint` says otherwise. */
-export const DOUBLE_DEFAULT_ENDPOINT = 'http://127.0.0.1:18090';
-export const DOUBLE_ENDPOINT_VARIABLE = 'confluent_endpoint';
+import { DOUBLE_DEFAULT_PORT, DOUBLE_ENDPOINT_VARIABLE } from './names';
 
 export function confluentProvider(
   scope: Construct,
@@ -32,7 +29,7 @@ function doubleEndpoint(scope: Construct): string {
       ? existing
       : new TerraformVariable(stack, DOUBLE_ENDPOINT_VARIABLE, {
           type: 'string',
-          default: DOUBLE_DEFAULT_ENDPOINT,
+          default: `http://127.0.0.1:${DOUBLE_DEFAULT_PORT}`,
           description: 'Base URL of the Confluent Cloud double (npm run cloud-double:up)',
         });
   endpoint.overrideLogicalId(DOUBLE_ENDPOINT_VARIABLE);

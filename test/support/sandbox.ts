@@ -16,10 +16,10 @@ import type { CloudDouble } from '../../scripts/cloud-double/server';
 import { freePort } from '../../scripts/local/ports';
 import { ADMIN_USER, down, readCredentials, saslFor, up } from '../../scripts/local/stack';
 import type { LocalStackInfo } from '../../scripts/local/stack';
-import { runTerraform, terraformEnv } from '../../scripts/providers/terraform';
+import { doubleTerraformEnv } from '../../scripts/cloud-double/service';
+import { runTerraform } from '../../scripts/providers/terraform';
 import type { TerraformRun } from '../../scripts/providers/terraform';
 import { buildApp } from '../../stacks/app';
-import { DOUBLE_ENDPOINT_VARIABLE } from '../../stacks/shared/provider';
 import { REPO_ROOT, catalogFixture } from './catalog-fixture';
 
 export const SANDBOX_ENV = 'sandbox';
@@ -92,27 +92,20 @@ export async function openSandbox(options: SandboxOptions = {}): Promise<Sandbox
     registry: await freePort(),
   };
   const stack = await up({ root: stackRoot, ports, log });
+  // The double is the cluster's REST proxy: it reaches the broker as the super user, as do tests.
+  const kafka = {
+    brokers: [stack.bootstrap],
+    sasl: saslFor(readCredentials(stack.credentialsFile), ADMIN_USER),
+  };
   let double: CloudDouble | undefined;
   try {
-    double = await startCloudDouble({
-      port: 0,
-      kafka: {
-        brokers: [stack.bootstrap],
-        sasl: saslFor(readCredentials(stack.credentialsFile), ADMIN_USER),
-      },
-      registryUrl: stack.registryUrl,
-    });
+    double = await startCloudDouble({ port: 0, kafka, registryUrl: stack.registryUrl });
   } catch (err) {
     await down({ root: stackRoot });
     throw err;
   }
   const d = double;
-  const env: NodeJS.ProcessEnv = {
-    ...terraformEnv(),
-    CONFLUENT_CLOUD_API_KEY: d.cloudApiKey.key,
-    CONFLUENT_CLOUD_API_SECRET: d.cloudApiKey.secret,
-    [`TF_VAR_${DOUBLE_ENDPOINT_VARIABLE}`]: d.url,
-  };
+  const env = doubleTerraformEnv(d.url, d.cloudApiKey);
   return {
     root,
     outdir,
@@ -147,11 +140,7 @@ export async function openSandbox(options: SandboxOptions = {}): Promise<Sandbox
             }),
         );
       }),
-    admin: () =>
-      new KafkajsAdmin({
-        brokers: [stack.bootstrap],
-        sasl: saslFor(readCredentials(stack.credentialsFile), ADMIN_USER),
-      }),
+    admin: () => new KafkajsAdmin(kafka),
     editYaml,
     async close() {
       await d.close();
