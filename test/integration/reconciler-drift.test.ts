@@ -17,7 +17,7 @@ import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import { KafkaIo, ioTopics, wireRegistry } from '../../reconciler/service/kafka-io';
 import { loadEnvironment } from '../../reconciler/catalog-source';
-import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
+import { catalogFixture, ioTopicSpecs, removeDomainResources } from '../support/reconciler-fixture';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 import { until } from '../support/wait';
 
@@ -145,15 +145,7 @@ describe('reconciler drift events (observe mode)', () => {
   afterAll(async () => {
     for (const c of consumers) await c.disconnect().catch(() => undefined);
     await svc?.close();
-    const mine = (await clients.admin.describeTopics())
-      .map((t) => t.name)
-      .filter((n) => n.startsWith(`${fx.domain}.`));
-    await clients.admin.deleteTopics(mine);
-    await clients.admin.deleteAcls(
-      (await clients.admin.describeAcls()).filter((x) =>
-        x.resourceName.startsWith(`${fx.domain}.`),
-      ),
-    );
+    await removeDomainResources(clients.admin, fx.domain);
     await clients.close();
     fx.cleanup();
   });

@@ -11,7 +11,7 @@ import { generateToken, hashToken } from '../../reconciler/service/auth';
 import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import type { Reconciliation } from '../../reconciler/service/store';
-import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
+import { catalogFixture, ioTopicSpecs, removeDomainResources } from '../support/reconciler-fixture';
 import type { DomainSpec, Fixture, TopicSpec } from '../support/reconciler-fixture';
 import { sleep, until } from '../support/wait';
 
@@ -85,15 +85,7 @@ describe('reconciliation jobs on the jobs topic', () => {
 
   afterAll(async () => {
     for (const svc of [...running]) await svc.close();
-    const mine = (await clients.admin.describeTopics())
-      .map((t) => t.name)
-      .filter((n) => n.startsWith(`${fx.domain}.`));
-    await clients.admin.deleteTopics(mine);
-    await clients.admin.deleteAcls(
-      (await clients.admin.describeAcls()).filter((x) =>
-        x.resourceName.startsWith(`${fx.domain}.`),
-      ),
-    );
+    await removeDomainResources(clients.admin, fx.domain);
     await clients.close();
     fx.cleanup();
   });

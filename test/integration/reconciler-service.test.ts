@@ -11,7 +11,7 @@ import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import { wireRegistry } from '../../reconciler/service/kafka-io';
 import type { Reconciliation } from '../../reconciler/service/store';
-import { catalogFixture, ioTopicSpecs } from '../support/reconciler-fixture';
+import { catalogFixture, ioTopicSpecs, removeDomainResources } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
 import { sleep, until } from '../support/wait';
 
@@ -107,15 +107,7 @@ describe('reconciler service', () => {
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    const mine = (await clients.admin.describeTopics())
-      .map((t) => t.name)
-      .filter((n) => n.startsWith(`${fx.domain}.`));
-    await clients.admin.deleteTopics(mine);
-    await clients.admin.deleteAcls(
-      (await clients.admin.describeAcls()).filter((x) =>
-        x.resourceName.startsWith(`${fx.domain}.`),
-      ),
-    );
+    await removeDomainResources(clients.admin, fx.domain);
     await clients.close();
     fx.cleanup();
   });

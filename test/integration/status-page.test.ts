@@ -18,7 +18,12 @@ import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import type { TopicStatus } from '../../reconciler/service/status';
 import type { Reconciliation } from '../../reconciler/service/store';
-import { catalogFixture, ioTopicSpecs, uniqueDomain } from '../support/reconciler-fixture';
+import {
+  catalogFixture,
+  ioTopicSpecs,
+  removeDomainResources,
+  uniqueDomain,
+} from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
 import { until } from '../support/wait';
 
@@ -175,15 +180,7 @@ describe('status page in a browser', () => {
     await browser?.close();
     await svc?.close();
     if (clients) {
-      const mine = (await clients.admin.describeTopics())
-        .map((t) => t.name)
-        .filter((n) => n.startsWith(`${fx.domain}.`));
-      await clients.admin.deleteTopics(mine);
-      await clients.admin.deleteAcls(
-        (await clients.admin.describeAcls()).filter((x) =>
-          x.resourceName.startsWith(`${fx.domain}.`),
-        ),
-      );
+      await removeDomainResources(clients.admin, fx.domain);
       await clients.close();
     }
     fx?.cleanup();

@@ -5,6 +5,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { KafkaAdmin } from '../../reconciler/cluster/kafka-admin';
+
 const REPO_ROOT = join(__dirname, '..', '..');
 
 export interface TopicSpec {
@@ -119,4 +121,13 @@ export function ioTopicSpecs(): { topics: TopicSpec[]; schemas: Record<string, s
       'reconciler-summary.json': schema('reconciler-summary.json'),
     },
   };
+}
+
+/** Removes a fixture domain's topics, and the ACLs on its resources, from the shared broker. */
+export async function removeDomainResources(admin: KafkaAdmin, domain: string): Promise<void> {
+  const prefix = `${domain}.`;
+  const topics = (await admin.describeTopics()).map((t) => t.name);
+  await admin.deleteTopics(topics.filter((n) => n.startsWith(prefix)));
+  const acls = await admin.describeAcls();
+  await admin.deleteAcls(acls.filter((a) => a.resourceName.startsWith(prefix)));
 }
