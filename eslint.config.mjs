@@ -34,4 +34,24 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // cdktf's internals are fenced in stacks/synth/: elsewhere only its index (the seam) is
+    // imported, and nothing reaches into cdktf's private modules.
+    files: ['**/*.ts'],
+    ignores: ['stacks/synth/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/synth/*', 'cdktf/lib/*', '!cdktf/lib/testing'],
+              message:
+                'Import stacks/synth (its index) only; cdktf internals stay in stacks/synth/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

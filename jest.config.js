@@ -8,7 +8,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: tsJest,
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      // stacks/synth/ keeps its tests beside it: they hold it equal to cdktf's own rendering.
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/stacks/synth/**/*.test.ts'],
     },
     {
       displayName: 'integration',

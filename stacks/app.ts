@@ -1,12 +1,12 @@
 // The cdktf App for a catalog: every stack of every confluent-cloud and confluent-double
 // environment. Environments of kind `local` have no stacks: the reconciler applies the catalog
 // to the local stack.
-import { App } from 'cdktf';
+import type { App } from 'cdktf';
 import { isTerraformKind } from '../catalog/format/platform-file';
 import type { Catalog } from '../catalog/model';
 import { addEnvironment } from './environment';
 import type { EnvironmentStacks, EnvironmentStacksOptions } from './environment';
-import { disableTokenStackTraces } from './shared/token-traces';
+import { createApp } from './synth';
 
 export interface BuildAppOptions extends EnvironmentStacksOptions {
   /** Where `app.synth()` writes (cdktf.out by default, as cdktf.json expects). */
@@ -29,10 +29,7 @@ export function terraformEnvironments(catalog: Catalog): string[] {
 }
 
 export function buildApp(catalog: Catalog, options: BuildAppOptions = {}): BuiltApp {
-  // Stack traces in construct metadata and in tokens cost more than the rest of synthesis on
-  // big catalogs.
-  disableTokenStackTraces();
-  const app = new App({ outdir: options.outdir ?? 'cdktf.out', stackTraces: false });
+  const app = createApp(options.outdir === undefined ? {} : { outdir: options.outdir });
   const environments = new Map<string, EnvironmentStacks>();
   for (const env of options.environments ?? terraformEnvironments(catalog)) {
     environments.set(env, addEnvironment(app, catalog, env, options));

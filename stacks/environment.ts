@@ -6,7 +6,6 @@ import type { App } from 'cdktf';
 import type { Catalog } from '../catalog/model';
 import { DomainStack } from './domain/domain-stack';
 import { readSubjects, subjectLayers } from './domain/layers';
-import { Topic } from './domain/topic';
 import { PlatformStack } from './platform/platform-stack';
 import { RuntimeStack } from './runtime/runtime-stack';
 import { SecretsStack } from './secrets/secrets-stack';
@@ -82,9 +81,7 @@ export function addEnvironment(
   for (const t of env.topics) {
     const stack = stackOf(t.domain);
     const roots = [t.schema?.value, t.schema?.key].filter((s): s is string => s !== undefined);
-    const topic = new Topic(stack.topics, t.name, {
-      topic: t,
-      protectedEnvironment: env.spec.protected,
+    const topic = stack.topics.addTopic(t, {
       access,
       subjects: readSubjects(roots, subjectsByName),
     });

@@ -7,8 +7,7 @@ import { aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
 import type { ConfluentProvider } from '../.gen/providers/confluent/provider';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries, each } from '../shared/entries';
+import { CatalogStack, Entries, each } from '../synth';
 import type { Principals } from './principals';
 
 export interface AclEntry {

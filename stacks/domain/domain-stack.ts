@@ -5,7 +5,7 @@ import type { Catalog, Domain, EnvironmentCatalog } from '../../catalog/model';
 import { PlatformOutputs } from '../platform/platform-outputs';
 import type { DomainManagerKeys } from '../platform/platform-outputs';
 import type { PlatformStack } from '../platform/platform-stack';
-import { CatalogStack } from '../shared/catalog-stack';
+import { CatalogStack } from '../synth';
 import { domainStackName } from '../shared/names';
 import { confluentProvider, readinessWait } from '../shared/provider';
 import { configureState } from '../shared/state';

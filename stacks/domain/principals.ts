@@ -36,7 +36,7 @@ export class Principals extends Construct {
 
   /**
    * `User:<id>` for the app id a Terraform expression evaluates to (e.g. `each.value.app`):
-   * a literal index into the local, not a lookup token (see `each` in shared/entries.ts).
+   * a literal index into the local, not a lookup token (see `each` in synth/entries.ts).
    */
   principal(appIdExpression: string): string {
     return `User:\${local.${this.local.friendlyUniqueId}[${appIdExpression}]}`;

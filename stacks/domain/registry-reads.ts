@@ -2,8 +2,7 @@
 // (and the subjects those schemas reference), one role binding per app and subject.
 import { Construct } from 'constructs';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries, each } from '../shared/entries';
+import { CatalogStack, Entries, each } from '../synth';
 import type { Principals } from './principals';
 
 export interface RegistryReadsProps {

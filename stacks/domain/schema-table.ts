@@ -8,9 +8,7 @@ import { Lazy, TerraformLocal } from 'cdktf';
 import type { Subject } from '../../catalog/model';
 import { Schema } from '../.gen/providers/confluent/schema';
 import { SubjectConfig } from '../.gen/providers/confluent/subject-config';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries, each } from '../shared/entries';
-import { instanceAttribute } from '../shared/refs';
+import { CatalogStack, Entries, dynamicBlock, each, instanceAttribute } from '../synth';
 import { literal } from '../shared/terraform-text';
 
 export interface SchemaReferenceEntry {
@@ -69,14 +67,10 @@ export class SchemaTable extends Construct {
         dependsOn: [config],
       });
       block.overrideLogicalId(`schema_${n}`);
-      // Written by hand: cdktf names a nested dynamic iterator `each`, which shadows for_each's.
-      block.addOverride('dynamic.schema_reference', {
-        for_each: '${each.value.references}',
-        content: {
-          name: '${schema_reference.value.name}',
-          subject_name: '${schema_reference.value.subject_name}',
-          version: `\${local.schema_versions_${n}[schema_reference.value.subject_name]}`,
-        },
+      dynamicBlock(block, 'schema_reference', each.value('references'), {
+        name: '${schema_reference.value.name}',
+        subject_name: '${schema_reference.value.subject_name}',
+        version: `\${local.schema_versions_${n}[schema_reference.value.subject_name]}`,
       });
       stack.bindEntries(block, entries);
       this.layers.push({ entries, block, versions });

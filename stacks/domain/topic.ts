@@ -1,16 +1,16 @@
-// Topics, CDK style: `new Topic(table, name, props)` then `topic.grantProduce(app)` /
-// `topic.grantConsume(app)`. The grants are exactly catalog/access.ts's produceGrants /
+// A domain's topics, CDK style: `table.addTopic(topic, …)` then `grantProduce(app)` /
+// `grantConsume(app)` on what it returns. A topic is one instance of its table's for_each block,
+// not a resource of its own. The grants are exactly catalog/access.ts's produceGrants /
 // consumeGrants: the topic's own ACLs stay in the topic's domain stack, the app-scoped ones
 // (consumer-group and transactional-id prefixes, subject reads) go to the app's domain stack,
-// which owns those prefixes. Every topic is one instance of its table's for_each block.
+// which owns those prefixes. Each grant returns what it added, as aws-cdk's grant* methods do.
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
 import { consumeGrants, produceGrants } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import type { App, EnvironmentTopic } from '../../catalog/model';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries, each } from '../shared/entries';
+import { CatalogStack, Entries, each } from '../synth';
+import type { BlockMove } from '../synth';
 import { index, literal } from '../shared/terraform-text';
 import type { AclTable } from './acl-table';
 import type { RegistryReads } from './registry-reads';
@@ -31,12 +31,23 @@ export interface TopicTableProps {
   readonly protectedEnvironment: boolean;
 }
 
+export interface TopicAccessProps {
+  /** The access tables of each domain's stack in this environment. */
+  readonly access: (domain: string) => DomainAccess;
+  /** Subjects a client of this topic reads: its key/value subjects and what they reference. */
+  readonly subjects: readonly string[];
+}
+
 /** A domain's topics: `topic` and, in protected environments, `protected_topic`. */
 export class TopicTable extends Construct {
   private readonly open = new Entries<TopicEntry>();
   private readonly guarded = new Entries<TopicEntry>();
 
-  constructor(scope: CatalogStack, id: string, props: TopicTableProps) {
+  constructor(
+    scope: CatalogStack,
+    id: string,
+    private readonly props: TopicTableProps,
+  ) {
     super(scope, id);
     this.block('topic', this.open, false);
     if (props.protectedEnvironment) {
@@ -50,16 +61,21 @@ export class TopicTable extends Construct {
     }
   }
 
-  /** Adds a topic; `guarded` puts it under `prevent_destroy`. */
-  add(name: string, entry: TopicEntry, guarded: boolean): void {
-    (guarded ? this.guarded : this.open).add(name, entry);
+  /** Adds a topic (under `prevent_destroy` when protected here) and returns its access. */
+  addTopic(topic: EnvironmentTopic, props: TopicAccessProps): TopicAccess {
+    const config = Object.fromEntries(
+      Object.entries(topic.config).map(([k, v]) => [k, literal(v)] as const),
+    );
+    const guarded = this.props.protectedEnvironment && topic.deletionProtection;
+    (guarded ? this.guarded : this.open).add(topic.name, { partitions: topic.partitions, config });
+    return new TopicAccess(topic, props);
   }
 
   private block(id: string, entries: Entries<TopicEntry>, preventDestroy: boolean): void {
     const resource = new KafkaTopic(this, id, {
       topicName: each.key,
-      partitionsCount: Token.asNumber(each.value('partitions')),
-      config: Token.asStringMap(each.value('config')),
+      partitionsCount: each.number('partitions'),
+      config: each.stringMap('config'),
       lifecycle: { preventDestroy },
     });
     resource.overrideLogicalId(id);
@@ -67,55 +83,44 @@ export class TopicTable extends Construct {
   }
 }
 
-export interface TopicProps {
-  readonly topic: EnvironmentTopic;
-  readonly protectedEnvironment: boolean;
-  /** The access tables of each domain's stack in this environment. */
-  readonly access: (domain: string) => DomainAccess;
-  /** Subjects a client of this topic reads: its key/value subjects and what they reference. */
-  readonly subjects: readonly string[];
+/** What a grant added: the app's ACLs (in whichever domain stack holds each) and subject reads. */
+export interface Grant {
+  readonly app: string;
+  readonly acls: readonly AclGrant[];
+  readonly subjectReads: readonly string[];
 }
 
-export class Topic extends Construct {
+/** Who may use one topic of a TopicTable: the grants land in the domain stacks' access tables. */
+export class TopicAccess {
   readonly topicName: string;
 
   constructor(
-    scope: TopicTable,
-    id: string,
-    private readonly props: TopicProps,
+    private readonly topic: EnvironmentTopic,
+    private readonly props: TopicAccessProps,
   ) {
-    super(scope, id);
-    const t = props.topic;
-    this.topicName = t.name;
-    const config = Object.fromEntries(
-      Object.entries(t.config).map(([k, v]) => [k, literal(v)] as const),
-    );
-    scope.add(
-      t.name,
-      { partitions: t.partitions, config },
-      props.protectedEnvironment && t.deletionProtection,
-    );
+    this.topicName = topic.name;
   }
 
   /** WRITE and DESCRIBE on the topic (plus transactional ids for transactional apps). */
-  grantProduce(app: App): void {
-    this.grant(app, produceGrants(this.topicName, app));
+  grantProduce(app: App): Grant {
+    return this.grant(app, produceGrants(this.topicName, app));
   }
 
   /** READ and DESCRIBE on the topic, READ on the app's consumer-group prefix. */
-  grantConsume(app: App): void {
-    this.grant(app, consumeGrants(this.topicName, app));
+  grantConsume(app: App): Grant {
+    return this.grant(app, consumeGrants(this.topicName, app));
   }
 
-  private grant(app: App, grants: readonly AclGrant[]): void {
-    const own = this.props.access(this.props.topic.domain);
+  private grant(app: App, acls: readonly AclGrant[]): Grant {
+    const own = this.props.access(this.topic.domain);
     const apps = this.props.access(app.domain);
-    for (const g of grants) (g.resourceType === 'TOPIC' ? own : apps).acls.add(g);
+    for (const g of acls) (g.resourceType === 'TOPIC' ? own : apps).acls.add(g);
     for (const subject of this.props.subjects) apps.reads.grantRead(app.id, subject);
+    return { app: app.id, acls, subjectReads: this.props.subjects };
   }
 }
 
-function move(from: string, to: string, key: string): { from: string; to: string } {
+function move(from: string, to: string, key: string): BlockMove {
   return {
     from: `confluent_kafka_topic.${from}${index(key)}`,
     to: `confluent_kafka_topic.${to}${index(key)}`,

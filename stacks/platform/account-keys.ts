@@ -6,9 +6,7 @@ import { ApiKey } from '../.gen/providers/confluent/api-key';
 import type { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
 import type { KafkaCluster } from '../.gen/providers/confluent/kafka-cluster';
 import type { ServiceAccount } from '../.gen/providers/confluent/service-account';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries } from '../shared/entries';
-import { expression, instanceAttribute } from '../shared/refs';
+import { CatalogStack, Entries, expression, instanceAttribute } from '../synth';
 
 /** A key id and its secret (a sensitive token: never render it in plain outputs). */
 export interface ApiKeyPair {

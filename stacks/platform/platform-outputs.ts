@@ -4,9 +4,9 @@
 // 10,000-topic catalog) and a cross-stack token resolution per reference, in every domain stack:
 // seconds of synthesis. The secrets and runtime stacks (one per environment) keep cdktf's.
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import type { TerraformResource } from 'cdktf';
-import { address } from '../shared/refs';
+import { address, remoteStateOutputs } from '../synth';
 import { index } from '../shared/terraform-text';
 import type { PlatformStack } from './platform-stack';
 
@@ -87,7 +87,7 @@ export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsP
 
 /**
  * The platform stack's outputs as a domain stack reads them: one `terraform_remote_state` named
- * `platform`, and literal expressions into it (not tokens: see `each` in shared/entries.ts). The
+ * `platform`, and literal expressions into it (not tokens: see `each` in synth/entries.ts). The
  * stack depends on the platform stack, so `cdktf deploy '*'` applies the platform first.
  */
 export class PlatformOutputs extends Construct {
@@ -95,14 +95,7 @@ export class PlatformOutputs extends Construct {
 
   constructor(scope: Construct, id: string, platform: PlatformStack) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
-    stack.addDependency(platform);
-    // The same data source cdktf creates for a cross-stack reference, under a readable name.
-    const state = platform
-      .ensureBackendExists()
-      .getRemoteStateDataSource(this, 'state', platform.node.path);
-    state.overrideLogicalId('platform');
-    this.outputs = `data.terraform_remote_state.${state.friendlyUniqueId}.outputs`;
+    this.outputs = remoteStateOutputs(this, 'platform', platform);
   }
 
   cluster(attribute: keyof ClusterConnection): string {

@@ -9,10 +9,8 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
 import type { PlatformStack } from '../platform/platform-stack';
-import { CatalogStack } from '../shared/catalog-stack';
-import { Entries, each } from '../shared/entries';
+import { CatalogStack, Entries, each, expression } from '../synth';
 import { secretsStackName } from '../shared/names';
-import { expression } from '../shared/refs';
 import { configureState } from '../shared/state';
 
 export interface SecretsStackProps {

@@ -1,4 +1,4 @@
-import { disableTokenStackTraces } from '../../../stacks/shared/token-traces';
+import { disableTokenStackTraces } from './token-traces';
 
 describe('token stack traces', () => {
   it('are recorded by default (so the switch below is what removes them)', () => {

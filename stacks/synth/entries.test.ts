@@ -1,7 +1,7 @@
 // Entries are catalog data only: CatalogStack writes them after token resolution, so a token in
 // one would reach the synthesized JSON unresolved.
 import { Lazy, Token } from 'cdktf';
-import { Entries } from '../../../stacks/shared/entries';
+import { Entries } from './entries';
 
 describe('entries', () => {
   const plain = (): Entries<object> => new Entries<object>();

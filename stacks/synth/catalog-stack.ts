@@ -27,9 +27,25 @@ import { Rendered, stableJson, stableJsonAt } from './stable-json';
 
 type Json = Record<string, unknown>;
 
+/** A Terraform `moved` block: a resource instance's address changed, its state goes along. */
+export interface BlockMove {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * A Terraform `import` block: an existing object adopted into a resource instance's address
+ * (`to`, e.g. `confluent_kafka_topic.topic["orders.x"]`) by its provider id.
+ */
+export interface ImportBlock {
+  readonly to: string;
+  readonly id: string;
+}
+
 export class CatalogStack extends TerraformStack {
   private readonly plainBlocks: { resource: TerraformResource; entries: Entries<object> }[] = [];
-  private readonly plainMoves: (() => { from: string; to: string }[])[] = [];
+  private readonly plainMoves: (() => readonly BlockMove[])[] = [];
+  private readonly plainImports: (() => readonly ImportBlock[])[] = [];
   /** Set while cdktf's synthesizer runs: the resolved stack it writes, without plain entries. */
   private resolved?: { tf?: Json };
   private stackOverrides = false;
@@ -71,7 +87,7 @@ export class CatalogStack extends TerraformStack {
 
   /**
    * Renders plain `entries` as `resource`'s for_each. The resource is declared without `forEach`
-   * (its attributes use `each`, see shared/entries.ts): cdktf resolves a block without its
+   * (its attributes use `each`, see entries.ts): cdktf resolves a block without its
    * instances, and for_each is added to its JSON afterwards.
    */
   bindEntries(resource: TerraformResource, entries: Entries<object>): void {
@@ -80,8 +96,13 @@ export class CatalogStack extends TerraformStack {
   }
 
   /** Adds `moved` blocks, produced at synthesis. */
-  addMoves(produce: () => { from: string; to: string }[]): void {
+  addMoves(produce: () => readonly BlockMove[]): void {
     this.plainMoves.push(produce);
+  }
+
+  /** Adds `import` blocks, produced at synthesis (written like `moved`: after resolution). */
+  addImports(produce: () => readonly ImportBlock[]): void {
+    this.plainImports.push(produce);
   }
 
   /** The CatalogStack a construct belongs to. */
@@ -190,6 +211,8 @@ export class CatalogStack extends TerraformStack {
     }
     const moves = this.plainMoves.flatMap((produce) => produce());
     if (moves.length > 0) tf.moved = [...((tf.moved as unknown[]) ?? []), ...moves];
+    const imports = this.plainImports.flatMap((produce) => produce());
+    if (imports.length > 0) tf.import = [...((tf.import as unknown[]) ?? []), ...imports];
     return tf;
   }
 }

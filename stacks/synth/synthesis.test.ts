@@ -3,16 +3,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aclKey, produceGrants } from '../../../catalog/access';
-import { loadCatalog } from '../../../catalog/loader';
-import { buildApp } from '../../../stacks/app';
-import { CatalogStack } from '../../../stacks/shared/catalog-stack';
-import { Rendered, stableJson, stableJsonAt } from '../../../stacks/shared/stable-json';
-import type { SortedMap } from '../../../stacks/shared/stable-json';
-import { terraformValidate } from '../../../scripts/providers/terraform';
-import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
-import { synthesizeSample } from './synthesized';
-import type { Json } from './synthesized';
+import { aclKey, produceGrants } from '../../catalog/access';
+import { loadCatalog } from '../../catalog/loader';
+import { buildApp } from '../app';
+import { CatalogStack } from './catalog-stack';
+import { Rendered, stableJson, stableJsonAt } from './stable-json';
+import type { SortedMap } from './stable-json';
+import { terraformValidate } from '../../scripts/providers/terraform';
+import { catalogFixture, REPO_ROOT } from '../../test/support/catalog-fixture';
+import { synthesizeSample } from '../../test/unit/stacks/synthesized';
+import type { Json } from '../../test/unit/stacks/synthesized';
 
 // cdktf's own serializer (a dependency of cdktf, not of this project).
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,7 @@
 // The data behind a `for_each` block: one entry per catalog item, keyed by its catalog id
 // (topic name, ACL key, subject…), so Terraform addresses read like the catalog and never
 // depend on construct paths. Catalog data only, no token: CatalogStack.bindEntries writes them
-// into the stack's JSON after cdktf's resolution. Constructs add entries until synthesis.
+// into the stack's JSON after cdktf's resolution (catalog-stack.ts). Constructs add entries until synthesis.
 import { Token } from 'cdktf';
 import type { SortedMap } from './stable-json';
 
@@ -64,6 +64,11 @@ export class Entries<T extends object> implements SortedMap {
 export const each = {
   key: '${each.key}',
   value: (attribute: string): string => `\${each.value.${attribute}}`,
+  /** `each.value.<attribute>` where the binding's type wants a number. */
+  number: (attribute: string): number => Token.asNumber(each.value(attribute)),
+  /** `each.value.<attribute>` where the binding's type wants a map of strings. */
+  stringMap: (attribute: string): Record<string, string> =>
+    Token.asStringMap(each.value(attribute)),
 } as const;
 
 /** cdktf encodes string, list and map tokens as `${TfToken[…]}`, `#{…}`, `&{…}`. */
