@@ -52,6 +52,31 @@ export interface AppOptions {
   readonly pageRefreshSeconds?: number;
 }
 
+/**
+ * A route's accepted request media types, checked before the body is parsed: any other
+ * Content-Type on a request with a body gets 415 and says what to send instead (Fastify would
+ * otherwise parse text/plain into a string and fail later with a misleading 400).
+ */
+export function acceptsOnly(...types: readonly string[]) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const length = req.headers['content-length'];
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (!hasBody) return;
+    const raw = req.headers['content-type'];
+    const media = (raw ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (types.includes(media)) return;
+    await reply.status(415).send({
+      error: 'unsupported_media_type',
+      message:
+        `${raw === undefined ? 'a body without a Content-Type' : `Content-Type ${media || raw}`} ` +
+        `is not supported here: send ${types.join(' or ')}`,
+    });
+  };
+}
+
+const JSON_ONLY = acceptsOnly('application/json');
+
 function zodMessage(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
@@ -60,6 +85,8 @@ function zodMessage(error: z.ZodError): string {
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // No route takes plain text: without a parser for it, any route answers it with 415.
+  app.removeContentTypeParser('text/plain');
 
   // Requests are logged without headers: the Authorization header never reaches a log line.
   app.addHook('onResponse', async (req, reply) => {
@@ -79,7 +106,14 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const status = err.statusCode ?? 500;
       if (status >= 500) opts.log.error({ err: err.message }, 'request failed');
       void reply.status(status).send({
-        error: status === 413 ? 'payload_too_large' : status >= 500 ? 'internal' : 'bad_request',
+        error:
+          status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : status >= 500
+                ? 'internal'
+                : 'bad_request',
         message: status >= 500 ? 'internal error' : err.message,
       });
     },
@@ -139,18 +173,22 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.register(
     async (api) => {
-      api.post('/reconciliations', { preHandler: guard('operator') }, async (req, reply) => {
-        const parsed = reconciliationBody.safeParse(req.body ?? {});
-        if (!parsed.success)
+      api.post(
+        '/reconciliations',
+        { onRequest: JSON_ONLY, preHandler: guard('operator') },
+        async (req, reply) => {
+          const parsed = reconciliationBody.safeParse(req.body ?? {});
+          if (!parsed.success)
+            return reply
+              .status(400)
+              .send({ error: 'bad_request', message: zodMessage(parsed.error) });
+          const rec = await opts.submit(parsed.data);
           return reply
-            .status(400)
-            .send({ error: 'bad_request', message: zodMessage(parsed.error) });
-        const rec = await opts.submit(parsed.data);
-        return reply
-          .status(202)
-          .header('Location', `/api/v1/reconciliations/${rec.id}`)
-          .send({ id: rec.id, state: 'accepted', ...(rec.forwarded ? { forwarded: true } : {}) });
-      });
+            .status(202)
+            .header('Location', `/api/v1/reconciliations/${rec.id}`)
+            .send({ id: rec.id, state: 'accepted', ...(rec.forwarded ? { forwarded: true } : {}) });
+        },
+      );
 
       api.get('/reconciliations', { preHandler: guard('reader') }, async () => ({
         items: opts.controller.store.recent(),
@@ -322,7 +360,10 @@ export function pageRoutes(opts: PageRouteOptions) {
     for (const path of ['/login', '/logout'])
       scope.get(path, async (_req, reply) => reply.status(303).header('Location', './').send());
 
-    scope.post('/login', async (req, reply) => {
+    // A browser's form posts urlencoded; tools may post the same fields as JSON.
+    const FORM = acceptsOnly('application/x-www-form-urlencoded', 'application/json');
+
+    scope.post('/login', { onRequest: FORM }, async (req, reply) => {
       if (!sameSite(req)) return login(reply, 403, 'Log in from this page, not from another site.');
       const token = field(req.body, 'token')?.trim() ?? '';
       if (token === '') return login(reply, 400, 'Enter a reader or operator token.');
@@ -349,7 +390,7 @@ export function pageRoutes(opts: PageRouteOptions) {
         .send();
     });
 
-    scope.post('/logout', async (req, reply) => {
+    scope.post('/logout', { onRequest: FORM }, async (req, reply) => {
       const { id, session } = sessionOf(req, opts.sessions);
       if (session && (!sameSite(req) || !csrfMatches(session, field(req.body, 'csrf')))) {
         return reply
