@@ -4,7 +4,7 @@ import { loadEnvironment } from '../catalog-source';
 import { openClients } from '../cluster/clients';
 import type { Connection } from '../cluster/connection';
 import type { Logger } from '../log';
-import { createLogger } from '../log';
+import { createLogger, registerSecrets } from '../log';
 import type { Mode } from '../reconcile';
 import { desiredState } from '../state/desired';
 import { buildApp } from './app';
@@ -52,6 +52,8 @@ export interface RunningService {
 
 export async function startService(config: ServiceConfig): Promise<RunningService> {
   const log = config.log ?? createLogger();
+  const sasl = config.connection.kafka.sasl as { password?: string } | undefined;
+  registerSecrets(sasl?.password, config.connection.registry.password);
   const ioDomain = config.ioDomain ?? 'platform';
   const env = loadEnvironment(config.root, config.environment);
   const clients = await openClients(config.connection);

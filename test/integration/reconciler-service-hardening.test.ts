@@ -1,5 +1,7 @@
 // The reconciler service under hostile or careless callers, on the real local stack: media types
-// it does not take.
+// it does not take, secrets in URLs and headers at debug level, and many concurrent readers.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { openClients } from '../../reconciler/cluster/clients';
 import type { OpenClients } from '../../reconciler/cluster/clients';
 import { localConnection } from '../../reconciler/cluster/connection';
@@ -7,11 +9,16 @@ import { createLogger } from '../../reconciler/log';
 import { generateToken, hashToken } from '../../reconciler/service/auth';
 import { startService } from '../../reconciler/service';
 import type { RunningService, ServiceConfig } from '../../reconciler/service';
+import { freePort } from '../../scripts/local/ports';
+import { ADMIN_USER } from '../../scripts/local/stack';
+import { credentials, localStack } from '../support/local';
 import { catalogFixture, removeDomainResources } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
+import { until } from '../support/wait';
 
 jest.setTimeout(120_000);
 
+const REPO_ROOT = path.join(__dirname, '..', '..');
 const operator = generateToken();
 const reader = generateToken();
 
@@ -100,5 +107,98 @@ describe('request media types', () => {
     expect((await post('/api/v1/reconciliations', undefined, undefined, operator)).status).toBe(
       202,
     );
+  });
+});
+
+describe('logs of a debug-level run', () => {
+  it('carry none of the configured secrets, wherever a caller put them', async () => {
+    const adminPassword = credentials().users[ADMIN_USER] as string;
+    expect(adminPassword.length).toBeGreaterThan(8);
+    const registryPassword = `registry-${generateToken()}`;
+    const port = await freePort();
+    const stack = localStack();
+    const child = spawn(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(REPO_ROOT, 'reconciler', 'server.ts')],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          LOG_LEVEL: 'debug',
+          RECONCILER_ROOT: fx.root,
+          RECONCILER_ENV: 'sandbox',
+          RECONCILER_MODE: 'observe',
+          RECONCILER_PORT: String(port),
+          RECONCILER_INTERVAL_SECONDS: '1',
+          RECONCILER_TOKENS: JSON.stringify(TOKENS),
+          STREAMPLANE_BOOTSTRAP: stack.bootstrap,
+          STREAMPLANE_SSL: 'false',
+          STREAMPLANE_SASL_MECHANISM: 'scram-sha-512',
+          STREAMPLANE_SASL_USERNAME: ADMIN_USER,
+          STREAMPLANE_SASL_PASSWORD: adminPassword,
+          STREAMPLANE_REGISTRY_URL: stack.registryUrl,
+          STREAMPLANE_REGISTRY_USERNAME: 'registry-user',
+          STREAMPLANE_REGISTRY_PASSWORD: registryPassword,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    let gone = false;
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        gone = true;
+        resolve();
+      }),
+    );
+    const seen = (text: string): Promise<true> =>
+      until(() => {
+        if (gone) throw new Error('the service exited');
+        return output.includes(text) || undefined;
+      }, 60_000);
+    try {
+      await seen('reconciler serving');
+      const base = `http://127.0.0.1:${port}`;
+      const get = (p: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}${p}`, { headers }).then((r) => r.text());
+      await get(`/api/v1/status?access_token=${operator}`);
+      await get(`/api/v1/status?format=json&token=${reader}&password=${adminPassword}`);
+      await get('/api/v1/status', { Authorization: `Bearer ${operator}` });
+      await get('/api/v1/status', { Authorization: `Bearer ${reader}x` });
+      await get('/api/v1/status', { Authorization: `Basic ${btoa(`u:${adminPassword}`)}` });
+      await get(`/nowhere?apiKey=${registryPassword}`);
+      await fetch(`${base}/login?secret=${operator}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `token=${operator}`,
+      });
+      await fetch(`${base}/api/v1/reconciliations`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${operator}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason: `token=${operator}` }),
+      });
+      await seen('"msg":"reconciliation pass"');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the service wrote:\n${output.slice(-3000)}`);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    // The run logged at debug level, request lines with their URLs included.
+    expect(output).toContain('"level":20');
+    expect(output).toContain('access_token=[redacted]');
+    for (const secret of [
+      operator,
+      reader,
+      adminPassword,
+      registryPassword,
+      btoa(`u:${adminPassword}`),
+      btoa(`registry-user:${registryPassword}`),
+      ...TOKENS.map((t) => t.sha256),
+    ])
+      expect(output).not.toContain(secret);
   });
 });
