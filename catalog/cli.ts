@@ -4,10 +4,16 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODEOWNERS_FILE, renderCodeowners } from './codeowners';
-import { loadCatalog } from './loader';
 import { OUTPUT_FORMATS, render } from './report';
 import type { OutputFormat } from './report';
-import { UsageError, validateCatalog } from './validate';
+import type * as Loader from './loader';
+import type * as Validation from './validate';
+
+// The catalog's parsers and checks load on first use: `--help` and usage errors answer without.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loader = (): typeof Loader => require('./loader');
+const validation = (): typeof Validation => require('./validate');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const HELP = `Usage: streamplane-catalog <command> [options]
 
@@ -59,6 +65,7 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
   }
   const root = resolve(args.values.root);
   if (command === 'codeowners') return codeowners(root, out, err);
+  const { UsageError, validateCatalog } = validation();
   try {
     const result = validateCatalog(root, {
       ...(args.values.base !== undefined && { base: args.values.base }),
@@ -83,7 +90,7 @@ function codeowners(
   out: NodeJS.WriteStream | { write(s: string): unknown },
   err: { write(s: string): unknown },
 ): number {
-  const result = loadCatalog(root);
+  const result = loader().loadCatalog(root);
   if (!result.catalog) {
     err.write(
       render('human', result.diagnostics, undefined) +

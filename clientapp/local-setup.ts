@@ -2,7 +2,6 @@
 // ACLs the catalog derives for it, and its subjects (references first). Integration tests and
 // benchmarks isolate themselves this way; applying the catalog itself is the reconciler's job
 // (`npm start`, `npm run clientapp -- --setup`).
-import path from 'node:path';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -15,6 +14,7 @@ import type { AclEntry, Admin } from 'kafkajs';
 import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
+import { REPO_ROOT } from '../shared/repo-root';
 import {
   ADMIN_USER,
   localSasl,
@@ -22,7 +22,7 @@ import {
   readLocalCredentials,
 } from '../shared/local-stack';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export { REPO_ROOT };
 
 export interface LocalTarget {
   bootstrap: string;

@@ -1,14 +1,8 @@
 // `plan` and `apply` against one environment. Exit codes: 0 in sync / applied, 2 drift found
 // (plan) or refused changes left (apply), 1 error. User mistakes print a message, never a trace.
 import path from 'node:path';
-import { renderResults } from './apply/render';
-import { CatalogError, loadEnvironment } from './catalog-source';
-import { openClients } from './cluster/clients';
-import { ConnectionError, connectionFor } from './cluster/connection';
 import type { PlanFormat } from './plan/render';
-import { renderPlan } from './plan/render';
-import { readAndPlan, reconcilePass } from './reconcile';
-import { desiredState } from './state/desired';
+import { REPO_ROOT } from '../shared/repo-root';
 
 const USAGE = `usage: reconciler <plan|apply> --env <environment> [--format human|json|markdown]
                   [--root <catalog dir>] [--connection <file.json>]
@@ -53,12 +47,16 @@ function parseArgs(argv: string[]): Args {
     command,
     env: flags.env,
     format,
-    root: path.resolve(flags.root ?? path.join(__dirname, '..')),
+    root: path.resolve(flags.root ?? REPO_ROOT),
     ...(flags.connection ? { connection: flags.connection } : {}),
   };
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -66,6 +64,25 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 1;
   }
+  // The commands' modules (the catalog, the Kafka client) load only now: help and usage errors
+  // answer without them.
+  const [
+    { renderResults },
+    { CatalogError, loadEnvironment },
+    { openClients },
+    { ConnectionError, connectionFor },
+    { renderPlan },
+    { readAndPlan, reconcilePass },
+    { desiredState },
+  ] = await Promise.all([
+    import('./apply/render'),
+    import('./catalog-source'),
+    import('./cluster/clients'),
+    import('./cluster/connection'),
+    import('./plan/render'),
+    import('./reconcile'),
+    import('./state/desired'),
+  ]);
   try {
     const env = loadEnvironment(args.root, args.env);
     const kind = env.spec.kind === 'local' ? 'local' : 'confluent-cloud';

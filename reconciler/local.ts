@@ -1,5 +1,4 @@
 // What `npm start` calls once the local stack is up: apply the catalog, then serve the API.
-import path from 'node:path';
 import { openClients } from './cluster/clients';
 import { localConnection } from './cluster/connection';
 import { loadDesired } from './catalog-source';
@@ -9,8 +8,9 @@ import type { Mode, PassReport } from './reconcile';
 import { reconcilePass } from './reconcile';
 import { generateToken, hashToken } from './service/auth';
 import { startService } from './service';
+import { REPO_ROOT } from '../shared/repo-root';
 
-export const REPO_ROOT = path.join(__dirname, '..');
+export { REPO_ROOT };
 
 export type Summary = Omit<PassReport, 'plan' | 'remaining'> & { inSync: boolean };
 

@@ -7,12 +7,13 @@ import type { Mode } from './reconcile';
 import { RECONCILER_VARS, SettingsError, readReconcilerSettings } from './config';
 import { generateToken, hashToken } from './service/auth';
 import { startService } from './service';
+import { REPO_ROOT } from '../shared/repo-root';
 
 async function main(): Promise<void> {
   const log = createLogger();
   try {
     const settings = readReconcilerSettings(process.env);
-    const root = path.resolve(settings.root ?? path.join(__dirname, '..'));
+    const root = path.resolve(settings.root ?? REPO_ROOT);
     const environment = settings.environment;
     const env = loadEnvironment(root, environment);
     const local = env.spec.kind === 'local';

@@ -14,8 +14,9 @@ import * as protobuf from 'protobufjs';
 import type { Schema as AvroSchema } from 'avsc';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, SchemaFile } from '../catalog/model';
+import { REPO_ROOT } from '../shared/repo-root';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export { REPO_ROOT };
 export const GENERATED_DIR = path.join(REPO_ROOT, 'clientapp', 'generated');
 
 const HEADER = (source: string): string =>

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { REPO_ROOT } from './repo-root';
 
 export const ADMIN_USER = 'admin';
 export const RECONCILER_USER = 'platform.reconciler';
@@ -14,7 +15,7 @@ export const CCOMPAT_PATH = '/apis/ccompat/v7';
 export const DEFAULT_LOCAL_PORTS = { kafka: 19092, controller: 19093, registry: 18081 } as const;
 
 /** `.local/` of this checkout: the local stack's state directory. */
-export const DEFAULT_LOCAL_ROOT = path.join(path.resolve(__dirname, '..'), '.local');
+export const DEFAULT_LOCAL_ROOT = path.join(REPO_ROOT, '.local');
 
 const addressBook = z.object({
   /** Kafka bootstrap address (SASL_PLAINTEXT, SCRAM-SHA-512). */

@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../local/paths';
 import { isPortFree, parsePort } from '../local/ports';
 import { isAlive } from '../local/proc';
 import { down as localDown, up as localUp } from '../local/stack';
+import { siblingEntryArgs } from '../../shared/repo-root';
 import {
   DEFAULT_DOUBLE_PORT,
   DOUBLE_STACK_PORTS,
@@ -66,7 +67,7 @@ export async function doubleUp(options: DoubleUpOptions = {}): Promise<RunningDo
   const out = fs.openSync(paths.logFile, 'a');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'main.ts'), String(port), PROCESS_TAG],
+    [...siblingEntryArgs(__filename, 'main.ts'), String(port), PROCESS_TAG],
     { cwd: REPO_ROOT, detached: true, stdio: ['ignore', out, out] },
   );
   fs.closeSync(out);

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { StackError, lastLines } from './errors';
 import { cacheDir } from './paths';
 import { checkMaven } from './prereqs';
+import { sourceDir } from '../../shared/repo-root';
 
-const POM = path.join(__dirname, 'pom.xml');
-const TOOL_SOURCE = path.join(__dirname, 'LocalTool.java');
+const POM = path.join(sourceDir(__dirname), 'pom.xml');
+const TOOL_SOURCE = path.join(sourceDir(__dirname), 'LocalTool.java');
 const DONE = '.complete';
 
 export interface Versions {

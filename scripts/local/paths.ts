@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 export type Service = 'kafka' | 'registry';
 export const SERVICES: readonly Service[] = ['kafka', 'registry'];
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT };
 
 /** Where a stack keeps its state; `.local/` of the repo unless a test asks for another root. */
 export interface StackPaths {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { sourceDir } from '../../shared/repo-root';
 
 /** Root of the cache build.sh fills (overridable with STREAMPLANE_TF_CACHE, as in build.sh). */
 export function terraformCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,7 +30,7 @@ export function providersInstalled(env: NodeJS.ProcessEnv = process.env): boolea
 
 /** Pinned versions from scripts/providers/versions.env (KEY=value lines, optional quotes). */
 export function pinnedVersions(): Record<string, string> {
-  const text = readFileSync(join(__dirname, 'versions.env'), 'utf8');
+  const text = readFileSync(join(sourceDir(__dirname), 'versions.env'), 'utf8');
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
