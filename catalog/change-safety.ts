@@ -3,13 +3,15 @@
 import type { Diagnostics } from './diagnostics';
 import type { LoadResult } from './loader';
 import type { Catalog, Topic } from './model';
-import { incompatibilities, loosened } from './schemas/compatibility';
+import { incompatibilities, loosened, schemaPosition } from './schemas/compatibility';
+import type { SchemaHistory } from './history';
 
 export function checkChangeSafety(
   base: Catalog,
   head: Catalog,
   locate: LoadResult['locate'],
   d: Diagnostics,
+  history?: SchemaHistory,
 ): void {
   const headTopics = new Map(head.topics.map((t) => [t.name, t]));
   for (const before of base.topics) {
@@ -68,7 +70,7 @@ export function checkChangeSafety(
       );
     }
   }
-  checkSchemas(base, head, d);
+  checkSchemas(base, head, d, history);
 }
 
 function removedTopic(
@@ -106,7 +108,7 @@ function removedTopic(
   }
 }
 
-function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics): void {
+function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics, history?: SchemaHistory): void {
   const baseSubjects = new Map(base.subjects.map((s) => [s.name, s]));
   for (const subject of head.subjects) {
     const before = baseSubjects.get(subject.name);
@@ -117,15 +119,17 @@ function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics): void {
       base.schemas,
       subject.schema,
       head.schemas,
+      subject.compatibility.endsWith('_TRANSITIVE') && history
+        ? history.earlier(before.schema, base.schemas)
+        : [],
     );
-    if (problems.length === 0) continue;
-    d.error(
-      { file: subject.schema.path, line: 1, col: 1 },
-      'schema-incompatible',
-      `${subject.name} is not ${subject.compatibility} compatible with its previous version: ${problems.join('; ')}`,
-      subject.compatibility.startsWith('BACKWARD') || subject.compatibility.startsWith('FULL')
-        ? 'add fields with defaults instead of changing or removing them, or create a new topic version'
-        : 'only remove optional fields, or create a new topic version',
-    );
+    for (const p of problems) {
+      d.error(
+        schemaPosition(p, subject.schema, head.schemas),
+        'schema-incompatible',
+        `${subject.name} is not ${subject.compatibility} compatible with ${p.version ? `its version ${p.version}` : 'its previous version'}: ${p.message}`,
+        p.hint,
+      );
+    }
   }
 }

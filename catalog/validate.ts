@@ -4,6 +4,7 @@ import { checkCodeowners } from './codeowners';
 import type { Diagnostic } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles, GitFiles, resolveRevision } from './files';
+import { GitHistory } from './history';
 import { CATALOG_PATHS, loadCatalog, timed } from './loader';
 import type { LoadOptions } from './loader';
 import { ParseCacheFile } from './parse-cache';
@@ -67,7 +68,10 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
         `--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`,
       );
     const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), memory?.options ?? {});
-    if (base.model && head.model) checkChangeSafety(base.model, head.model, head.locate, extra);
+    if (base.model && head.model) {
+      const history = new GitHistory(root, rev);
+      checkChangeSafety(base.model, head.model, head.locate, extra, history);
+    }
   }
   if (memory) timed(phases, 'caches', () => memory.save());
   const diagnostics = [...head.diagnostics, ...extra.all()];

@@ -1,178 +1,173 @@
-// Is a schema change safe under the subject's compatibility level? Avro uses avsc's own
-// resolver (the real reader/writer rules); JSON Schema and Protobuf apply the core additive and
-// removal rules of Confluent's checkers. Only the previous version (from git) is compared, so
-// *_TRANSITIVE levels are checked against that one version.
-import * as protobuf from 'protobufjs';
+// Is a schema change safe under the subject's compatibility level? The answer must be the one
+// Confluent Schema Registry gives, so each format follows its checker (catalog/schemas/compat/):
+// Avro the reader/writer resolution of Avro's SchemaCompatibility, JSON Schema and Protobuf the
+// change types of Confluent's diff checkers. BACKWARD reads data of the earlier version with the
+// new schema, FORWARD the other way round; *_TRANSITIVE levels check every earlier version.
 import type { Compatibility } from '../format/common';
 import type { SchemaFile } from '../model';
-import { avroType } from './avro';
+import { avroChanges } from './compat/avro';
+import { describe } from './compat/describe';
+import { jsonChanges } from './compat/json-files';
+import { protoChanges } from './compat/protobuf';
+import type { Change, Location } from './compat/types';
+import type { Position } from '../diagnostics';
+import { jsonPointerOffset, lineCol } from './json-position';
 
-type Files = ReadonlyMap<string, SchemaFile>;
+export type SchemaFiles = ReadonlyMap<string, SchemaFile>;
 
-/** Why `after` (in `afterFiles`) breaks `level` against `before`; empty when it does not. */
+/** An earlier version of a schema, with the files it referenced then. */
+export interface EarlierVersion {
+  /** How to name it in a finding, e.g. a commit ("a1b2c3d") or a registry version ("v3"). */
+  readonly label: string;
+  readonly schema: SchemaFile;
+  readonly files: SchemaFiles;
+}
+
+export type Direction = 'backward' | 'forward';
+
+export interface Incompatibility {
+  readonly direction: Direction;
+  /** The checker's change type, e.g. "REQUIRED_ATTRIBUTE_ADDED". */
+  readonly change: string;
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+  /** Where the change is in the new version: the schema file itself or a file it references. */
+  readonly at?: { readonly file: string; readonly offset: number };
+  /** The earlier version it breaks with, when that is not the previous one. */
+  readonly version?: string;
+}
+
+/**
+ * Why `after` breaks `level` against `before` (the previous version) and, for transitive levels,
+ * against each of `older` (earlier versions, newest first). Empty when it does not.
+ */
 export function incompatibilities(
   level: Compatibility,
   before: SchemaFile,
-  beforeFiles: Files,
+  beforeFiles: SchemaFiles,
   after: SchemaFile,
-  afterFiles: Files,
-): string[] {
-  if (level === 'NONE' || before.text === after.text) return [];
-  if (before.format !== after.format) return [`the format changed from ${before.format} to ${after.format}`];
+  afterFiles: SchemaFiles,
+  older: readonly EarlierVersion[] = [],
+): Incompatibility[] {
+  if (level === 'NONE' || sameClosure(before, beforeFiles, after, afterFiles)) return [];
+  const transitive = level.endsWith('_TRANSITIVE');
+  const versions: (EarlierVersion & { previous: boolean })[] = [
+    { label: 'previous', schema: before, files: beforeFiles, previous: true },
+    ...(transitive ? older.map((v) => ({ ...v, previous: false })) : []),
+  ];
+  const out: Incompatibility[] = [];
+  const seen = new Set<string>();
+  for (const v of versions) {
+    if (!v.previous && seen.has(v.schema.text)) continue;
+    seen.add(v.schema.text);
+    for (const p of against(level, v.schema, v.files, after, afterFiles)) {
+      out.push(v.previous ? p : { ...p, version: v.label });
+    }
+  }
+  return out;
+}
+
+/** Whether two versions have the same text and reference the same texts (so nothing changed). */
+export function sameClosure(a: SchemaFile, aFiles: SchemaFiles, b: SchemaFile, bFiles: SchemaFiles): boolean {
+  const seen = new Set<string>();
+  const same = (x: SchemaFile | undefined, y: SchemaFile | undefined): boolean => {
+    if (!x || !y) return x === y;
+    if (x.text !== y.text || x.references.length !== y.references.length) return false;
+    if (seen.has(x.path)) return true;
+    seen.add(x.path);
+    return x.references.every((r, i) => r.file === y.references[i]?.file && same(aFiles.get(r.file), bFiles.get(r.file)));
+  };
+  return same(a, b);
+}
+
+/** Incompatibilities of `after` with one earlier version. */
+function against(
+  level: Compatibility,
+  before: SchemaFile,
+  beforeFiles: SchemaFiles,
+  after: SchemaFile,
+  afterFiles: SchemaFiles,
+): Incompatibility[] {
+  if (before.format !== after.format) {
+    return [
+      {
+        direction: 'backward',
+        change: 'FORMAT_CHANGED',
+        message: `the format changed from ${before.format} to ${after.format}`,
+        hint: 'keep the format, or create a new topic version for the new format',
+      },
+    ];
+  }
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
   const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
-  const problems: string[] = [];
+  const out: Incompatibility[] = [];
   // BACKWARD: readers using the new schema must read data written with the old one.
-  if (backward) problems.push(...readable(after, afterFiles, before, beforeFiles).map((p) => `backward: ${p}`));
+  if (backward) out.push(...found('backward', before, beforeFiles, after, afterFiles));
   // FORWARD: readers still on the old schema must read data written with the new one.
-  if (forward) problems.push(...readable(before, beforeFiles, after, afterFiles).map((p) => `forward: ${p}`));
-  return problems;
+  if (forward) out.push(...found('forward', after, afterFiles, before, beforeFiles));
+  return out;
 }
 
-/** Problems a reader with `reader` meets on data written with `writer`. */
-function readable(reader: SchemaFile, readerFiles: Files, writer: SchemaFile, writerFiles: Files): string[] {
+function found(
+  direction: Direction,
+  writer: SchemaFile,
+  writerFiles: SchemaFiles,
+  reader: SchemaFile,
+  readerFiles: SchemaFiles,
+): Incompatibility[] {
+  let changes: Change[];
   try {
-    if (reader.format === 'AVRO') return avroReadable(reader, readerFiles, writer, writerFiles);
-    if (reader.format === 'JSON') return jsonNarrowing(JSON.parse(writer.text), JSON.parse(reader.text), '');
-    return protoReadable(reader, readerFiles, writer, writerFiles);
+    changes = changesOf(writer, writerFiles, reader, readerFiles).filter((c) => !c.compatible);
   } catch (e) {
-    return [(e as Error).message];
+    return [
+      {
+        direction,
+        change: 'UNREADABLE',
+        message: `the schemas could not be compared: ${(e as Error).message.split('\n')[0] ?? ''}`,
+        hint: 'fix the schema so the registry can parse it',
+      },
+    ];
   }
+  // The new version is the reader for BACKWARD and the writer for FORWARD.
+  const newFiles = direction === 'backward' ? readerFiles : writerFiles;
+  const newSchema = direction === 'backward' ? reader : writer;
+  const unique = new Map<string, Incompatibility>();
+  for (const c of changes) {
+    const where = direction === 'backward' ? c.update : c.original;
+    const d = describe(writer.format, c, direction);
+    const at = offsetOf(where, newSchema, newFiles);
+    const key = `${c.type} ${c.path}`;
+    if (unique.has(key)) continue;
+    unique.set(key, { direction, change: c.type, message: d.message, hint: d.hint, ...(at && { at }) });
+  }
+  return [...unique.values()];
 }
 
-function lookup(files: Files) {
-  return (path: string) => {
-    const f = files.get(path);
-    return f && { json: JSON.parse(f.text) as unknown, references: f.references };
-  };
+/** Changes from `writer` (the version data was written with) to `reader`. */
+export function changesOf(writer: SchemaFile, writerFiles: SchemaFiles, reader: SchemaFile, readerFiles: SchemaFiles): Change[] {
+  if (writer.format === 'AVRO') return avroChanges(writer, writerFiles, reader, readerFiles);
+  if (writer.format === 'JSON') return jsonChanges(writer, writerFiles, reader, readerFiles);
+  return protoChanges(writer, writerFiles, reader, readerFiles);
 }
 
-function avroReadable(reader: SchemaFile, readerFiles: Files, writer: SchemaFile, writerFiles: Files): string[] {
-  const r = avroType(reader.path, lookup(readerFiles));
-  const w = avroType(writer.path, lookup(writerFiles));
-  try {
-    r.createResolver(w);
-    return [];
-  } catch (e) {
-    return [(e as Error).message.split('\n')[0] as string];
+function offsetOf(
+  where: Location | undefined,
+  schema: SchemaFile,
+  files: SchemaFiles,
+): { file: string; offset: number } | undefined {
+  if (!where) return undefined;
+  const text = where.file === schema.path ? schema.text : files.get(where.file)?.text;
+  if (text === undefined) return undefined;
+  if (where.offset !== undefined) return { file: where.file, offset: where.offset };
+  if (where.pointer === undefined) return undefined;
+  // The deepest part of the pointer that exists in the file.
+  let pointer = where.pointer;
+  for (;;) {
+    const offset = pointer === '' ? 0 : jsonPointerOffset(text, pointer);
+    if (offset >= 0) return { file: where.file, offset };
+    pointer = pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')));
   }
-}
-
-type Json = Record<string, unknown>;
-
-/** Reasons some document valid under `wider` is invalid under `narrower`. */
-export function jsonNarrowing(wider: unknown, narrower: unknown, at: string): string[] {
-  if (!isObject(wider) || !isObject(narrower)) return [];
-  const where = at || 'the root';
-  const out: string[] = [];
-  const types = (s: Json): Set<string> => new Set(([] as unknown[]).concat(s.type ?? []).map(String));
-  const wt = types(wider);
-  const nt = types(narrower);
-  if (nt.size > 0) {
-    for (const t of wt.size > 0 ? wt : ['any']) {
-      if (!nt.has(t) && !(t === 'integer' && nt.has('number'))) out.push(`${where} no longer accepts type "${t}"`);
-    }
-  }
-  if (Array.isArray(wider.enum) && Array.isArray(narrower.enum)) {
-    const kept = new Set(narrower.enum.map((v) => JSON.stringify(v)));
-    for (const v of wider.enum) if (!kept.has(JSON.stringify(v))) out.push(`${where} no longer accepts ${JSON.stringify(v)}`);
-  } else if (!Array.isArray(wider.enum) && Array.isArray(narrower.enum)) out.push(`${where} now restricts values to an enum`);
-  if (typeof wider.$ref === 'string' && narrower.$ref !== wider.$ref && typeof narrower.$ref === 'string') {
-    out.push(`${where} now refers to ${narrower.$ref} instead of ${wider.$ref}`);
-  }
-  const wp = (isObject(wider.properties) ? wider.properties : {}) as Json;
-  const np = (isObject(narrower.properties) ? narrower.properties : {}) as Json;
-  const wr = new Set(Array.isArray(wider.required) ? wider.required.map(String) : []);
-  for (const r of Array.isArray(narrower.required) ? narrower.required.map(String) : []) {
-    if (!wr.has(r)) out.push(`${at ? `${at}.` : ''}${r} became required`);
-  }
-  const closed = narrower.additionalProperties === false;
-  for (const [name, schema] of Object.entries(wp)) {
-    const path = at ? `${at}.${name}` : name;
-    if (name in np) out.push(...jsonNarrowing(schema, np[name], path));
-    else if (closed) out.push(`${path} was removed while additional properties are not allowed`);
-  }
-  if (closed && wider.additionalProperties !== false) out.push(`${where} no longer allows additional properties`);
-  if (isObject(wider.items) && isObject(narrower.items)) out.push(...jsonNarrowing(wider.items, narrower.items, `${at}[]`));
-  return out;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Wire-compatible scalar groups: a change inside a group keeps the encoding readable. */
-const PROTO_GROUPS = [
-  ['int32', 'uint32', 'int64', 'uint64', 'bool'],
-  ['sint32', 'sint64'],
-  ['fixed32', 'sfixed32'],
-  ['fixed64', 'sfixed64'],
-  ['string', 'bytes'],
-];
-
-function protoReadable(reader: SchemaFile, readerFiles: Files, writer: SchemaFile, writerFiles: Files): string[] {
-  const r = protoTypes(reader, readerFiles);
-  const w = protoTypes(writer, writerFiles);
-  const out: string[] = [];
-  const mine = (t: protobuf.Type): boolean => t.filename === undefined || t.filename === null || t.filename === 'self';
-  for (const [name, wt] of w) {
-    if (!mine(wt)) continue;
-    const rt = r.get(name);
-    if (!rt) {
-      out.push(`message ${name} was removed`);
-      continue;
-    }
-    for (const wf of wt.fieldsArray) {
-      const rf = rt.fieldsById[wf.id];
-      if (!rf) {
-        if (wf.required) out.push(`required field ${name}.${wf.name} (${wf.id}) was removed`);
-        continue;
-      }
-      const same = rf.type === wf.type || PROTO_GROUPS.some((g) => g.includes(rf.type) && g.includes(wf.type));
-      if (!same) out.push(`field ${name}.${wf.name} (${wf.id}) changed type from ${wf.type} to ${rf.type}`);
-      if (rf.repeated !== wf.repeated) out.push(`field ${name}.${wf.name} (${wf.id}) changed between repeated and singular`);
-    }
-    for (const rf of rt.fieldsArray) {
-      if (rf.required && !wt.fieldsById[rf.id]) out.push(`required field ${name}.${rf.name} (${rf.id}) was added`);
-    }
-  }
-  return out;
-}
-
-function protoTypes(file: SchemaFile, files: Files): Map<string, protobuf.Type> {
-  const root = new protobuf.Root();
-  const load = (f: SchemaFile, filename: string, seen: Set<string>): void => {
-    if (seen.has(f.path)) return;
-    seen.add(f.path);
-    for (const ref of f.references) {
-      const dep = files.get(ref.file);
-      if (dep) load(dep, ref.file, seen);
-    }
-    const parsed = protobuf.parse(f.text, root, { keepCase: true, alternateCommentMode: true });
-    void parsed;
-    markFile(root, filename);
-  };
-  load(file, 'self', new Set());
-  const out = new Map<string, protobuf.Type>();
-  const walk = (ns: protobuf.NamespaceBase): void => {
-    for (const nested of ns.nestedArray) {
-      if (nested instanceof protobuf.Type) out.set(nested.fullName.replace(/^\./, ''), nested);
-      if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) walk(nested);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-/** Tags types parsed so far without a file with `filename`, to tell a file's own types apart. */
-function markFile(root: protobuf.Root, filename: string): void {
-  const walk = (ns: protobuf.NamespaceBase): void => {
-    for (const nested of ns.nestedArray) {
-      if (nested instanceof protobuf.Type && !nested.filename) nested.filename = filename;
-      if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) walk(nested);
-    }
-  };
-  walk(root);
 }
 
 const GUARANTEES: Record<Compatibility, readonly string[]> = {
@@ -188,4 +183,11 @@ const GUARANTEES: Record<Compatibility, readonly string[]> = {
 /** The guarantees `before` gave that `after` no longer gives (empty when not loosened). */
 export function loosened(before: Compatibility, after: Compatibility): string[] {
   return GUARANTEES[before].filter((g) => !GUARANTEES[after].includes(g));
+}
+
+/** Line and column of a finding: the changed element, else the schema file's start. */
+export function schemaPosition(p: Incompatibility, schema: SchemaFile, files: SchemaFiles): Position {
+  if (!p.at) return { file: schema.path, line: 1, col: 1 };
+  const text = p.at.file === schema.path ? schema.text : (files.get(p.at.file)?.text ?? '');
+  return { file: p.at.file, ...lineCol(text, p.at.offset) };
 }

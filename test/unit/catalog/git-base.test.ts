@@ -169,15 +169,17 @@ describe('validate --base (change safety against git)', () => {
     expect(validateCatalog(r.root, { base: 'main' }).errorCount).toBe(0);
   });
 
-  it('refuses an incompatible JSON Schema change under FULL (a new required property)', () => {
+  it('refuses an incompatible JSON Schema change under FULL (a property no longer required)', () => {
     const r = repo();
     r.edit('schemas/payments/payment-authorized.json', (s) =>
-      s.replace('"required": ["paymentId"', '"required": ["currencyRate", "paymentId"'),
+      s.replace('"amount", "method", "authorizedAt"]', '"amount", "authorizedAt"]'),
     );
     const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
       (x) => x.rule === 'schema-incompatible',
     );
-    expect(d?.message).toContain('backward: currencyRate became required');
+    // Readers on the previous version require "method": data without it breaks them.
+    expect(d?.message).toContain('forward: REQUIRED_ATTRIBUTE_ADDED at #/required/method');
+    expect(d).toMatchObject({ file: 'schemas/payments/payment-authorized.json', line: 12 });
   });
 
   it('refuses an incompatible Protobuf change (a field changes type)', () => {
@@ -189,8 +191,12 @@ describe('validate --base (change safety against git)', () => {
       (x) => x.rule === 'schema-incompatible',
     );
     expect(d?.message).toContain(
-      'field acme.shipping.ShipmentDispatched.carrier (3) changed type from string to int64',
+      'FIELD_SCALAR_KIND_CHANGED at #/ShipmentDispatched/3 (field carrier = 3: string → int64)',
     );
+    const line = readFileSync(join(r.root, 'schemas/shipping/shipment-dispatched.proto'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('int64 carrier = 3;'));
+    expect(d).toMatchObject({ line: line + 1 });
   });
 
   it('checks a referenced schema under its own subject', () => {
