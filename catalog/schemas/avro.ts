@@ -1,6 +1,7 @@
 // avsc types for schema files that reference other files: each file's named types are parsed
 // once and handed to the files that reference them through avsc's registry.
-import * as avro from 'avsc';
+import type * as avro from 'avsc';
+import { lib } from './libraries';
 import { AVRO_PRIMITIVES } from './parse';
 
 export interface AvroSource {
@@ -16,7 +17,7 @@ export function avroRegistry(path: string, lookup: AvroLookup, cache: Map<string
   if (cached) return cached;
   const source = lookup(path);
   const registry = referencedTypes(source, lookup, cache);
-  if (source) avro.Type.forSchema(source.json as avro.Schema, { registry, typeHook: sharedPrimitive });
+  if (source) lib.avro.Type.forSchema(source.json as avro.Schema, { registry, typeHook: sharedPrimitive });
   cache.set(path, registry);
   return registry;
 }
@@ -25,7 +26,7 @@ export function avroRegistry(path: string, lookup: AvroLookup, cache: Map<string
 export function avroType(path: string, lookup: AvroLookup, cache = new Map<string, Record<string, avro.Type>>()): avro.Type {
   const source = lookup(path);
   if (!source) throw new Error(`no schema ${path}`);
-  return avro.Type.forSchema(source.json as avro.Schema, { registry: referencedTypes(source, lookup, cache) });
+  return lib.avro.Type.forSchema(source.json as avro.Schema, { registry: referencedTypes(source, lookup, cache) });
 }
 
 function referencedTypes(
@@ -52,7 +53,7 @@ function sharedPrimitive(schema: avro.Schema): avro.Type | undefined {
   if (typeof name !== 'string' || !AVRO_PRIMITIVES.has(name)) return undefined;
   let type = primitives.get(name);
   if (!type) {
-    type = avro.Type.forSchema(name as avro.Schema);
+    type = lib.avro.Type.forSchema(name as avro.Schema);
     primitives.set(name, type);
   }
   return type;

@@ -1,6 +1,7 @@
 // First pass over a schema file: syntax, what it defines, and what it needs from other files.
 // Full validation (with references loaded) happens in resolve.ts once every file is parsed.
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
+import { lib } from './libraries';
 import type { SchemaFormat } from '../model';
 import type { SchemaOutline } from '../parse-cache';
 import { jsonErrorOffset } from './json-position';
@@ -147,7 +148,7 @@ function parseJsonSchema(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: un
 
 function parseProto(base: Omit<ParsedSchema, 'defines' | 'needs'>): ParsedSchema {
   try {
-    const proto = protobuf.parse(base.text, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
+    const proto = lib.protobuf.parse(base.text, new lib.protobuf.Root(), { keepCase: true, alternateCommentMode: true });
     const needs = [...(proto.imports ?? []), ...(proto.weakImports ?? [])].filter(
       (i) => !i.startsWith('google/protobuf/'),
     );

@@ -1,10 +1,9 @@
 // Second pass: resolve each schema's references to other files, then validate it for real
 // with its format's own library (avsc, ajv, protobufjs) and everything it references loaded.
 import { posix } from 'node:path';
-import Ajv from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import * as protobuf from 'protobufjs';
+import type Ajv from 'ajv';
+import type * as protobuf from 'protobufjs';
+import { lib } from './libraries';
 import type { SchemaReference } from '../model';
 import { referenceSubject } from '../naming';
 import { didYouMean } from '../suggest';
@@ -316,9 +315,9 @@ class JsonSchemas {
 
   private ajvFor(r: ResolvedSchema): Ajv {
     if (String((r.parsed.json as { $schema?: unknown })?.$schema ?? '').includes('2020-12')) {
-      return (draft2020 ??= addFormats(new Ajv2020({ strict: false, allErrors: true })));
+      return (draft2020 ??= lib.addFormats(new lib.Ajv2020({ strict: false, allErrors: true })));
     }
-    return (draft7 ??= addFormats(new Ajv({ strict: false, allErrors: true })));
+    return (draft7 ??= lib.addFormats(new lib.Ajv({ strict: false, allErrors: true })));
   }
 
   private add(r: ResolvedSchema): void {
@@ -344,17 +343,17 @@ class JsonSchemas {
 }
 
 function protoRoot(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>): protobuf.Root {
-  const root = new protobuf.Root();
-  for (const [name, json] of Object.entries(protobuf.common)) {
+  const root = new lib.protobuf.Root();
+  for (const [name, json] of Object.entries(lib.protobuf.common)) {
     if (typeof json === 'object' && json && 'nested' in json && name.startsWith('google/')) {
       root.addJSON((json as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
     }
   }
   for (const dep of dependencies(r.parsed.path, all)) {
     const d = all.get(dep);
-    if (d) protobuf.parse(d.parsed.text, root, { keepCase: true, alternateCommentMode: true });
+    if (d) lib.protobuf.parse(d.parsed.text, root, { keepCase: true, alternateCommentMode: true });
   }
-  protobuf.parse(r.parsed.text, root, { keepCase: true, alternateCommentMode: true });
+  lib.protobuf.parse(r.parsed.text, root, { keepCase: true, alternateCommentMode: true });
   root.resolveAll();
   return root;
 }
