@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { REPO_ROOT } from '../shared/repo-root';
 
 export interface GeneratedCatalog {
   readonly root: string;
@@ -14,7 +15,7 @@ export interface GeneratedCatalog {
 export function generateCatalog(
   domains = 200,
   topicsPerDomain = 50,
-  repoRoot = join(__dirname, '..'),
+  repoRoot = REPO_ROOT,
 ): GeneratedCatalog {
   const root = mkdtempSync(join(tmpdir(), 'streamplane-bench-'));
   const platform = readPlatform(repoRoot);

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { REPO_ROOT } from '../shared/repo-root';
 import { freePort } from '../scripts/local/ports';
 import { down, up } from '../scripts/local/stack';
 import { loadDesired } from '../reconciler/catalog-source';
@@ -83,7 +84,7 @@ export async function run(): Promise<void> {
   const catalog = mkdtempSync(join(tmpdir(), 'streamplane-bench-catalog-'));
   // Only the local environment: the cloud environments' capacity rules would (rightly) refuse
   // 10,000 topics on a basic cluster.
-  const platform = parse(readFileSync(join(__dirname, '..', 'platform.yaml'), 'utf8')) as {
+  const platform = parse(readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8')) as {
     environments: Record<string, unknown>;
   };
   platform.environments = { local: platform.environments.local };

@@ -1,6 +1,7 @@
 // `npm run bench -- <name…>`: runs benchmarks and prints their figures. Targets are printed next
 // to the figures for people to judge; nothing here fails a build on timings.
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  startup: () => import('./startup'),
   validate: () => import('./validate'),
   local: () => import('./local'),
   reconcile: () => import('./reconcile'),

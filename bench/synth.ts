@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../shared/repo-root';
 import { generateCatalog } from './generate-catalog';
+import { evalArgs } from './processes';
 
 interface Figures {
   loadMs: number;
@@ -35,7 +37,7 @@ export async function run(): Promise<void> {
   `;
   try {
     const f = JSON.parse(
-      execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: repo }).toString(),
+      execFileSync(process.execPath, evalArgs(script), { cwd: REPO_ROOT }).toString(),
     ) as Figures;
     const total = f.loadMs + f.buildMs + f.synthMs;
     console.log(

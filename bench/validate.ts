@@ -5,7 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../shared/repo-root';
 import { generateCatalog } from './generate-catalog';
+import { evalArgs } from './processes';
 
 interface Run {
   ms: number;
@@ -27,8 +29,8 @@ export async function run(): Promise<void> {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       console.log(JSON.stringify({ ms, errors: r.errorCount, warnings: r.diagnostics.length - r.errorCount, maxRssMb: process.resourceUsage().maxRSS / 1024, phases: Object.fromEntries(phases) }));
     `;
-    const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], {
-      cwd: join(__dirname, '..'),
+    const out = execFileSync(process.execPath, evalArgs(script), {
+      cwd: REPO_ROOT,
     });
     return JSON.parse(out.toString()) as Run;
   };

@@ -3,14 +3,21 @@
 // environment variables point at), printing what was published and consumed.
 import { parseArgs } from 'node:util';
 import { ClientError } from './errors';
-import { applyLocal } from '../reconciler/local';
-import { DEFAULTS, roundTrip } from './round-trip';
 
 const USAGE =
   'usage: npm run clientapp -- [--count N] [--producer domain/app] [--consumer domain/app] ' +
   '[--topic name|key] [--group id] [--setup]';
 
 async function main(): Promise<number> {
+  if (process.argv.slice(2).includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  // The Kafka clients and the reconciler load only for a round trip, not for --help.
+  const [{ applyLocal }, { DEFAULTS, roundTrip }] = await Promise.all([
+    import('../reconciler/local'),
+    import('./round-trip'),
+  ]);
   let args;
   try {
     args = parseArgs({

@@ -1,0 +1,84 @@
+// Whole-process timings: what a user waits for when they type a command, start-up included.
+// Each command runs as `node scripts/run.cjs <source> …` (what package.json's scripts run), once
+// to warm the file cache and the launcher's staleness check, then `runs` times.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../shared/repo-root';
+
+const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.cjs');
+
+/**
+ * node's arguments to evaluate `script` in a fresh process that requires this checkout's modules
+ * from `__dirname/..`: compiled (dist/) as they are, from the sources through tsx.
+ */
+export function evalArgs(script: string): string[] {
+  return [...(__filename.endsWith('.ts') ? ['-r', 'tsx/cjs'] : []), '-e', script];
+}
+
+export interface ProcessFigures {
+  /** Wall-clock seconds, best and median. */
+  readonly min: number;
+  readonly median: number;
+  /** CPU seconds (user + system) of the median run's process, where the OS tells (Linux). */
+  readonly cpu?: number;
+  readonly exitCodes: readonly number[];
+  readonly stderr: string;
+}
+
+/** CPU seconds used so far by this process's reaped children (Linux: /proc/self/stat). */
+function childrenCpu(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime: fields 16 and 17 of stat(5), 14 and 15 after the name; clock ticks.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+export function timeCommand(
+  args: readonly string[],
+  options: { runs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ProcessFigures {
+  const runs = options.runs ?? 5;
+  const once = (): { wall: number; cpu?: number; code: number; stderr: string } => {
+    const cpu0 = childrenCpu();
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu1 = childrenCpu();
+    return {
+      wall,
+      ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}),
+      code: r.status ?? 1,
+      stderr: r.stderr,
+    };
+  };
+  once();
+  const all = Array.from({ length: runs }, once);
+  const byWall = [...all].sort((a, b) => a.wall - b.wall);
+  const median = byWall[Math.floor(byWall.length / 2)] as (typeof all)[number];
+  return {
+    min: (byWall[0] as (typeof all)[number]).wall,
+    median: median.wall,
+    ...(median.cpu !== undefined ? { cpu: median.cpu } : {}),
+    exitCodes: all.map((r) => r.code),
+    stderr: median.stderr,
+  };
+}
+
+/** One line: label, min and median wall time, the median run's CPU, the target. */
+export function processLine(label: string, f: ProcessFigures, target: string): string {
+  const codes = [...new Set(f.exitCodes)].join('/');
+  return (
+    `  ${label.padEnd(44)} min ${f.min.toFixed(3)} s  median ${f.median.toFixed(3)} s` +
+    `${f.cpu !== undefined ? `  (cpu ${f.cpu.toFixed(2)} s)` : ''}   target ${target}   exit ${codes}`
+  );
+}
