@@ -42,15 +42,15 @@ export function consumeGrants(topic: string, app: App): AclGrant[] {
   return [
     grant(app, 'TOPIC', topic, 'LITERAL', 'READ'),
     grant(app, 'TOPIC', topic, 'LITERAL', 'DESCRIBE'),
-    grant(app, 'GROUP', app.principal, 'PREFIXED', 'READ'),
+    grant(app, 'GROUP', app.prefix, 'PREFIXED', 'READ'),
   ];
 }
 
 /** Transactional producers: WRITE and DESCRIBE on the app's transactional-id prefix. */
 export function transactionGrants(app: App): AclGrant[] {
   return [
-    grant(app, 'TRANSACTIONAL_ID', app.principal, 'PREFIXED', 'WRITE'),
-    grant(app, 'TRANSACTIONAL_ID', app.principal, 'PREFIXED', 'DESCRIBE'),
+    grant(app, 'TRANSACTIONAL_ID', app.prefix, 'PREFIXED', 'WRITE'),
+    grant(app, 'TRANSACTIONAL_ID', app.prefix, 'PREFIXED', 'DESCRIBE'),
   ];
 }
 

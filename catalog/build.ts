@@ -2,7 +2,14 @@
 // references are skipped), so capacity can be measured on the very model the stacks get.
 import type { App, Domain, SchemaFile, Subject, Topic, TopicSchema } from './model';
 import { Catalog } from './model';
-import { appId, appPrincipal, keySubject, referenceSubject, valueSubject } from './naming';
+import {
+  appId,
+  appPrincipal,
+  appResourcePrefix,
+  keySubject,
+  referenceSubject,
+  valueSubject,
+} from './naming';
 import { qualify } from './rules/access';
 import type { RuleContext } from './rules/context';
 import { schemaPath } from './rules/schemas';
@@ -61,6 +68,7 @@ export function buildCatalog(ctx: RuleContext): Catalog {
       description: a.description,
       transactional: a.transactional,
       principal: appPrincipal(domain, name),
+      prefix: appResourcePrefix(domain, name),
     }));
     const topics: Topic[] = [...d.topics].map(([key, t]) => {
       const name = fullName(ctx, domain, key, t.version, t.name);

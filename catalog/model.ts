@@ -21,8 +21,10 @@ export interface App {
   readonly name: string;
   readonly description: string;
   readonly transactional: boolean;
-  /** "orders.order-service": principal, consumer-group prefix and transactional-id prefix. */
+  /** "orders.order-service": its user name where principals are named after apps (local). */
   readonly principal: string;
+  /** "orders.order-service.": how its consumer groups and transactional ids start. */
+  readonly prefix: string;
 }
 
 export interface SchemaReference {

@@ -18,10 +18,7 @@ export function appId(domain: string, app: string): string {
   return `${domain}/${app}`;
 }
 
-/**
- * "orders.order-service": the app's principal on self-managed clusters, and the prefix of its
- * consumer groups and transactional ids everywhere (so ACLs can be PREFIXED, never wildcards).
- */
+/** "orders.order-service": the app's user name on self-managed clusters (`User:` + this). */
 export function appPrincipal(domain: string, app: string): string {
   return `${domain}.${app}`;
 }
@@ -30,6 +27,21 @@ export function appPrincipal(domain: string, app: string): string {
 export function principalOfAppId(id: string): string {
   const slash = id.indexOf('/');
   return slash < 0 ? id : appPrincipal(id.slice(0, slash), id.slice(slash + 1));
+}
+
+/**
+ * "orders.order-service.": how every consumer group and transactional id of the app starts, on
+ * every cluster (its ACLs on them are PREFIXED, never wildcards). It ends at a separator that app
+ * names cannot contain: without it, "payments.payment-service" would also match the groups of
+ * "payments.payment-service-reports".
+ */
+export function appResourcePrefix(domain: string, app: string): string {
+  return `${appPrincipal(domain, app)}.`;
+}
+
+/** The resource prefix of an app id: "orders/order-service" → "orders.order-service.". */
+export function resourcePrefixOfAppId(id: string): string {
+  return `${principalOfAppId(id)}.`;
 }
 
 /** Subjects follow TopicNameStrategy. */

@@ -11,7 +11,7 @@ import {
   readLocalCredentials,
 } from '../shared/local-stack';
 import { ConfigError } from './errors';
-import { principalOfAppId } from '../catalog/naming';
+import { principalOfAppId, resourcePrefixOfAppId } from '../catalog/naming';
 
 export const APP_ID = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
 
@@ -57,6 +57,12 @@ export type ClientConfig = z.infer<typeof clientConfig>;
 
 /** The platform's principal for an app: "orders/order-service" → "orders.order-service". */
 export const principalOf = principalOfAppId;
+
+/**
+ * How an app's consumer groups and transactional ids must start: "payments/payment-service" →
+ * "payments.payment-service." (all its group and transactional-id ACLs allow).
+ */
+export const resourcePrefixOf = resourcePrefixOfAppId;
 
 function parse(raw: unknown, where: string): ClientConfig {
   const result = clientConfig.safeParse(raw);

@@ -1,7 +1,7 @@
 // Failures a developer can act on, each as one line that says what to do. Anything else is a
 // bug and keeps its stack trace.
 import type { Topic } from './topic';
-import { principalOfAppId } from '../catalog/naming';
+import { resourcePrefixOfAppId } from '../catalog/naming';
 
 export class ClientError extends Error {
   override readonly name: string = 'ClientError';
@@ -197,9 +197,9 @@ function topicDenied(ctx: ErrorContext, topicName: string): ClientError {
   );
 }
 
-/** Consumer groups are PREFIXED grants on the app's principal, "domain.app". */
+/** Consumer groups are PREFIXED grants on the app's prefix, "domain.app.". */
 export function groupDenied(app: string, group: string, byCluster = false): ClientError {
-  const prefix = principalOfAppId(app);
+  const prefix = resourcePrefixOfAppId(app);
   const hint = group.startsWith(prefix)
     ? 'run the reconciler / apply the catalog (npm start) to create its group ACL'
     : `its groups must start with "${prefix}"`;

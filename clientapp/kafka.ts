@@ -12,7 +12,7 @@ import type {
   TopicPartitionOffset,
 } from 'node-rdkafka';
 import type { ClientConfig } from './config';
-import { principalOf } from './config';
+import { principalOf, resourcePrefixOf } from './config';
 import { ClientError, ConfigError, explain, groupDenied, KafkaFailure } from './errors';
 import type { ErrorContext, Role } from './errors';
 import type { Codec } from './codec';
@@ -320,7 +320,7 @@ class RdkafkaProducer<V> implements EventProducer<V> {
 }
 
 export interface ConsumerOptions<V> extends ClientOptions<V> {
-  /** Must start with the app's principal ("payments.payment-service"): that is all its ACLs allow. */
+  /** Must start with the app's prefix ("payments.payment-service."): all its ACLs allow. */
   group: string;
   fromBeginning?: boolean;
 }
@@ -337,7 +337,7 @@ const FATAL_FOR_CONSUMER = new Set([
 export async function connectConsumer<V>(opts: ConsumerOptions<V>): Promise<EventConsumer<V>> {
   const ctx = context(opts, 'consumer', opts.group);
   // Known before asking the cluster: the catalog grants groups by the app's prefix only.
-  if (!opts.group.startsWith(principalOf(opts.config.app))) {
+  if (!opts.group.startsWith(resourcePrefixOf(opts.config.app))) {
     throw groupDenied(opts.config.app, opts.group);
   }
   const config: ConsumerGlobalConfig = {

@@ -2,7 +2,7 @@
 // in its own consumer group, each with its own credentials.
 import { randomBytes } from 'node:crypto';
 import type { ClientConfig } from './config';
-import { loadConfig, principalOf } from './config';
+import { loadConfig, resourcePrefixOf } from './config';
 import { ClientError } from './errors';
 import { topics } from './generated/topics';
 import type { TopicName } from './generated/topics';
@@ -19,7 +19,7 @@ export interface RoundTripOptions {
   consumer?: string;
   /** A catalog topic, by full name ("orders.order-created.v1") or key ("order-created"). */
   topic?: string;
-  /** Consumer group; must start with the consumer's principal. */
+  /** Consumer group; must start with the consumer's prefix ("payments.payment-service."). */
   group?: string;
   namePrefix?: string;
   /** Per-app configuration instead of the environment / local stack. */
@@ -87,7 +87,7 @@ export async function roundTrip(opts: RoundTripOptions = {}): Promise<RoundTripR
   }
 
   const consumerConfig = configFor(consumerApp);
-  const group = opts.group ?? `${principalOf(consumerApp)}.clientapp-sample`;
+  const group = opts.group ?? `${resourcePrefixOf(consumerApp)}clientapp-sample`;
   const consumer = await connectConsumer({
     ...common,
     config: consumerConfig,

@@ -78,8 +78,9 @@ export async function applyPlan(
     run.batches(of('AlterTopicConfig'), (b: AlterTopicConfig[]) =>
       clients.admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
     ),
-    run.batches(of('DeleteAcl'), (b: DeleteAcl[]) => clients.admin.deleteAcls(b.map((c) => c.acl))),
-    run.batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl))),
+    run
+      .batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl)))
+      .then(() => run.afterAclCreates(of('DeleteAcl'))),
     run.subjects(
       plan.commands.filter(
         (c): c is RegisterSchema | SetSubjectCompatibility =>
@@ -179,6 +180,20 @@ class Run {
         if (pending.length > 0) await sleep(backoff(this.retry, attempt));
       }
     });
+  }
+
+  /**
+   * ACLs are added before any is removed, so access that moves (a new prefix replacing an old
+   * one) never lapses; when an add failed, the removals wait for the next pass (skipped).
+   */
+  async afterAclCreates(deletes: DeleteAcl[]): Promise<void> {
+    const failed = this.results.some((r) => r.kind === 'CreateAcl' && r.outcome !== 'succeeded');
+    if (!failed) {
+      await this.batches(deletes, (b) => this.clients.admin.deleteAcls(b.map((c) => c.acl)));
+      return;
+    }
+    const why = 'not run: an ACL to add failed, so none is removed until it exists';
+    for (const c of deletes) this.record(c, 'skipped', Date.now(), 0, why);
   }
 
   /** Each subject after the subjects it references; a failed reference skips its users. */

@@ -100,8 +100,9 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     ...topics,
     ...partitions,
     ...configs,
-    ...deletes,
+    // Add, then remove: a grant that moves (a prefix migration) is never missing in between.
     ...creates,
+    ...deletes,
     ...subjectChanges(desired.subjects, actual.subjects),
     ...deletions,
   ];

@@ -1,5 +1,6 @@
 // Wires the service: clients, Kafka in/out and leadership, the loop, the HTTP API and the page.
 import { randomUUID } from 'node:crypto';
+import { appResourcePrefix } from '../../catalog/naming';
 import { loadEnvironment } from '../catalog-source';
 import { openClients } from '../cluster/clients';
 import type { Connection } from '../cluster/connection';
@@ -92,7 +93,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       io = new KafkaIo({
         connection: config.connection,
         topics: jobs && existing.has(jobs) ? io_ : rest,
-        groupId: config.groupId ?? `${ioDomain}.reconciler`,
+        groupId: config.groupId ?? `${appResourcePrefix(ioDomain, 'reconciler')}service`,
         environment: env.name,
         log,
         onRequest: (r) =>

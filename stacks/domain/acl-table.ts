@@ -8,6 +8,8 @@ import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
 import type { ConfluentProvider } from '../.gen/providers/confluent/provider';
 import { CatalogStack, Entries, each } from '../synth';
+import type { BlockMove } from '../synth';
+import { index } from '../shared/terraform-text';
 import type { Principals } from './principals';
 
 export interface AclEntry {
@@ -20,6 +22,8 @@ export interface AclEntry {
 
 export class AclTable extends Construct {
   private readonly entries = new Entries<AclEntry>();
+  /** Key → the key the same grant had before prefixes ended at a separator. */
+  private readonly legacy = new Map<string, string>();
 
   constructor(
     scope: Construct,
@@ -38,14 +42,38 @@ export class AclTable extends Construct {
       principal: principals.principal('each.value.app'),
       host: '*',
       permission: 'ALLOW',
+      // A changed grant is a replacement: the new ACL exists before the old one goes.
+      lifecycle: { createBeforeDestroy: true },
     });
     acl.overrideLogicalId('acl');
-    CatalogStack.ofConstruct(this).bindEntries(acl, this.entries);
+    const stack = CatalogStack.ofConstruct(this);
+    stack.bindEntries(acl, this.entries);
+    stack.addMoves(() => this.migrations());
+  }
+
+  /**
+   * Group and transactional-id prefixes once had no trailing separator ("orders.order-service",
+   * now "orders.order-service."). Moving each such instance to its new key makes Terraform
+   * replace it in place, and create_before_destroy adds the new ACL before removing the old, so
+   * no app loses access during the upgrade. A move whose old instance is not in state is a no-op.
+   */
+  private migrations(): BlockMove[] {
+    const address = (key: string): string => `confluent_kafka_acl.acl${index(key)}`;
+    return [...this.legacy]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, old]) => ({ from: address(old), to: address(key) }));
   }
 
   add(grant: AclGrant): void {
     this.principals.use(grant.app);
-    this.entries.add(aclKey(grant), {
+    const key = aclKey(grant);
+    if (grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC') {
+      this.legacy.set(
+        key,
+        aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') }),
+      );
+    }
+    this.entries.add(key, {
       app: grant.app,
       resource_type: grant.resourceType,
       resource_name: grant.resourceName,

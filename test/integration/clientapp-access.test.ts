@@ -82,7 +82,7 @@ describe('clientapp access errors', () => {
   it('refuses a consumer group outside the app prefix, naming the prefix', async () => {
     const denied = consume('payments/payment-service', 'someone-else.group');
     await expect(denied).rejects.toThrow(
-      /^payments\/payment-service may not use consumer group someone-else\.group: its groups must start with "payments\.payment-service"$/,
+      /^payments\/payment-service may not use consumer group someone-else\.group: its groups must start with "payments\.payment-service\."$/,
     );
   }, 30_000);
 

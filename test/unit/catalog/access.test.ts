@@ -1,7 +1,9 @@
 import fc from 'fast-check';
+import { consumeGrants, produceGrants } from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
 import { Catalog } from '../../../catalog/model';
 import type { App, Domain, Topic } from '../../../catalog/model';
+import { appResourcePrefix, domainPrefix } from '../../../catalog/naming';
 import { REPO_ROOT } from '../../support/catalog-fixture';
 
 const platform = loadCatalog(REPO_ROOT).catalog!.platform;
@@ -27,6 +29,7 @@ const domains = fc
       description: '',
       transactional: tx,
       principal: `d.app-${i}`,
+      prefix: `d.app-${i}.`,
     }));
     const ids = (picks: number[]): string[] => picks.map((p) => apps[p % apps.length]!.id);
     return [
@@ -67,5 +70,54 @@ describe('ACL totals', () => {
         expect(counted).toBe(derived);
       }),
     );
+  });
+});
+
+describe('granted prefixes', () => {
+  const app = (domain: string, name: string): App => ({
+    id: `${domain}/${name}`,
+    domain,
+    name,
+    description: '',
+    transactional: true,
+    principal: `${domain}.${name}`,
+    prefix: appResourcePrefix(domain, name),
+  });
+
+  it('give an app none of the groups or transactional ids of an app whose name extends its own', () => {
+    const service = app('payments', 'payment-service');
+    const reports = app('payments', 'payment-service-reports');
+    const prefixed = [
+      ...consumeGrants('payments.x.v1', service),
+      ...produceGrants('payments.x.v1', service),
+    ].filter((g) => g.patternType === 'PREFIXED');
+    expect(prefixed.map((g) => `${g.resourceType}:${g.resourceName}`)).toEqual([
+      'GROUP:payments.payment-service.',
+      'TRANSACTIONAL_ID:payments.payment-service.',
+      'TRANSACTIONAL_ID:payments.payment-service.',
+    ]);
+    for (const g of prefixed) {
+      expect('payments.payment-service-reports.main'.startsWith(g.resourceName)).toBe(false);
+      expect(`${reports.prefix}main`.startsWith(g.resourceName)).toBe(false);
+      expect('payments.payment-service.main'.startsWith(g.resourceName)).toBe(true);
+    }
+  });
+
+  it('all end at a separator that names cannot contain, in the sample catalog too', () => {
+    const catalog = loadCatalog(REPO_ROOT).catalog!;
+    const prefixed = catalog.acls.filter((g) => g.patternType === 'PREFIXED');
+    expect(prefixed.length).toBeGreaterThan(0);
+    for (const g of prefixed)
+      expect(g.resourceName).toMatch(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.$/);
+    // No granted prefix is the start of another app's prefix or another domain's.
+    const apps = [...catalog.apps.values()];
+    for (const g of prefixed) {
+      for (const other of apps.filter((a) => a.id !== g.app))
+        expect(other.prefix.startsWith(g.resourceName)).toBe(false);
+    }
+    for (const d of catalog.domains) {
+      for (const other of catalog.domains.filter((o) => o !== d))
+        expect(domainPrefix(other.name).startsWith(domainPrefix(d.name))).toBe(false);
+    }
   });
 });

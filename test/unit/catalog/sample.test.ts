@@ -75,8 +75,8 @@ describe('the sample catalog', () => {
       'TOPIC:LITERAL:orders.order-status.v1:DESCRIBE',
       'TOPIC:LITERAL:orders.order-status.v1:WRITE',
       // order-service is transactional
-      'TRANSACTIONAL_ID:PREFIXED:orders.order-service:DESCRIBE',
-      'TRANSACTIONAL_ID:PREFIXED:orders.order-service:WRITE',
+      'TRANSACTIONAL_ID:PREFIXED:orders.order-service.:DESCRIBE',
+      'TRANSACTIONAL_ID:PREFIXED:orders.order-service.:WRITE',
     ]);
     const consumer = catalog
       .for('prod')
@@ -84,7 +84,7 @@ describe('the sample catalog', () => {
       .map((a) => `${a.resourceType}:${a.patternType}:${a.resourceName}:${a.operation}`)
       .sort();
     expect(consumer).toEqual([
-      'GROUP:PREFIXED:shipping.tracking-api:READ',
+      'GROUP:PREFIXED:shipping.tracking-api.:READ',
       'TOPIC:LITERAL:orders.order-status.v1:DESCRIBE',
       'TOPIC:LITERAL:orders.order-status.v1:READ',
       'TOPIC:LITERAL:shipping.shipment-dispatched.v1:DESCRIBE',

@@ -224,7 +224,7 @@ describe('the overview', () => {
     expect(service.grants).toContainEqual({
       resourceType: 'TRANSACTIONAL_ID',
       patternType: 'PREFIXED',
-      resourceName: 'orders.order-service',
+      resourceName: 'orders.order-service.',
       operations: ['WRITE', 'DESCRIBE'],
     });
     const payments = view.domains[1]!.apps.find((a) => a.id === 'payments/payment-service')!;
@@ -342,7 +342,7 @@ describe('rendering', () => {
     for (const d of ['orders', 'payments', 'platform', 'shipping'])
       expect(page).toContain(`data-domain="${d}"`);
     expect(page).toContain('data-app="orders/order-service"');
-    expect(page).toContain('TRANSACTIONAL_ID orders.order-service*');
+    expect(page).toContain('TRANSACTIONAL_ID orders.order-service.*');
   });
 
   it('links catalog lines when a catalog URL is configured', () => {

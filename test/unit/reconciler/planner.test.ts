@@ -127,6 +127,17 @@ describe('planner', () => {
     ).toBe(true);
   });
 
+  it('migrates a grant by adding the new ACL before removing the old one', () => {
+    const group = (resourceName: string): AclBinding =>
+      acl({ resourceType: 'GROUP', patternType: 'PREFIXED', resourceName, operation: 'READ' });
+    const want = desired({ acls: [{ ...group('orders.svc.'), app: 'orders/svc' }] });
+    const p = plan(want, actual([inSyncTopic], { acls: [group('orders.svc')] }));
+    expect(p.commands.map((c) => [c.kind, c.resource])).toEqual([
+      ['CreateAcl', 'acl ALLOW User:orders.svc READ GROUP:orders.svc.*'],
+      ['DeleteAcl', 'acl ALLOW User:orders.svc READ GROUP:orders.svc*'],
+    ]);
+  });
+
   it('keeps a managed topic missing from the catalog and deletes only marked ones', () => {
     const extra = { ...inSyncTopic, name: 'orders.old.v1' };
     const kept = plan(desired(), actual([inSyncTopic, extra], { acls: [acl()] }));

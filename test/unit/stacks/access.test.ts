@@ -42,15 +42,15 @@ function expectedAcls(): Set<string> {
         add(id, 'TOPIC', 'LITERAL', name, 'WRITE');
         add(id, 'TOPIC', 'LITERAL', name, 'DESCRIBE');
         if (transactional(id)) {
-          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', principalOf(id), 'WRITE');
-          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', principalOf(id), 'DESCRIBE');
+          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', `${principalOf(id)}.`, 'WRITE');
+          add(id, 'TRANSACTIONAL_ID', 'PREFIXED', `${principalOf(id)}.`, 'DESCRIBE');
         }
       }
       for (const c of (t.consumers as string[] | undefined) ?? []) {
         const id = appId(d.domain, c);
         add(id, 'TOPIC', 'LITERAL', name, 'READ');
         add(id, 'TOPIC', 'LITERAL', name, 'DESCRIBE');
-        add(id, 'GROUP', 'PREFIXED', principalOf(id), 'READ');
+        add(id, 'GROUP', 'PREFIXED', `${principalOf(id)}.`, 'READ');
       }
     }
   }
@@ -113,6 +113,30 @@ describe.each(ENVS)('access in %s', (env) => {
           `\${confluent_service_account.app["${v.app as string}"].id}`,
         );
       }
+    }
+  });
+
+  test('prefix migration: old group/transactional-id ACLs move to the new key and are replaced create-before-destroy', () => {
+    for (const [, st] of stacks) {
+      const block = st.resource.confluent_kafka_acl.acl as Json;
+      expect(block.lifecycle?.create_before_destroy).toBe(true);
+      const prefixed = Object.entries(forEach(st, 'confluent_kafka_acl', 'acl')).filter(
+        ([, v]) => v.pattern_type === 'PREFIXED',
+      );
+      const moved = ((st.moved ?? []) as { from: string; to: string }[]).filter((m) =>
+        m.to.startsWith('confluent_kafka_acl.'),
+      );
+      expect(moved).toEqual(
+        prefixed.map(([key, v]) => {
+          const name = v.resource_name as string;
+          expect(name.endsWith('.')).toBe(true);
+          const legacy = key.replace(`|${name}|`, `|${name.slice(0, -1)}|`);
+          return {
+            from: `confluent_kafka_acl.acl[${JSON.stringify(legacy)}]`,
+            to: `confluent_kafka_acl.acl[${JSON.stringify(key)}]`,
+          };
+        }),
+      );
     }
   });
 
