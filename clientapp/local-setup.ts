@@ -14,6 +14,7 @@ import type { AclEntry, Admin } from 'kafkajs';
 import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
+import { subjectClosure } from '../catalog/references';
 import { REPO_ROOT } from '../shared/repo-root';
 import {
   ADMIN_USER,
@@ -96,15 +97,8 @@ function toEntry(catalog: Catalog, g: AclGrant, prefix: string): AclEntry {
 function subjectsFor(catalog: Catalog, topic: string): Subject[] {
   const env = catalog.for('local');
   const value = env.topics.find((t) => t.name === topic)?.schema?.value;
-  const needed = new Set<string>();
-  const visit = (name: string): void => {
-    const s = env.subjects.find((x) => x.name === name);
-    if (!s || needed.has(name)) return;
-    needed.add(name);
-    for (const r of s.schema.references) visit(r.subject);
-  };
-  if (value) visit(value);
-  return env.subjects.filter((s) => needed.has(s.name));
+  const needed = new Set(subjectClosure(env.subjects, value ? [value] : []));
+  return env.subjects.filter((s) => needed.has(s));
 }
 
 async function registry(url: string, method: string, body?: unknown): Promise<unknown> {

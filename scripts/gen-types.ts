@@ -14,6 +14,7 @@ import * as protobuf from 'protobufjs';
 import type { Schema as AvroSchema } from 'avsc';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, SchemaFile } from '../catalog/model';
+import { subjectClosure } from '../catalog/references';
 import { REPO_ROOT } from '../shared/repo-root';
 
 export { REPO_ROOT };
@@ -196,7 +197,10 @@ function topicsModule(catalog: Catalog, types: Map<string, Generated>): string {
     const imported = typeImports.get(generated.module) ?? new Set<string>();
     imported.add(generated.typeName);
     typeImports.set(generated.module, imported);
-    const referenced = transitiveReferences(file, catalog);
+    // Registered before the value schema, references first.
+    const referenced = subjectClosure(catalog.subjects, [subject])
+      .filter((s) => s.name !== subject)
+      .map((s) => ({ subject: s.name, file: s.schema }));
     const domainFile = catalog.domain(topic.domain)?.file ?? `topics/${topic.domain}.yaml`;
     const spec = {
       name: topic.name,
@@ -237,24 +241,6 @@ function topicsModule(catalog: Catalog, types: Map<string, Generated>): string {
     'export type TopicName = keyof typeof topics;',
   );
   return lines.join('\n');
-}
-
-function transitiveReferences(
-  file: SchemaFile,
-  catalog: Catalog,
-): { subject: string; file: SchemaFile }[] {
-  const out = new Map<string, SchemaFile>();
-  const visit = (f: SchemaFile): void => {
-    for (const ref of f.references) {
-      const target = catalog.schemas.get(ref.file);
-      if (target && !out.has(ref.subject)) {
-        out.set(ref.subject, target);
-        visit(target);
-      }
-    }
-  };
-  visit(file);
-  return [...out].map(([subject, f]) => ({ subject, file: f }));
 }
 
 /** Every generated file, by path relative to the output directory. */

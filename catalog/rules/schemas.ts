@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { PLAIN_KEY_TYPES } from '../format/domain-file';
 import type { Diagnostics } from '../diagnostics';
+import { referenceClosure } from '../references';
 import { lineCol } from '../schemas/json-position';
 import type { ResolvedSchema } from '../schemas/resolve';
 import { didYouMean } from '../suggest';
@@ -96,17 +97,16 @@ export const schemaFiles: Rule = ({ platform, schemas, diagnostics }) => {
 };
 
 export const unusedSchemas: Rule = ({ domains, schemas, diagnostics }) => {
-  const used = new Set<string>();
-  const mark = (path: string): void => {
-    if (used.has(path)) return;
-    used.add(path);
-    for (const r of schemas.get(path)?.references ?? []) mark(r.file);
-  };
+  const roots: string[] = [];
   for (const d of domains) {
     for (const t of d.topics.values()) {
-      for (const ref of [t.schema?.value, t.schema?.key]) if (ref) mark(schemaPath(d.domain, ref));
+      for (const ref of [t.schema?.value, t.schema?.key])
+        if (ref) roots.push(schemaPath(d.domain, ref));
     }
   }
+  const files = (path: string): string[] =>
+    (schemas.get(path)?.references ?? []).map((r) => r.file);
+  const used = new Set(referenceClosure(roots, files));
   const incomplete = new Set(domains.filter((d) => d.brokenTopics.size > 0).map((d) => d.domain));
   for (const [path, s] of schemas) {
     if (!used.has(path) && !incomplete.has(s.parsed.domain)) {

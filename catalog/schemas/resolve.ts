@@ -6,6 +6,7 @@ import type * as protobuf from 'protobufjs';
 import { lib } from './libraries';
 import type { SchemaReference } from '../model';
 import { referenceSubject } from '../naming';
+import { referenceClosure } from '../references';
 import { didYouMean } from '../suggest';
 import type { Type as AvroType } from 'avsc';
 import { avroRegistry } from './avro';
@@ -228,17 +229,8 @@ function findCycle(start: string, all: ReadonlyMap<string, ResolvedSchema>): str
 
 /** Every file a schema depends on, deepest first, without duplicates. */
 export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSchema>): string[] {
-  const out: string[] = [];
-  const visit = (p: string): void => {
-    for (const ref of all.get(p)?.references ?? []) {
-      if (!out.includes(ref.file)) {
-        visit(ref.file);
-        if (!out.includes(ref.file)) out.push(ref.file);
-      }
-    }
-  };
-  visit(path);
-  return out;
+  const files = (p: string): string[] => (all.get(p)?.references ?? []).map((r) => r.file);
+  return referenceClosure([path], files).filter((p) => p !== path);
 }
 
 function validate(

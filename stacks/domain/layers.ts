@@ -3,6 +3,7 @@
 // references nothing in the domain, layer n references layer n-1 at most. References to another
 // domain's subjects are ordered by the stack dependency instead (that stack deploys first).
 import type { Subject } from '../../catalog/model';
+import { referenceClosure } from '../../catalog/references';
 
 /** Layer of every subject (the catalog has already refused reference cycles). */
 export function subjectLayers(subjects: readonly Subject[]): Map<string, number> {
@@ -32,12 +33,7 @@ export function readSubjects(
   roots: readonly string[],
   subjects: ReadonlyMap<string, Subject>,
 ): string[] {
-  const out = new Set<string>();
-  const visit = (name: string): void => {
-    if (out.has(name)) return;
-    out.add(name);
-    for (const r of subjects.get(name)?.schema.references ?? []) visit(r.subject);
-  };
-  roots.forEach(visit);
-  return [...out].sort();
+  const references = (name: string): string[] =>
+    (subjects.get(name)?.schema.references ?? []).map((r) => r.subject);
+  return referenceClosure(roots, references).sort();
 }

@@ -1,0 +1,64 @@
+// The reference closure: one walk of the reference graph, used by validation, the stacks, the
+// local stack and type generation.
+import { loadCatalog } from '../../../catalog/loader';
+import { referenceClosure, subjectClosure } from '../../../catalog/references';
+import { REPO_ROOT } from '../../support/catalog-fixture';
+
+describe('referenceClosure', () => {
+  const graph: Record<string, string[]> = {
+    order: ['line', 'money'],
+    line: ['money', 'sku'],
+    money: ['currency'],
+    currency: [],
+    sku: [],
+    other: ['sku'],
+  };
+  const refs = (n: string): string[] => graph[n] ?? [];
+
+  test('roots and everything they reference, each once, after what it references', () => {
+    expect(referenceClosure(['order'], refs)).toEqual([
+      'currency',
+      'money',
+      'sku',
+      'line',
+      'order',
+    ]);
+  });
+
+  test('several roots share what they reference; unknown nodes are kept, without references', () => {
+    expect(referenceClosure(['other', 'order', 'nowhere'], refs)).toEqual([
+      'sku',
+      'other',
+      'currency',
+      'money',
+      'line',
+      'order',
+      'nowhere',
+    ]);
+  });
+
+  test('a cycle ends', () => {
+    expect(referenceClosure(['a'], (n) => (n === 'a' ? ['b'] : ['a']))).toEqual(['b', 'a']);
+  });
+});
+
+describe('subjectClosure on the sample catalog', () => {
+  const loaded = loadCatalog(REPO_ROOT);
+  if (!loaded.catalog) throw new Error('the sample catalog does not load');
+  const catalog = loaded.catalog;
+
+  test('a subject with a reference: the referenced subject first', () => {
+    const withRef = catalog.subjects.find((s) => s.schema.references.length > 0);
+    if (!withRef) throw new Error('the sample has no schema reference');
+    const names = subjectClosure(catalog.subjects, [withRef.name]).map((s) => s.name);
+    expect(names[names.length - 1]).toBe(withRef.name);
+    for (const r of withRef.schema.references) {
+      expect(names.indexOf(r.subject)).toBeGreaterThanOrEqual(0);
+      expect(names.indexOf(r.subject)).toBeLessThan(names.indexOf(withRef.name));
+    }
+  });
+
+  test('names that are not subjects are left out', () => {
+    expect(subjectClosure(catalog.subjects, ['no.such.subject-value'])).toEqual([]);
+  });
+});
