@@ -347,7 +347,8 @@ describe('catalog-pr.yml, run here on a pull request that changes a schema twice
     expect(body.startsWith(`${MARKER}\n\n## Catalog check for ${sha.slice(0, 12)}`)).toBe(true);
     expect(body).toContain('### ❌ Validation: ');
     expect(body).toMatch(
-      /\| ❌ \| `schemas\/orders\/types\/money\.avsc:1:1` \| `schema-incompatible` \|/,
+      // At the added field (line 8 of money.avsc), not at the top of the file.
+      /\| ❌ \| `schemas\/orders\/types\/money\.avsc:8:15` \| `schema-incompatible` \|/,
     );
     expect(body).toContain(
       '`orders.order-created.v1` | `orders/order-projector` (@acme/orders), `payments/payment-service` (@acme/payments)',

@@ -11,7 +11,9 @@ type Files = ReadonlyMap<string, SchemaFile>;
 type Json = Record<string, unknown>;
 type Union = avro.Type & { readonly types: avro.Type[] };
 
-const OPTS = { ignoreNamespaces: true } as unknown as Parameters<avro.Type['createResolver']>[1];
+/** Fresh options per resolution: avsc keeps resolvers it made in `opts.registry`. */
+const opts = (): Parameters<avro.Type['createResolver']>[1] =>
+  ({ ignoreNamespaces: true }) as unknown as Parameters<avro.Type['createResolver']>[1];
 
 export function avroChanges(writer: SchemaFile, writerFiles: Files, reader: SchemaFile, readerFiles: Files): Change[] {
   const w = avroType(writer.path, lookup(writer, writerFiles));
@@ -27,7 +29,7 @@ export function avroChanges(writer: SchemaFile, writerFiles: Files, reader: Sche
 
 function resolves(reader: avro.Type, writer: avro.Type): boolean {
   try {
-    reader.createResolver(writer, OPTS);
+    reader.createResolver(writer, opts());
     return true;
   } catch {
     return false;
@@ -123,7 +125,7 @@ class Walk {
     const rl = named(r, this.readerDefs, rAt);
     const wl = named(w, this.writerDefs, wAt);
     if (r.name && w.name && unqualified(r.name) !== unqualified(w.name) && !(r.aliases ?? []).some((a) => unqualified(a) === unqualified(w.name))) {
-      return [change('NAME_MISMATCH', `${w.name} cannot be read as ${r.name}`, rl, wl)];
+      return [change('NAME_MISMATCH', `${w.name} cannot be read as ${r.name}`, sub(rl, 'name'), sub(wl, 'name'))];
     }
     switch (rn) {
       case 'record':
@@ -163,7 +165,7 @@ class Walk {
               compatible: false,
               path: fieldPath,
               original: sub(wl, 'fields'),
-              update: rAt,
+              update: sub(rAt, 'name'),
               detail: `field "${rf.name}" has no default and is missing from the data`,
             });
           }

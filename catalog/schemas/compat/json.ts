@@ -186,8 +186,21 @@ class Loader {
   constructor(private readonly resolveFile: JsonRefResolver) {}
 
   doc(d: JsonDoc): Node {
-    this.roots.set(d.file, d.json);
+    this.setRoot(d.file, d.json);
     return this.load(d.json, d.file, '');
+  }
+
+  /** Files written for draft 2019-09 or later (dependentRequired, prefixItems … apply). */
+  private readonly modern = new Set<string>();
+
+  private setRoot(file: string, json: unknown): void {
+    this.roots.set(file, json);
+    const draft = isObject(json) && typeof json.$schema === 'string' ? json.$schema : '';
+    if (/2019-09|2020-12/.test(draft)) this.modern.add(file);
+  }
+
+  isModern(file: string): boolean {
+    return this.modern.has(file);
   }
 
   load(raw: unknown, file: string, ptr: string): Node {
@@ -279,7 +292,7 @@ class Loader {
       const doc = this.resolveFile(node.file, filePart);
       if (!doc) return undefined;
       file = doc.file;
-      if (!this.roots.has(file)) this.roots.set(file, doc.json);
+      if (!this.roots.has(file)) this.setRoot(file, doc.json);
     }
     const root = this.roots.get(file);
     let value: unknown = root;
@@ -311,7 +324,7 @@ function canonical(v: unknown): string {
 /** Where a change shows, in both documents: the schema (and keyword) it concerns. */
 function where(n: Node | undefined, keyword?: string): Location | undefined {
   if (!n) return undefined;
-  if (keyword !== undefined && keyword in n.raw) return { file: n.file, pointer: `${n.ptr}/${keyword}` };
+  if (keyword !== undefined && (keyword.split('/')[0] ?? '') in n.raw) return { file: n.file, pointer: `${n.ptr}/${keyword}` };
   return { file: n.file, pointer: n.ptr };
 }
 
@@ -587,6 +600,8 @@ interface ObjectView {
   readonly patterns: [RegExp | undefined, Node][];
   readonly propertyDeps: Map<string, Set<string>>;
   readonly schemaDeps: Map<string, Node>;
+  /** The keyword each dependency is written under ("dependencies", "dependentRequired" …). */
+  readonly depKeys: Map<string, string>;
 }
 
 function objectView(ctx: Ctx, n: Node): ObjectView {
@@ -610,10 +625,13 @@ function objectView(ctx: Ctx, n: Node): ObjectView {
   }
   const propertyDeps = new Map<string, Set<string>>();
   const schemaDeps = new Map<string, Node>();
-  for (const key of ['dependencies', 'dependentRequired', 'dependentSchemas']) {
+  const depKeys = new Map<string, string>();
+  const keys = n.loader.isModern(n.file) ? ['dependencies', 'dependentRequired', 'dependentSchemas'] : ['dependencies'];
+  for (const key of keys) {
     const deps = raw[key];
     if (!isObject(deps)) continue;
     for (const [k, v] of Object.entries(deps)) {
+      depKeys.set(k, key);
       if (Array.isArray(v)) propertyDeps.set(k, new Set(v.map(String)));
       else schemaDeps.set(k, load(v, `${key}/${esc(k)}`));
     }
@@ -628,6 +646,7 @@ function objectView(ctx: Ctx, n: Node): ObjectView {
     patterns,
     propertyDeps,
     schemaDeps,
+    depKeys,
   };
 }
 
@@ -720,7 +739,7 @@ function compareObject(ctx: Ctx, on: Node, un: Node): void {
     for (const key of keys) {
       const od = o.propertyDeps.get(key);
       const ud = u.propertyDeps.get(key);
-      const at = (v: ObjectView): Location | undefined => where(v.node, 'dependencies') ?? where(v.node);
+      const at = (v: ObjectView): Location | undefined => where(v.node, `${v.depKeys.get(key) ?? 'dependencies'}/${esc(key)}`);
       if (!ud) ctx.add('DEPENDENCY_ARRAY_REMOVED', at(o), at(u), key);
       else if (!od) ctx.add('DEPENDENCY_ARRAY_ADDED', at(o), at(u), key);
       else {
@@ -761,7 +780,7 @@ function compareArray(ctx: Ctx, on: Node, un: Node): void {
     const raw = n.raw;
     const load = (v: unknown, path: string): Node => n.loader.load(v, n.file, `${n.ptr}/${path}`);
     // 2020-12: prefixItems is the tuple and items what follows it.
-    const tupleKey = Array.isArray(raw.prefixItems) ? 'prefixItems' : Array.isArray(raw.items) ? 'items' : undefined;
+    const tupleKey = Array.isArray(raw.prefixItems) && n.loader.isModern(n.file) ? 'prefixItems' : Array.isArray(raw.items) ? 'items' : undefined;
     const restKey = tupleKey === 'prefixItems' ? 'items' : 'additionalItems';
     const tuple = tupleKey ? (raw[tupleKey] as unknown[]).map((v, i) => load(v, `${tupleKey}/${i}`)) : [];
     const rest = raw[restKey];

@@ -154,8 +154,13 @@ describe('validate --base (change safety against git)', () => {
     const d = validateCatalog(r.root, { base: 'main' }).diagnostics.find(
       (x) => x.rule === 'schema-incompatible',
     );
-    expect(d).toMatchObject({ file: 'schemas/orders/order-created.avsc', line: 1, col: 1 });
+    // The finding points at the new field's name, and names the change type.
+    const text = readFileSync(join(r.root, 'schemas/orders/order-created.avsc'), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('"channel"')) + 1;
+    const col = (text.split('\n')[line - 1] ?? '').indexOf('"channel"') + 1;
+    expect(d).toMatchObject({ file: 'schemas/orders/order-created.avsc', line, col });
     expect(d?.message).toMatch(/orders.order-created.v1-value is not BACKWARD compatible/);
+    expect(d?.message).toContain('READER_FIELD_MISSING_DEFAULT_VALUE');
   });
 
   it('accepts a compatible Avro change (a field with a default)', () => {
