@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StackError, lastLines, redact } from './errors';
+import { spawnPrivate } from './permissions';
 
 export type UserSecret = readonly [name: string, password: string];
 
@@ -7,9 +8,10 @@ export type UserSecret = readonly [name: string, password: string];
 function runTool(classpath: string, args: string[], users: readonly UserSecret[]): Promise<string> {
   const secrets = users.map(([, password]) => password);
   return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256m', '-cp', classpath, 'LocalTool', ...args], {
+    // Under umask 077: `format` writes the SCRAM records into the data directory.
+    const child = spawnPrivate('java', ['-Xmx256m', '-cp', classpath, 'LocalTool', ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    }) as ChildProcessWithoutNullStreams;
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Service, StackPaths } from './paths';
+import { FILE_MODE, privateDir, spawnPrivate, writePrivateFile } from './permissions';
 
 /** JVM flag that tags our processes, so a recycled pid is never mistaken for (or killed as) ours. */
 export function serviceTag(service: Service): string {
@@ -49,7 +49,8 @@ export function runningPid(paths: StackPaths, service: Service): number | undefi
 
 /**
  * Starts a service in its own process group with output appended to its log, detached so it
- * outlives the CLI. The previous log is kept as `<service>.log.1`.
+ * outlives the CLI, under umask 077 (its data is owner-only). The previous log is kept as
+ * `<service>.log.1`.
  */
 export function spawnService(
   paths: StackPaths,
@@ -57,16 +58,16 @@ export function spawnService(
   args: string[],
   cwd: string,
 ): number {
-  fs.mkdirSync(paths.runDir, { recursive: true });
-  fs.mkdirSync(paths.logsDir, { recursive: true });
+  privateDir(paths.runDir);
+  privateDir(paths.logsDir);
   const logFile = paths.logFile(service);
   if (fs.existsSync(logFile)) fs.renameSync(logFile, `${logFile}.1`);
-  const out = fs.openSync(logFile, 'a');
+  const out = fs.openSync(logFile, 'a', FILE_MODE);
   try {
-    const child = spawn('java', args, { cwd, detached: true, stdio: ['ignore', out, out] });
+    const child = spawnPrivate('java', args, { cwd, detached: true, stdio: ['ignore', out, out] });
     if (child.pid === undefined) throw new Error(`could not start java for ${service}`);
     child.unref();
-    fs.writeFileSync(paths.pidFile(service), `${child.pid}\n`);
+    writePrivateFile(paths.pidFile(service), `${child.pid}\n`);
     return child.pid;
   } finally {
     fs.closeSync(out);

@@ -22,6 +22,7 @@ import { LOG4J_PROPERTIES, serverProperties } from './kafka-config';
 import { formatStorage, upsertUsers } from './kafka-tool';
 import type { UserSecret } from './kafka-tool';
 import { SERVICES, stackPaths } from './paths';
+import { makePrivate, privateDir, writePrivateFile } from './permissions';
 import type { Service, StackPaths } from './paths';
 import { assertPortsFree, isPortFree, resolvePorts } from './ports';
 import type { Ports } from './ports';
@@ -94,13 +95,13 @@ function readProvisioned(paths: StackPaths): Set<string> {
 }
 
 function writeProvisioned(paths: StackPaths, names: Iterable<string>): void {
-  fs.writeFileSync(paths.provisionedFile, `${JSON.stringify([...new Set(names)].sort())}\n`);
+  writePrivateFile(paths.provisionedFile, `${JSON.stringify([...new Set(names)].sort())}\n`);
 }
 
 /** What the services read to find this stack (shared/local-stack.ts). */
 function writeAddressBook(paths: StackPaths, ports: Ports): void {
   const book = addressesFor(paths.root, ports);
-  fs.writeFileSync(addressBookFile(paths.root), `${JSON.stringify(book, null, 2)}\n`);
+  writePrivateFile(addressBookFile(paths.root), `${JSON.stringify(book, null, 2)}\n`);
 }
 
 function isFormatted(paths: StackPaths): boolean {
@@ -240,16 +241,15 @@ async function startKafka(
   log: (message: string) => void,
   heapMb: number,
 ): Promise<void> {
-  fs.mkdirSync(paths.kafkaData, { recursive: true });
+  privateDir(paths.kafkaData);
   const config = serverProperties({
     ports,
     dataDir: paths.kafkaData,
     adminUser: ADMIN_USER,
     adminPassword: passwordOf(creds, ADMIN_USER),
   });
-  fs.writeFileSync(paths.kafkaConfig, config, { mode: 0o600 });
-  fs.chmodSync(paths.kafkaConfig, 0o600);
-  fs.writeFileSync(paths.log4jConfig, LOG4J_PROPERTIES);
+  writePrivateFile(paths.kafkaConfig, config);
+  writePrivateFile(paths.log4jConfig, LOG4J_PROPERTIES);
   if (!isFormatted(paths)) {
     log('Formatting Kafka storage...');
     await formatStorage(
@@ -269,7 +269,7 @@ async function startKafka(
  */
 export async function up(opts: UpOptions = {}): Promise<LocalStackInfo> {
   const paths = stackPaths(opts.root);
-  fs.mkdirSync(paths.runDir, { recursive: true });
+  privateDir(paths.runDir);
   const lockTimeout = (opts.readyTimeoutMs ?? 120_000) + 60_000;
   return withLock(paths.lockFile, lockTimeout, () => upLocked(opts));
 }
@@ -285,6 +285,10 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
     await down({ root: paths.root });
     wipeState(paths);
   }
+  // State written by earlier versions was world-readable (0755/0644).
+  fs.chmodSync(paths.root, 0o700);
+  for (const dir of [paths.kafkaDir, paths.registryDir, paths.logsDir, paths.runDir])
+    makePrivate(dir);
 
   const requested = resolvePorts(opts.ports);
   const previousPorts = readState(paths)?.ports;
@@ -340,12 +344,12 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
       started.push('kafka');
     }
     if (toStart.includes('registry')) {
-      fs.mkdirSync(paths.registryDir, { recursive: true });
+      privateDir(paths.registryDir);
       log(`Starting Apicurio Registry ${artifacts.versions.apicurio} on port ${ports.registry}...`);
       spawnService(paths, 'registry', registryArgs(paths, ports, artifacts), paths.registryDir);
       started.push('registry');
     }
-    fs.writeFileSync(paths.stateFile, `${JSON.stringify({ ports } satisfies State)}\n`);
+    writePrivateFile(paths.stateFile, `${JSON.stringify({ ports } satisfies State)}\n`);
     writeAddressBook(paths, ports);
 
     const bootstrap = `127.0.0.1:${ports.kafka}`;
