@@ -22,14 +22,18 @@ export const PORT_FLAG: Record<keyof Ports, string> = {
   registry: '--registry-port',
 };
 
-/** Explicit options win over environment variables, which win over the defaults. */
+/**
+ * Explicit options win over environment variables, which win over `fallback`: the defaults, or
+ * the ports a stack was recorded with.
+ */
 export function resolvePorts(
   overrides: Partial<Ports> = {},
   env: NodeJS.ProcessEnv = process.env,
+  fallback: Ports = DEFAULT_PORTS,
 ): Ports {
   const pick = (key: keyof Ports): number => {
     const raw = overrides[key] ?? env[ENV[key]];
-    return raw === undefined ? DEFAULT_PORTS[key] : parsePort(String(raw), ENV[key]);
+    return raw === undefined ? fallback[key] : parsePort(String(raw), ENV[key]);
   };
   return { kafka: pick('kafka'), controller: pick('controller'), registry: pick('registry') };
 }

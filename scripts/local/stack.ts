@@ -24,7 +24,7 @@ import type { UserSecret } from './kafka-tool';
 import { SERVICES, stackPaths } from './paths';
 import { makePrivate, privateDir, writePrivateFile } from './permissions';
 import type { Service, StackPaths } from './paths';
-import { assertPortsFree, isPortFree, resolvePorts } from './ports';
+import { DEFAULT_PORTS, assertPortsFree, isPortFree, resolvePorts } from './ports';
 import type { Ports } from './ports';
 import { checkJava } from './prereqs';
 import { principalName } from './principals';
@@ -290,8 +290,10 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
   for (const dir of [paths.kafkaDir, paths.registryDir, paths.logsDir, paths.runDir])
     makePrivate(dir);
 
-  const requested = resolvePorts(opts.ports);
   const previousPorts = readState(paths)?.ports;
+  // Flags and variables win; otherwise a stack keeps the ports it was recorded with, so a
+  // service restarted after a crash comes back where its clients (and the address book) expect.
+  const requested = resolvePorts(opts.ports, process.env, previousPorts ?? DEFAULT_PORTS);
   const isRunning = (s: Service): boolean => runningPid(paths, s) !== undefined;
   // A running service keeps its ports; changing them takes a `down` first.
   const ports: Ports = {

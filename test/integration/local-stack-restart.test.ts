@@ -1,5 +1,6 @@
 // A private stack (temp dir, free ports) that crashes and comes back: its state is owner-only,
-// including what the broker writes.
+// including what the broker writes, and `up` without port flags restarts a dead service on the
+// ports recorded for the stack, not on the defaults.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,7 +101,7 @@ describe('a crashed private stack', () => {
     expect(fs.statSync(root).mode & 0o777).toBe(0o700);
   });
 
-  it('makes state left world-readable private again when a crashed service comes back', async () => {
+  it('restarts a dead service on the recorded ports and makes older state private', async () => {
     // A crash: the broker is killed; state from an older version was world-readable.
     const pid = first.pids.kafka as number;
     process.kill(pid, 'SIGKILL');
@@ -117,13 +118,21 @@ describe('a crashed private stack', () => {
     for (const f of filesUnder(kafkaData())) fs.chmodSync(f, 0o644);
     fs.chmodSync(path.join(root, 'logs'), 0o755);
 
-    const second = await up({ root, ports });
+    const second = await up({ root });
     expect(second.started).toEqual(['kafka']);
+    expect(second.ports).toEqual(ports);
     const admin = kafka(second).admin();
     await admin.connect();
     expect(await admin.listTopics()).toContain('private-data');
     await admin.disconnect();
     expect(notPrivate(root)).toEqual([]);
     expect(fs.statSync(root).mode & 0o777).toBe(0o700);
+
+    // Explicit ports still win for a service that is not running.
+    expect(await down({ root, services: ['registry'] })).toEqual(['registry']);
+    const registry = await freePort();
+    const third = await up({ root, ports: { registry } });
+    expect(third.started).toEqual(['registry']);
+    expect(third.ports).toEqual({ ...ports, registry });
   });
 });
