@@ -3,6 +3,7 @@
 // it; one `git cat-file --batch` reads the file and the files it references at all of them.
 import { execFileSync } from 'node:child_process';
 import type { SchemaFile } from './model';
+import { closureOf } from './schemas/compat/closure';
 import type { EarlierVersion, SchemaFiles } from './schemas/compatibility';
 
 export interface SchemaHistory {
@@ -21,12 +22,21 @@ export class GitHistory implements SchemaHistory {
   ) {}
 
   earlier(schema: SchemaFile, files: SchemaFiles): EarlierVersion[] {
-    const commits = this.git(['log', `-n${this.limit}`, '--format=%H', this.rev, '--', schema.path])
+    // Commits that changed the schema or anything it references: each is a version producers used.
+    const closure = closureOf(schema, files).filter((p) => p !== schema.path);
+    const commits = this.git([
+      'log',
+      `-n${this.limit}`,
+      '--format=%H',
+      this.rev,
+      '--',
+      schema.path,
+      ...closure,
+    ])
       .toString('utf8')
       .split('\n')
       .filter(Boolean);
     if (commits.length === 0) return [];
-    const closure = referencedFiles(schema, files);
     const paths = [schema.path, ...closure];
     const requests = commits.flatMap((c) => paths.map((p) => `${c}:${p}`));
     const blobs = readBlobs(
@@ -59,21 +69,6 @@ export class GitHistory implements SchemaHistory {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
   }
-}
-
-/** Every file `schema` references, directly or through other files. */
-function referencedFiles(schema: SchemaFile, files: SchemaFiles): string[] {
-  const out: string[] = [];
-  const visit = (f: SchemaFile): void => {
-    for (const ref of f.references) {
-      if (out.includes(ref.file) || ref.file === schema.path) continue;
-      out.push(ref.file);
-      const dep = files.get(ref.file);
-      if (dep) visit(dep);
-    }
-  };
-  visit(schema);
-  return out;
 }
 
 /** Splits `cat-file --batch` output: "<oid> <type> <size>\n<bytes>\n", or "<name> missing\n". */

@@ -6,6 +6,7 @@
 import type { Compatibility } from '../format/common';
 import type { SchemaFile } from '../model';
 import { avroChanges } from './compat/avro';
+import { sameClosure } from './compat/closure';
 import { describe } from './compat/describe';
 import { jsonChanges } from './compat/json-files';
 import { protoChanges } from './compat/protobuf';
@@ -66,19 +67,6 @@ export function incompatibilities(
     }
   }
   return out;
-}
-
-/** Whether two versions have the same text and reference the same texts (so nothing changed). */
-export function sameClosure(a: SchemaFile, aFiles: SchemaFiles, b: SchemaFile, bFiles: SchemaFiles): boolean {
-  const seen = new Set<string>();
-  const same = (x: SchemaFile | undefined, y: SchemaFile | undefined): boolean => {
-    if (!x || !y) return x === y;
-    if (x.text !== y.text || x.references.length !== y.references.length) return false;
-    if (seen.has(x.path)) return true;
-    seen.add(x.path);
-    return x.references.every((r, i) => r.file === y.references[i]?.file && same(aFiles.get(r.file), bFiles.get(r.file)));
-  };
-  return same(a, b);
 }
 
 /** Incompatibilities of `after` with one earlier version. */

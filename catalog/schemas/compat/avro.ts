@@ -5,6 +5,7 @@
 import * as avro from 'avsc';
 import type { SchemaFile } from '../../model';
 import { avroType } from '../avro';
+import { closureOf } from './closure';
 import type { Change, Location } from './types';
 
 type Files = ReadonlyMap<string, SchemaFile>;
@@ -46,20 +47,22 @@ function lookup(root: SchemaFile, files: Files) {
 /** Where each named type is defined: full name → file and JSON pointer. */
 function definitions(root: SchemaFile, files: Files): Map<string, Location> {
   const out = new Map<string, Location>();
-  const visit = (f: SchemaFile, seen: Set<string>): void => {
-    if (seen.has(f.path)) return;
-    seen.add(f.path);
-    for (const ref of f.references) {
-      const dep = files.get(ref.file);
-      if (dep) visit(dep, seen);
-    }
+  for (const path of closureOf(root, files)) {
+    const f = path === root.path ? root : files.get(path);
+    if (!f) continue;
     const walk = (v: unknown, pointer: string, ns: string): void => {
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${pointer}/${i}`, ns));
       if (typeof v !== 'object' || v === null) return;
       const o = v as Json;
       let inner = ns;
       if (typeof o.name === 'string' && ['record', 'error', 'enum', 'fixed'].includes(String(o.type))) {
-        const full = o.name.includes('.') ? o.name : typeof o.namespace === 'string' ? `${o.namespace}.${o.name}` : ns ? `${ns}.${o.name}` : o.name;
+        const full = o.name.includes('.')
+          ? o.name
+          : typeof o.namespace === 'string'
+            ? `${o.namespace}.${o.name}`
+            : ns
+              ? `${ns}.${o.name}`
+              : o.name;
         out.set(full, { file: f.path, pointer });
         inner = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : '';
       }
@@ -74,8 +77,7 @@ function definitions(root: SchemaFile, files: Files): Map<string, Location> {
     } catch {
       // An unparsable file has no definitions to point at.
     }
-  };
-  visit(root, new Set());
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 // compareProto(original, update): BACKWARD compares (previous, new), FORWARD (new, previous).
 import * as protobuf from 'protobufjs';
 import type { SchemaFile } from '../../model';
+import { closureOf } from './closure';
 import type { Change, Location } from './types';
 
 type Files = ReadonlyMap<string, SchemaFile>;
@@ -80,20 +81,16 @@ class Side {
       }
     }
     mark(this.root, '\0google');
-    const seen = new Set<string>();
-    const load = (f: SchemaFile, label: string): void => {
-      if (seen.has(f.path)) return;
-      seen.add(f.path);
-      for (const ref of f.references) {
-        const dep = files.get(ref.file);
-        if (dep) load(dep, ref.file);
-      }
+    // Imported files first, each once, as protoc reads them.
+    for (const path of closureOf(file, files)) {
+      const f = path === file.path ? file : files.get(path);
+      if (!f) continue;
+      const label = path === file.path ? SELF : path;
       protobuf.parse(f.text, this.root, { keepCase: true, alternateCommentMode: true });
       mark(this.root, label);
       this.proto3.set(label, /\bsyntax\s*=\s*["']proto3["']/.test(f.text));
       this.texts.set(label, f.text);
-    };
-    load(file, SELF);
+    }
     this.root.resolveAll();
     this.pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(stripComments(file.text))?.[1] ?? '';
   }
