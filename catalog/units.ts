@@ -53,6 +53,17 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
+/** The shortest exact human form of a size ("536870912" → "512MiB"), for the importer. */
+export function formatSize(bytes: number): string {
+  if (bytes === INFINITE) return 'infinite';
+  let best = `${bytes}B`;
+  for (const [unit, size] of Object.entries(SIZE_UNITS)) {
+    if (bytes >= size && bytes % size === 0 && `${bytes / size}${unit}`.length < best.length)
+      best = `${bytes / size}${unit}`;
+  }
+  return best;
+}
+
 export const DURATION_HINT =
   'write a number and a unit: ms, s, m, h, d or w (e.g. 7d), or "infinite"';
 export const SIZE_HINT =

@@ -25,6 +25,7 @@ const SOURCES = [
   'bench',
   'catalog',
   'clientapp',
+  'importer',
   'reconciler',
   'scripts',
   'shared',

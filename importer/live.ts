@@ -1,0 +1,69 @@
+// The live state an import reads: every topic with its dynamic configs, every ACL, and the
+// registry's subjects (latest version and level in force), through the reconciler's own
+// cluster interfaces. Read-only: an import never changes the cluster it reads.
+import type { KafkaAdmin } from '../reconciler/cluster/kafka-admin';
+import type { RegisteredSchema, SchemaRegistryApi } from '../reconciler/cluster/registry';
+import type { AclBinding } from '../reconciler/cluster/types';
+import { mapLimit } from '../reconciler/util/limit';
+
+export interface LiveTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Dynamic (topic-level) configs only: what differs from the broker's defaults. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface LiveSubject extends RegisteredSchema {
+  /** The level in force (the subject's own, else the registry's global one). */
+  readonly compatibility?: string;
+}
+
+export interface LiveState {
+  readonly topics: readonly LiveTopic[];
+  readonly acls: readonly AclBinding[];
+  /** Every subject's name, also those not read (outside the imported domains). */
+  readonly subjectNames: readonly string[];
+  /** Subjects read: those of the imported topics and everything they reference. */
+  readonly subjects: ReadonlyMap<string, LiveSubject>;
+}
+
+export interface ReadOptions {
+  /** Topics to import (domain selection happens before any per-topic read). */
+  readonly wantTopic: (name: string) => boolean;
+  /** Subjects worth reading for a topic name (TopicNameStrategy: value and key). */
+  readonly subjectsOf: (topic: string) => readonly string[];
+  readonly registryConcurrency?: number;
+}
+
+export async function readLive(
+  admin: KafkaAdmin,
+  registry: SchemaRegistryApi,
+  opts: ReadOptions,
+): Promise<LiveState> {
+  const [described, acls, subjectNames] = await Promise.all([
+    admin.describeTopics(),
+    admin.describeAcls(),
+    registry.listSubjects(),
+  ]);
+  const wanted = described.filter((t) => opts.wantTopic(t.name));
+  const configs = await admin.describeTopicConfigs(wanted.map((t) => t.name));
+  const topics = wanted.map((t) => ({ ...t, config: configs.get(t.name) ?? {} }));
+  const existing = new Set(subjectNames);
+  const subjects = new Map<string, LiveSubject>();
+  // Breadth-first over references: a referenced subject may itself reference others.
+  let level = topics.flatMap((t) => opts.subjectsOf(t.name)).filter((s) => existing.has(s));
+  while (level.length > 0) {
+    const todo = [...new Set(level)].filter((s) => !subjects.has(s));
+    const read = await mapLimit(todo, opts.registryConcurrency ?? 16, async (name) => {
+      const [latest, compatibility] = await Promise.all([
+        registry.latest(name),
+        registry.compatibility(name),
+      ]);
+      return latest ? { ...latest, ...(compatibility ? { compatibility } : {}) } : undefined;
+    });
+    for (const s of read) if (s) subjects.set(s.subject, s);
+    level = read.flatMap((s) => s?.references.map((r) => r.subject) ?? []);
+  }
+  return { topics, acls, subjectNames, subjects };
+}
