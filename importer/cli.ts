@@ -1,7 +1,7 @@
 // `npm run import -- --env <env> …`: reads a live cluster and registry and writes what they hold
 // into a catalog directory, with a report of everything the catalog cannot say. Exit 0 imported,
 // 1 error (cluster unreachable, bad connection file, broken platform.yaml), 2 usage.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../shared/repo-root';
@@ -117,10 +117,8 @@ export async function main(argv: string[]): Promise<number> {
     { ConnectionError, connectionFor },
     { domainRule },
     { readLive },
-    { mapLive, topicFilter, topicSubjects },
-    { principalResolver },
-    { Report, renderReport },
-    { writeImport },
+    { topicFilter, topicSubjects },
+    { ensurePlatformFile, importLive },
     { RECONCILER_VARS },
   ] = await Promise.all([
     import('../catalog/diagnostics'),
@@ -131,9 +129,7 @@ export async function main(argv: string[]): Promise<number> {
     import('./domains'),
     import('./live'),
     import('./mapping'),
-    import('./principals'),
-    import('./report'),
-    import('./write'),
+    import('./import'),
     import('../reconciler/config'),
   ]);
   /** The connection file's (or STREAMPLANE_PRINCIPALS') app id → principal map. */
@@ -155,9 +151,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
   try {
-    mkdirSync(args.out, { recursive: true });
+    ensurePlatformFile(args.out);
     const platformFile = join(args.out, 'platform.yaml');
-    if (!existsSync(platformFile)) copyFileSync(join(REPO_ROOT, 'platform.yaml'), platformFile);
     const loaded = loadCatalog(args.out);
     const existing = loaded.model;
     if (!existing) {
@@ -183,7 +178,6 @@ export async function main(argv: string[]): Promise<number> {
       args.connection ? { connectionFile: args.connection } : {},
     );
     const external = kind !== 'local' || args.connection !== undefined;
-    const appOf = principalResolver(external ? principalMap(args.connection) : {});
     const domainOf = domainRule(args.domainOptions);
     const clients = await openClients(connection);
     let live;
@@ -195,48 +189,16 @@ export async function main(argv: string[]): Promise<number> {
     } finally {
       await clients.close();
     }
-    const report = new Report();
-    const plan = mapLive(
-      {
-        environment: args.env,
-        live,
-        platform: existing.platform,
-        domainOf,
-        appOf,
-        domains: args.domains,
-        existing,
-      },
-      report,
-    );
-    if (external)
-      for (const d of plan.domains.values())
-        for (const a of d.apps.values())
-          if (!a.mapped)
-            report.add(
-              'drift',
-              `app ${d.name}/${a.name}`,
-              `named after its principal ${a.principal}: add "${d.name}/${a.name}": "${a.principal}" to the connection file's principals, or plan and apply cannot grant it`,
-            );
-    const files = writeImport(
-      plan,
-      { out: args.out, platform: existing.platform, existing, overwrite: args.overwrite },
-      report,
-    );
-    const topics = [...plan.domains.values()].reduce((n, d) => n + d.topics.size, 0);
-    const apps = [...plan.domains.values()].reduce((n, d) => n + d.apps.size, 0);
-    const reportFile = `import-report.${args.env}.md`;
-    const text = renderReport(
-      {
-        environment: args.env,
-        domains: plan.domains.size,
-        topics,
-        apps,
-        schemas: plan.files.size,
-        files,
-      },
-      report,
-    );
-    writeFileSync(join(args.out, reportFile), text);
+    const { text, reportFile } = importLive(live, {
+      environment: args.env,
+      out: args.out,
+      existing,
+      domains: args.domains,
+      domainOptions: args.domainOptions,
+      principals: external ? principalMap(args.connection) : {},
+      external,
+      overwrite: args.overwrite,
+    });
     process.stdout.write(text);
     const v = validateCatalog(args.out, { cache: false });
     process.stdout.write(

@@ -104,7 +104,7 @@ function writeDomain(
       : undefined,
   );
   if (isNew) {
-    edit.doc.commentBefore = ` Imported from environment "${env}" by npm run import. Review the placeholders.`;
+    edit.header = ` Imported from environment "${env}" by npm run import. Review the placeholders.`;
     edit.changed = true;
     report.add(
       'placeholder',
