@@ -5,7 +5,7 @@
 import { aclKey, consumeGrants, produceGrants } from '../catalog/access';
 import type { AclGrant } from '../catalog/access';
 import type { App } from '../catalog/model';
-import { appPrincipal } from '../catalog/naming';
+import { appPrincipal, appResourcePrefix } from '../catalog/naming';
 import type { AclBinding } from '../reconciler/cluster/types';
 import { describeAcl } from '../reconciler/cluster/types';
 import type { AppName } from './principals';
@@ -33,10 +33,15 @@ export interface AccessInput {
   readonly appOf: (principal: string) => AppName | undefined;
 }
 
-/** Group and transactional-id prefixes an app may have: "<domain>.<app>" or "<domain>.<app>.". */
+/**
+ * Group and transactional-id prefixes that are an app's own: the catalog's "<domain>.<app>." and
+ * the earlier "<domain>.<app>" (clusters set up before the separator; the reconciler migrates
+ * them, and the report says so through the comparison with the catalog's grants).
+ */
 function ownPrefix(name: string, app: AppName): boolean {
-  const p = appPrincipal(app.domain, app.app);
-  return name === p || name === `${p}.`;
+  return (
+    name === appResourcePrefix(app.domain, app.app) || name === appPrincipal(app.domain, app.app)
+  );
 }
 
 export function importAccess(input: AccessInput, report: Report): AccessImport {
@@ -97,6 +102,7 @@ export function importAccess(input: AccessInput, report: Report): AccessImport {
         description: '',
         transactional: false,
         principal: appPrincipal(appName.domain, appName.app),
+        prefix: appResourcePrefix(appName.domain, appName.app),
         livePrincipal: a.principal,
         mapped: appName.mapped,
       });
@@ -170,7 +176,7 @@ function roleOf(
     case 'TRANSACTIONAL_ID': {
       const what = a.resourceType === 'GROUP' ? 'consumer-group' : 'transactional-id';
       if (a.patternType !== 'PREFIXED' || !ownPrefix(a.resourceName, app))
-        return `the catalog grants ${what} access only on the app's own prefix "${appPrincipal(app.domain, app.app)}"`;
+        return `the catalog grants ${what} access only on the app's own prefix "${appResourcePrefix(app.domain, app.app)}"`;
       const ops = a.resourceType === 'GROUP' ? ['READ'] : ['WRITE', 'DESCRIBE'];
       if (!ops.includes(a.operation))
         return `operation ${a.operation} on a ${what} prefix: the catalog grants ${ops.join(' and ')} only`;

@@ -38,6 +38,7 @@ const app = (domain: string, name: string, transactional = false): App => ({
   description: name,
   transactional,
   principal: `${domain}.${name}`,
+  prefix: `${domain}.${name}.`,
 });
 const writer = app(d, 'writer', true);
 const reader = app(d, 'reader');
