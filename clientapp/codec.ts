@@ -1,36 +1,31 @@
-// Values ↔ Kafka bytes in the Confluent wire format: magic byte 0, the 4-byte schema id from the
-// registry, then the payload (Protobuf adds its message indexes first). Values are validated
-// before anything is sent and again when read.
+// Values ↔ Kafka bytes in the Confluent wire format (reconciler/cluster/registry.ts's
+// wireFormat): the schema id from the registry, then the payload (Protobuf adds its message
+// indexes first). Values are validated before anything is sent and again when read.
 //
-// Avro goes entirely through @kafkajs/confluent-schema-registry (writer schema fetched by id).
-// JSON Schema and Protobuf are validated with the schema the types were generated from,
-// because that library cannot resolve a JSON `$ref` to a schema without `$id`, does not know
-// Protobuf's well-known types (google/protobuf/timestamp.proto) and omits Protobuf's message
-// indexes. The schema id still comes from the registry, so other Confluent clients read them.
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+// Avro is written and read with the registry's schema (the writer schema a message's id names,
+// its references loaded from the registry). JSON Schema and Protobuf are validated with the
+// schema the types were generated from: it resolves a JSON `$ref` to a schema without `$id` and
+// Protobuf's well-known types (google/protobuf/timestamp.proto) locally. The schema id still
+// comes from the registry, so other Confluent clients read them.
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import avro from 'avsc';
 import * as protobuf from 'protobufjs';
-import { SchemaValidationError, UnknownSchemaError, WireFormatError, isNotFound } from './errors';
+import { wireFormat } from '../reconciler/cluster/registry';
+import type { RegistryReference, SchemaRegistryApi } from '../reconciler/cluster/registry';
+import { SchemaValidationError, UnknownSchemaError, WireFormatError } from './errors';
 import type { SchemaSource, Topic } from './topic';
 
-const MAGIC_BYTE = 0;
-const HEADER_BYTES = 5;
+/** What the codec asks the registry: ids of subjects' latest schemas, and schemas by id. */
+export type CodecRegistry = Pick<SchemaRegistryApi, 'latest' | 'version' | 'schemaById'>;
 
 export interface CodecOptions {
   /** Prefix for every subject (tests and benchmarks isolate themselves with one). */
   namePrefix?: string;
   /** Shown in "unknown schema" errors. */
   registryUrl?: string;
-}
-
-/** The part of an avsc Type the encoder uses (the registry client's schema for AVRO). */
-interface AvroType {
-  /** Writes at `pos`; returns the end, or minus the bytes missing when `buf` is too small. */
-  encode(value: unknown, buf: Buffer, pos: number): number;
-  isValid(value: unknown, opts: { errorHook: (path: string[]) => void }): boolean;
 }
 
 interface LocalCodec {
@@ -40,12 +35,13 @@ interface LocalCodec {
 
 export class Codec {
   private readonly ids = new Map<string, Promise<number>>();
+  private readonly avroTypes = new Map<number, Promise<avro.Type>>();
   private readonly local = new Map<string, LocalCodec>();
   private readonly encoders = new Map<string, Promise<(value: unknown) => Buffer>>();
   private readonly prefix: string;
 
   constructor(
-    private readonly registry: SchemaRegistry,
+    private readonly registry: CodecRegistry,
     private readonly opts: CodecOptions = {},
   ) {
     this.prefix = opts.namePrefix ?? '';
@@ -60,11 +56,17 @@ export class Codec {
     const subject = this.subject(topic);
     let id = this.ids.get(subject);
     if (!id) {
-      id = this.registry.getLatestSchemaId(subject).catch((err: unknown) => {
-        this.ids.delete(subject);
-        if (isNotFound(err)) throw new UnknownSchemaError(subject, this.opts.registryUrl);
-        throw err;
-      });
+      id = this.registry.latest(subject).then(
+        (latest) => {
+          if (latest) return latest.id;
+          this.ids.delete(subject);
+          throw new UnknownSchemaError(subject, this.opts.registryUrl);
+        },
+        (err: unknown) => {
+          this.ids.delete(subject);
+          throw err;
+        },
+      );
       this.ids.set(subject, id);
     }
     return id;
@@ -92,9 +94,9 @@ export class Codec {
 
   private async newEncoder(topic: Topic<unknown>): Promise<(value: unknown) => Buffer> {
     const id = await this.schemaId(topic);
-    const head = header(id);
+    const head = wireFormat.header(id);
     if (topic.value.format === 'AVRO') {
-      const type = (await this.registry.getSchema(id)) as unknown as AvroType;
+      const type = await this.avroType(id, topic);
       const arena = new Arena();
       return (value) => {
         try {
@@ -111,25 +113,56 @@ export class Codec {
   }
 
   async decode<V>(topic: Topic<V>, message: Buffer): Promise<V> {
-    if (message.length < HEADER_BYTES || message[0] !== MAGIC_BYTE) {
-      throw new WireFormatError(topic.name);
-    }
+    const id = wireFormat.schemaId(message);
+    if (id === undefined) throw new WireFormatError(topic.name);
+    const payload = wireFormat.payload(message);
     if (topic.value.format === 'AVRO') {
-      try {
-        return (await this.registry.decode(message)) as V;
-      } catch (err) {
-        if (isNotFound(err)) {
-          throw new WireFormatError(
-            topic.name,
-            `its schema id ${message.readInt32BE(1)} is unknown to the registry` +
-              `${this.opts.registryUrl ? ` at ${this.opts.registryUrl}` : ''} (was the registry ` +
-              'emptied while the topic kept its data? locally: npm run local:up -- --fresh)',
+      return (await this.avroType(id, topic)).fromBuffer(payload) as V;
+    }
+    return this.localCodec(topic).decode(payload) as V;
+  }
+
+  /** The Avro type schema `id` names, its references loaded from the registry; cached. */
+  private avroType(id: number, topic: Topic<unknown>): Promise<avro.Type> {
+    let type = this.avroTypes.get(id);
+    if (!type) {
+      type = this.loadAvroType(id, topic);
+      this.avroTypes.set(id, type);
+      type.catch(() => this.avroTypes.delete(id));
+    }
+    return type;
+  }
+
+  private async loadAvroType(id: number, topic: Topic<unknown>): Promise<avro.Type> {
+    const schema = await this.registry.schemaById(id);
+    if (!schema) {
+      throw new WireFormatError(
+        topic.name,
+        `its schema id ${id} is unknown to the registry` +
+          `${this.opts.registryUrl ? ` at ${this.opts.registryUrl}` : ''} (was the registry ` +
+          'emptied while the topic kept its data? locally: npm run local:up -- --fresh)',
+      );
+    }
+    const named = {};
+    const loaded = new Set<string>();
+    const load = async (references: readonly RegistryReference[]): Promise<void> => {
+      for (const r of references) {
+        const key = `${r.subject}@${r.version}`;
+        if (loaded.has(key)) continue;
+        loaded.add(key);
+        const referenced = await this.registry.version(r.subject, r.version);
+        if (!referenced) {
+          throw new UnknownSchemaError(
+            `${r.subject} (version ${r.version})`,
+            this.opts.registryUrl,
           );
         }
-        throw validationError(topic, err) ?? err;
+        await load(referenced.references);
+        avro.Type.forSchema(JSON.parse(referenced.schema) as avro.Schema, { registry: named });
       }
-    }
-    return this.localCodec(topic).decode(message.subarray(HEADER_BYTES)) as V;
+    };
+    await load(schema.references);
+    return avro.Type.forSchema(JSON.parse(schema.schema) as avro.Schema, { registry: named });
   }
 
   private localCodec(topic: Topic<unknown>): LocalCodec {
@@ -173,20 +206,6 @@ class Arena {
       this.used = 0;
     }
   }
-}
-
-function header(id: number): Buffer {
-  const h = Buffer.alloc(HEADER_BYTES);
-  h.writeUInt8(MAGIC_BYTE, 0);
-  h.writeInt32BE(id, 1);
-  return h;
-}
-
-function validationError(topic: Topic<unknown>, err: unknown): Error | undefined {
-  const e = err as { name?: string; paths?: unknown[] };
-  if (e?.name !== 'ConfluentSchemaRegistryValidationError') return undefined;
-  const paths = (e.paths ?? []).map((p) => (Array.isArray(p) ? p.join('.') : String(p)));
-  return new SchemaValidationError(topic.name, paths.length > 0 ? paths : ['(value)']);
 }
 
 function jsonCodec(

@@ -99,10 +99,6 @@ function chain(err: unknown): ErrorLike[] {
   return out;
 }
 
-export function isNotFound(err: unknown): boolean {
-  return chain(err).some((e) => e.status === 404);
-}
-
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|Connection timeout/;
 /** What the Kafka client reports when no broker answers (in time). */
 const NO_BROKER = new Set(['_TRANSPORT', '_ALL_BROKERS_DOWN', '_RESOLVE', '_TIMED_OUT']);
@@ -147,7 +143,7 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
         'apps only get topic, group and transactional-id grants from the catalog',
     );
   }
-  if (has((e) => e.name === 'ResponseError' && (e.status === 401 || e.status === 403))) {
+  if (has((e) => e.name === 'RegistryError' && (e.status === 401 || e.status === 403))) {
     return new ClientError(
       `the schema registry at ${ctx.registryUrl ?? '(unknown)'} refused ${ctx.app}'s credentials: ` +
         'check SCHEMA_REGISTRY_API_KEY/SCHEMA_REGISTRY_API_SECRET',
@@ -156,7 +152,7 @@ export function explain(err: unknown, ctx: ErrorContext): Error {
   const unreachable = all.find((e) => UNREACHABLE.test(`${e.code ?? ''} ${e.message ?? ''}`));
   if (
     unreachable &&
-    (all.some((e) => e.name === 'ResponseError' || /mappersmith/i.test(e.message ?? '')) ||
+    (all.some((e) => /^schema registry at .* unreachable/.test(e.message ?? '')) ||
       (ctx.registryUrl && unreachable.message?.includes(hostOf(ctx.registryUrl))))
   ) {
     return new ClientError(

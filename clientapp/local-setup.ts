@@ -15,6 +15,7 @@ import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
 import { subjectClosure } from '../catalog/references';
+import { HttpSchemaRegistry } from '../reconciler/cluster/registry';
 import { REPO_ROOT } from '../shared/repo-root';
 import {
   ADMIN_USER,
@@ -101,22 +102,12 @@ function subjectsFor(catalog: Catalog, topic: string): Subject[] {
   return env.subjects.filter((s) => needed.has(s));
 }
 
-async function registry(url: string, method: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
-
 export async function registerSubjects(
   registryUrl: string,
   subjects: readonly Subject[],
   prefix: string,
 ): Promise<string[]> {
+  const registry = new HttpSchemaRegistry({ url: registryUrl });
   const versions = new Map<string, number>();
   for (const s of subjects) {
     const name = `${prefix}${s.name}`;
@@ -125,13 +116,13 @@ export async function registerSubjects(
       subject: `${prefix}${r.subject}`,
       version: versions.get(r.subject) ?? 1,
     }));
-    const base = `${registryUrl}/subjects/${encodeURIComponent(name)}`;
-    await registry(`${base}/versions`, 'POST', {
+    await registry.register(name, {
       schema: s.schema.text,
       schemaType: s.schema.format,
       references,
     });
-    const latest = (await registry(`${base}/versions/latest`, 'GET')) as { version: number };
+    const latest = await registry.latest(name);
+    if (!latest) throw new Error(`${name}: registered, then not found in ${registryUrl}`);
     versions.set(s.name, latest.version);
   }
   return subjects.map((s) => `${prefix}${s.name}`);

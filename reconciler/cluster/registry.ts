@@ -1,8 +1,12 @@
-// The schema registry's Confluent API (Confluent Schema Registry, Apicurio's ccompat), over fetch.
-// The API has no batch reads: subjects are read one by one, with bounded concurrency by callers.
+// The schema registry's Confluent API (Confluent Schema Registry, Apicurio's ccompat), over fetch,
+// and the Confluent wire format of the messages that name its schema ids: the one registry client
+// of the reconciler, the local stack's tooling and the client app's codec. The API has no batch
+// reads: subjects are read one by one, with bounded concurrency by callers.
+import type { SchemaFormat } from '../../catalog/model';
 import { TransientError } from './errors';
 
-export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
+/** The registry's `schemaType`: the catalog's schema formats, under the API's name. */
+export type SchemaType = SchemaFormat;
 
 export interface RegistryReference {
   readonly name: string;
@@ -19,9 +23,21 @@ export interface RegisteredSchema {
   readonly references: readonly RegistryReference[];
 }
 
+/** A schema as the registry serves it by id: no subject or version of its own. */
+export interface SchemaById {
+  readonly id: number;
+  readonly schema: string;
+  readonly schemaType: SchemaType;
+  readonly references: readonly RegistryReference[];
+}
+
 export interface SchemaRegistryApi {
   listSubjects(): Promise<string[]>;
   latest(subject: string): Promise<RegisteredSchema | undefined>;
+  /** One version of a subject; undefined when the subject or the version does not exist. */
+  version(subject: string, version: number): Promise<RegisteredSchema | undefined>;
+  /** The schema a message's id names; undefined when the registry does not know the id. */
+  schemaById(id: number): Promise<SchemaById | undefined>;
   /** The level in force for the subject (its own, else the global one). */
   compatibility(subject: string): Promise<string | undefined>;
   register(
@@ -29,6 +45,8 @@ export interface SchemaRegistryApi {
     schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
   ): Promise<{ id: number }>;
   setCompatibility(subject: string, level: string): Promise<void>;
+  /** The registry-wide level, in force for every subject without its own. */
+  setGlobalCompatibility(level: string): Promise<void>;
   /** Cheap reachability check. */
   ping(): Promise<void>;
   /** Requests sent so far. */
@@ -76,10 +94,32 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     return (await this.request<string[]>('GET', '/subjects')) ?? [];
   }
 
-  async latest(subject: string): Promise<RegisteredSchema | undefined> {
+  latest(subject: string): Promise<RegisteredSchema | undefined> {
+    return this.subjectVersion(subject, 'latest');
+  }
+
+  version(subject: string, version: number): Promise<RegisteredSchema | undefined> {
+    return this.subjectVersion(subject, String(version));
+  }
+
+  async schemaById(id: number): Promise<SchemaById | undefined> {
+    const r = await this.request<Partial<SchemaById>>('GET', `/schemas/ids/${id}`, undefined, true);
+    if (!r) return undefined;
+    return {
+      id,
+      schema: r.schema ?? '',
+      schemaType: r.schemaType ?? 'AVRO', // Confluent omits it for Avro
+      references: r.references ?? [],
+    };
+  }
+
+  private async subjectVersion(
+    subject: string,
+    version: string,
+  ): Promise<RegisteredSchema | undefined> {
     const r = await this.request<Partial<RegisteredSchema>>(
       'GET',
-      `/subjects/${enc(subject)}/versions/latest`,
+      `/subjects/${enc(subject)}/versions/${version}`,
       undefined,
       true,
     );
@@ -125,6 +165,10 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     await this.request('PUT', `/config/${enc(subject)}`, { compatibility: level });
     // Apicurio's ccompat stores NONE but keeps enforcing the global rule; its own API lifts it.
     if (level === 'NONE' && this.isApicurio()) await this.apicurioRule(subject, level);
+  }
+
+  async setGlobalCompatibility(level: string): Promise<void> {
+    await this.request('PUT', '/config', { compatibility: level });
   }
 
   private isApicurio(): boolean {
@@ -202,3 +246,27 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * The Confluent wire format: magic byte 0, the schema id (4 bytes, big-endian), then the payload
+ * (Protobuf puts its message indexes first). Every serializer of a Confluent registry writes it.
+ */
+export const wireFormat = {
+  MAGIC_BYTE: 0,
+  HEADER_BYTES: 5,
+  /** The 5-byte header naming schema `id`. */
+  header(id: number): Buffer {
+    const h = Buffer.alloc(5);
+    h.writeUInt8(0, 0);
+    h.writeInt32BE(id, 1);
+    return h;
+  },
+  /** The schema id a message names, or undefined when it is not in the wire format. */
+  schemaId(message: Buffer): number | undefined {
+    return message.length >= 5 && message[0] === 0 ? message.readInt32BE(1) : undefined;
+  },
+  /** What follows the header. */
+  payload(message: Buffer): Buffer {
+    return message.subarray(5);
+  },
+} as const;

@@ -24,14 +24,16 @@ import {
 } from './session';
 import type { Reconciliation } from './store';
 import type { StatusView } from './view';
+import type { ReconciliationRequest } from './kafka-io';
 
 export const BODY_LIMIT = 16 * 1024;
 
+/** What a POST may say of a reconciliation request (the service adds its id and environment). */
 const reconciliationBody = z.strictObject({
   reason: z.string().max(500).optional(),
   requestedBy: z.string().max(200).optional(),
   dryRun: z.boolean().optional(),
-});
+}) satisfies z.ZodType<Omit<ReconciliationRequest, 'requestId' | 'environment'>>;
 
 export type ReconciliationBody = z.infer<typeof reconciliationBody>;
 

@@ -4,14 +4,14 @@
 // replica that applies. The jobs topic (compacted, keyed by reconciliation id) carries every job's
 // transitions; each replica reads it from the beginning with a group of its own to see them all.
 import { randomUUID } from 'node:crypto';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import { z } from 'zod';
 import type { EnvironmentCatalog } from '../../catalog/model';
+import type { ReconciliationRequest } from '../../clientapp/generated/platform/reconciliation-request';
 import type { Connection } from '../cluster/connection';
+import { JsonSchemaMessages } from '../cluster/json-messages';
+import { HttpSchemaRegistry } from '../cluster/registry';
 import type { Logger } from '../log';
 import type { PassReport } from '../reconcile';
 import { chunks } from '../util/limit';
@@ -96,15 +96,17 @@ export interface DriftEvent {
   readonly at: string;
 }
 
+/** The requests topic's messages: schemas/platform/reconciliation-request.json's generated type. */
+export type { ReconciliationRequest };
+
+/** Also checks plain-JSON requests (written without the registry), which no schema checked. */
 export const reconciliationRequest = z.object({
   requestId: z.string().min(1),
   environment: z.string().min(1),
   requestedBy: z.string().optional(),
   reason: z.string().optional(),
   dryRun: z.boolean().optional(),
-});
-
-export type ReconciliationRequest = z.infer<typeof reconciliationRequest>;
+}) satisfies z.ZodType<ReconciliationRequest>;
 
 /** One job's state on the jobs topic (schemas/platform/reconciliation.json). */
 const jobMessage = z
@@ -136,20 +138,14 @@ export interface KafkaIoOptions {
   readonly onJob?: (job: Reconciliation) => void;
 }
 
-/** A registry client whose JSON Schema validator knows formats such as date-time. */
-export function wireRegistry(connection: Connection): SchemaRegistry {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  const { url, username, password } = connection.registry;
-  return new SchemaRegistry(
-    { host: url, ...(username ? { auth: { username, password: password ?? '' } } : {}) },
-    { [SchemaType.JSON]: { ajvInstance: ajv } } as never,
-  );
+/** The reconciler's JSON Schema messages, through the connection's registry. */
+export function wireRegistry(connection: Connection): JsonSchemaMessages {
+  return new JsonSchemaMessages(new HttpSchemaRegistry(connection.registry));
 }
 
 export class KafkaIo {
   private readonly kafka: Kafka;
-  private readonly registry: SchemaRegistry;
+  private readonly registry: JsonSchemaMessages;
   private producer?: Producer;
   private consumer?: Consumer;
   private jobsConsumer?: Consumer;
@@ -331,7 +327,7 @@ export class KafkaIo {
     const subject = this.opts.topics.subjects[topic] as string;
     let id = this.ids.get(subject);
     if (id === undefined) {
-      id = await this.registry.getLatestSchemaId(subject);
+      id = await this.registry.latestId(subject);
       this.ids.set(subject, id);
     }
     return this.registry.encode(id, payload);

@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { SASLOptions } from 'kafkajs';
+import { HttpSchemaRegistry } from '../../reconciler/cluster/registry';
+import { CCOMPAT_PATH } from '../../shared/local-stack';
 
 /** True when the broker accepts an authenticated admin metadata request. */
 export async function kafkaHealthy(bootstrap: string, sasl: SASLOptions): Promise<boolean> {
@@ -30,10 +32,8 @@ export async function registryHealthy(baseUrl: string): Promise<boolean> {
       signal: AbortSignal.timeout(3_000),
     });
     if (!ready.ok) return false;
-    const api = await fetch(`${baseUrl}/apis/ccompat/v7/subjects`, {
-      signal: AbortSignal.timeout(3_000),
-    });
-    return api.ok;
+    await new HttpSchemaRegistry({ url: `${baseUrl}${CCOMPAT_PATH}` }, 3_000).listSubjects();
+    return true;
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import { HttpSchemaRegistry } from '../../reconciler/cluster/registry';
 import { CCOMPAT_PATH } from '../../shared/local-stack';
 import { StackError } from './errors';
 
@@ -40,15 +41,13 @@ export function registrySystemProperties(
  * stored, so store it: clients and people reading /config then see what is enforced.
  */
 export async function setGlobalCompatibility(serverUrl: string): Promise<void> {
-  const res = await fetch(`${serverUrl}${CCOMPAT_PATH}/config`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
-    body: JSON.stringify({ compatibility: GLOBAL_COMPATIBILITY }),
-  });
-  if (!res.ok) {
+  try {
+    await new HttpSchemaRegistry({ url: `${serverUrl}${CCOMPAT_PATH}` }).setGlobalCompatibility(
+      GLOBAL_COMPATIBILITY,
+    );
+  } catch (err) {
     throw new StackError(
-      `The schema registry refused the global compatibility setting (${res.status}): ` +
-        (await res.text()),
+      `The schema registry refused the global compatibility setting: ${(err as Error).message}`,
     );
   }
 }

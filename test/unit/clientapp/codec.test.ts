@@ -1,15 +1,16 @@
 // The Confluent wire format, with a stub registry that knows one id per subject: magic byte,
 // big-endian id, (Protobuf) message indexes, then the payload.
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { Codec } from '../../../clientapp/codec';
+import type { CodecRegistry } from '../../../clientapp/codec';
 import { SchemaValidationError, UnknownSchemaError } from '../../../clientapp/errors';
 import { topics } from '../../../clientapp/generated/topics';
 import { sampleEvents } from '../../../clientapp/samples';
+import type { RegisteredSchema } from '../../../reconciler/cluster/registry';
 
 const ORDER_CREATED = 'orders.order-created.v1';
 
-/** The avsc type the registry client builds for a topic's Avro schema and its references. */
+/** The avsc type of a topic's Avro schema and its references. */
 function avroType(topic: (typeof topics)[typeof ORDER_CREATED]): avro.Type {
   const registry = {};
   for (const ref of Object.values(topic.referenced)) {
@@ -18,23 +19,31 @@ function avroType(topic: (typeof topics)[typeof ORDER_CREATED]): avro.Type {
   return avro.Type.forSchema(JSON.parse(topic.value.text) as avro.Schema, { registry });
 }
 
-function stubRegistry(ids: Record<string, number>): SchemaRegistry {
+/** A registry that knows one id per subject, and version 1 of order-created's references. */
+function stubRegistry(ids: Record<string, number>): CodecRegistry {
+  const orderCreated = topics[ORDER_CREATED];
+  const registered = (subject: string, source: typeof orderCreated.value): RegisteredSchema => ({
+    subject,
+    version: 1,
+    id: ids[subject] ?? 0,
+    schema: source.text,
+    schemaType: source.format,
+    references: source.references.map((r) => ({ ...r, version: 1 })),
+  });
   return {
-    decode: async (bytes: Buffer) => {
-      throw Object.assign(new Error(`No content with ID '${bytes.readInt32BE(1)}'`), {
-        status: 404,
-      });
-    },
-    getSchema: async (id: number) => {
-      if (id !== ids[`${ORDER_CREATED}-value`]) throw new Error(`no schema ${id}`);
-      return avroType(topics[ORDER_CREATED]);
-    },
-    getLatestSchemaId: async (subject: string) => {
+    latest: async (subject) => {
       const id = ids[subject];
-      if (id === undefined) throw Object.assign(new Error('Subject not found'), { status: 404 });
-      return id;
+      return id === undefined ? undefined : { ...registered(subject, orderCreated.value), id };
     },
-  } as unknown as SchemaRegistry;
+    schemaById: async (id) =>
+      id === ids[`${ORDER_CREATED}-value`]
+        ? registered(`${ORDER_CREATED}-value`, orderCreated.value)
+        : undefined,
+    version: async (subject, version) => {
+      const source = orderCreated.referenced[subject as keyof typeof orderCreated.referenced];
+      return source && version === 1 ? registered(subject, source) : undefined;
+    },
+  };
 }
 
 const codec = new Codec(
