@@ -49,12 +49,26 @@ export function checkChangeSafety(
         `keep ${was}, or create a new topic version (version: ${after.version + 1}) and migrate producers and consumers`,
       );
     }
-    if (before.cleanupPolicy.includes('compact') && after.cleanupPolicy === 'delete') {
+    // Adding "delete" to a compacted topic deletes old segments, latest values per key included.
+    const deletes = (p: string): boolean => p.split(',').includes('delete');
+    const compacts = (p: string): boolean => p.split(',').includes('compact');
+    if (
+      compacts(before.cleanupPolicy) &&
+      !deletes(before.cleanupPolicy) &&
+      deletes(after.cleanupPolicy)
+    ) {
       d.error(
         at(['cleanupPolicy']),
         'cleanup-policy-compact-to-delete',
-        `"${after.name}" changes from ${before.cleanupPolicy} to delete: the latest value per key would be deleted with old segments`,
-        'keep compaction (e.g. "compact,delete"), or create a new topic version',
+        `"${after.name}" changes from ${before.cleanupPolicy} to ${after.cleanupPolicy}: the latest value per key would be deleted with old segments`,
+        'keep "compact", or create a new topic version with the new policy and migrate to it',
+      );
+    } else if (compacts(before.cleanupPolicy) && !compacts(after.cleanupPolicy)) {
+      d.error(
+        at(['cleanupPolicy']),
+        'cleanup-policy-compact-to-delete',
+        `"${after.name}" changes from ${before.cleanupPolicy} to ${after.cleanupPolicy}: the latest value per key would be deleted with old segments`,
+        'keep compaction, or create a new topic version',
       );
     }
     const lost =

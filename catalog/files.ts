@@ -1,8 +1,8 @@
 // Where catalog files come from: the working tree, or a git revision (for the PR check).
 // The loader only sees this interface, so both go through the very same parser and rules.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
 
 export interface CatalogFiles {
   /** A label for messages: the directory, or "<rev>". */
@@ -11,36 +11,125 @@ export interface CatalogFiles {
   list(prefixes: readonly string[]): string[];
   /** File contents, or undefined when the file does not exist. */
   read(path: string): string | undefined;
+  /** The file's bytes, undecoded (the loader checks size and encoding before parsing). */
+  bytes(path: string): Buffer | undefined;
+  /**
+   * Where a listed path really is, when it is a symbolic link (or lies below one) that leads out
+   * of the folder it must stay in (see `linkFolder`); undefined when it stays inside.
+   */
+  escapes(path: string): string | undefined;
+}
+
+/**
+ * The folder a catalog path must not leave through a symbolic link: a domain's schema folder for
+ * its schemas, topics/ for domain files, the catalog root for anything else.
+ */
+export function linkFolder(path: string): string {
+  const parts = path.split('/');
+  if (parts[0] === 'schemas' && parts.length > 2) return `schemas/${parts[1]}`;
+  if (parts[0] === 'topics' && parts.length > 1) return 'topics';
+  return '.';
 }
 
 export class DiskFiles implements CatalogFiles {
+  /** Listed paths that are (or lie below) a link leaving their folder, with the link's target. */
+  private readonly outside = new Map<string, string>();
+
   constructor(readonly root: string) {}
 
   get label(): string {
     return this.root;
   }
 
+  /**
+   * Files below `prefixes`, plus directories that are empty (with a trailing "/") and links
+   * that leave their folder (not followed; see `escapes`). Directories reached twice through
+   * links are walked once, so a link to an ancestor cannot loop.
+   */
   list(prefixes: readonly string[]): string[] {
     const out: string[] = [];
+    const seen = new Set<string>();
     // Directory entries carry their type: no stat per file (10,000 schemas in a big catalog).
-    const walk = (rel: string, isDirectory: boolean): void => {
+    const walk = (rel: string, isDirectory: boolean, linked: boolean): void => {
+      if (linked) {
+        const target = this.leaves(rel);
+        if (target !== undefined) {
+          this.outside.set(rel, target);
+          out.push(rel);
+          return;
+        }
+      }
       if (!isDirectory) {
         out.push(rel);
         return;
       }
-      const entries = readdirSync(join(this.root, rel), { withFileTypes: true });
+      const real = this.real(rel);
+      if (real === undefined || seen.has(real)) return;
+      seen.add(real);
+      let entries;
+      try {
+        entries = readdirSync(join(this.root, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      if (entries.length === 0 && rel.includes('/')) out.push(`${rel}/`);
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
-        const kind = e.isSymbolicLink() ? this.kind(`${rel}/${e.name}`) : e;
-        if (kind?.isDirectory()) walk(`${rel}/${e.name}`, true);
-        else if (kind?.isFile()) walk(`${rel}/${e.name}`, false);
+        const link = e.isSymbolicLink();
+        const kind = link ? this.kind(`${rel}/${e.name}`) : e;
+        if (link && !kind) {
+          // A dangling link: named as found, so the loader can say which file is missing.
+          out.push(`${rel}/${e.name}`);
+          continue;
+        }
+        if (kind?.isDirectory()) walk(`${rel}/${e.name}`, true, linked || link);
+        else if (kind?.isFile()) walk(`${rel}/${e.name}`, false, linked || link);
       }
     };
     for (const p of prefixes) {
       const kind = this.kind(p);
-      if (kind?.isDirectory() || kind?.isFile()) walk(p.split(sep).join('/'), kind.isDirectory());
+      if (kind?.isDirectory() || kind?.isFile())
+        walk(p.split(sep).join('/'), kind.isDirectory(), this.isLink(p));
     }
     return out;
+  }
+
+  escapes(path: string): string | undefined {
+    for (let p = path; p !== '.' && p !== ''; p = posix.dirname(p)) {
+      const target = this.outside.get(p);
+      if (target !== undefined) return target;
+    }
+    return undefined;
+  }
+
+  /** The real path of a linked entry when it is outside its folder (see linkFolder). */
+  private leaves(rel: string): string | undefined {
+    const real = this.real(rel);
+    const folder = this.real(linkFolder(rel));
+    const root = this.real('.');
+    if (real === undefined || folder === undefined || root === undefined) return rel;
+    const inside = (dir: string): boolean => {
+      const r = relative(dir, real);
+      return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[A-Za-z]:/.test(r));
+    };
+    if (inside(folder) && inside(root)) return undefined;
+    return real;
+  }
+
+  private real(rel: string): string | undefined {
+    try {
+      return realpathSync(join(this.root, rel));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private isLink(rel: string): boolean {
+    try {
+      return lstatSync(join(this.root, rel)).isSymbolicLink();
+    } catch {
+      return false;
+    }
   }
 
   /** What a path is, following links; undefined when it does not exist. */
@@ -53,8 +142,13 @@ export class DiskFiles implements CatalogFiles {
   }
 
   read(path: string): string | undefined {
+    return this.bytes(path)?.toString('utf8');
+  }
+
+  bytes(path: string): Buffer | undefined {
+    if (this.outside.has(path)) return undefined;
     try {
-      return readFileSync(join(this.root, path), 'utf8');
+      return readFileSync(join(this.root, path));
     } catch {
       return undefined;
     }
@@ -63,7 +157,8 @@ export class DiskFiles implements CatalogFiles {
 
 /** All catalog files of one git revision, read with two git calls whatever their number. */
 export class GitFiles implements CatalogFiles {
-  private readonly contents = new Map<string, string>();
+  private readonly contents = new Map<string, Buffer>();
+  private readonly outside = new Map<string, string>();
 
   constructor(
     readonly repo: string,
@@ -76,20 +171,39 @@ export class GitFiles implements CatalogFiles {
         maxBuffer: 1 << 30,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-    const names = git(['ls-tree', '-r', '-z', '--name-only', rev, '--', ...prefixes])
+    // "<mode> <type> <oid>\t<name>": mode 120000 is a symbolic link, its blob the target.
+    const entries = git(['ls-tree', '-r', '-z', rev, '--', ...prefixes])
       .toString('utf8')
       .split('\0')
-      .filter(Boolean);
-    if (names.length === 0) return;
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf('\t');
+        return { link: line.startsWith('120000 '), name: line.slice(tab + 1) };
+      });
+    if (entries.length === 0) return;
+    const names = entries.map((e) => e.name);
     // `cat-file --batch` answers "<oid> <type> <size>\n<bytes>\n" per requested object.
     const out = git(['cat-file', '--batch'], names.map((n) => `${rev}:${n}`).join('\n') + '\n');
     let at = 0;
-    for (const name of names) {
+    const links: { name: string; target: string }[] = [];
+    for (const { name, link } of entries) {
       const nl = out.indexOf(10, at);
       const header = out.subarray(at, nl).toString('utf8').split(' ');
       const size = Number(header[2]);
-      this.contents.set(name, out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+      const bytes = out.subarray(nl + 1, nl + 1 + size);
+      if (link) links.push({ name, target: bytes.toString('utf8') });
+      else this.contents.set(name, bytes);
       at = nl + 1 + size + 1;
+    }
+    for (const { name, target } of links) {
+      const resolved = posix.normalize(posix.join(posix.dirname(name), target));
+      const folder = linkFolder(name);
+      const inside =
+        !posix.isAbsolute(target) &&
+        (folder === '.' ? !resolved.startsWith('../') : resolved.startsWith(`${folder}/`));
+      const bytes = this.contents.get(resolved);
+      if (!inside) this.outside.set(name, target);
+      if (!inside || bytes) this.contents.set(name, bytes ?? Buffer.alloc(0));
     }
   }
 
@@ -104,7 +218,15 @@ export class GitFiles implements CatalogFiles {
   }
 
   read(path: string): string | undefined {
-    return this.contents.get(path);
+    return this.contents.get(path)?.toString('utf8');
+  }
+
+  bytes(path: string): Buffer | undefined {
+    return this.outside.has(path) ? undefined : this.contents.get(path);
+  }
+
+  escapes(path: string): string | undefined {
+    return this.outside.get(path);
   }
 }
 

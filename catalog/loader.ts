@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import type { Diagnostic, Position } from './diagnostics';
 import { Diagnostics } from './diagnostics';
-import { DiskFiles } from './files';
+import { DiskFiles, linkFolder } from './files';
 import type { CatalogFiles } from './files';
 import {
   app as appShape,
@@ -20,7 +20,13 @@ import type { Catalog } from './model';
 import { RULES } from './rules';
 import { checkCapacity } from './rules/capacity';
 import type { DomainDraft, RuleContext } from './rules/context';
-import { OutlinedSchema, outlineOf, parseSchemaFile, schemaFormat } from './schemas/parse';
+import {
+  OutlinedSchema,
+  outlineOf,
+  parseSchemaFile,
+  refusedSchema,
+  schemaFormat,
+} from './schemas/parse';
 import type { ParseCache, ParsedDomain } from './parse-cache';
 import type { ParsedSchema } from './schemas/parse';
 import { resolveSchemas } from './schemas/resolve';
@@ -28,6 +34,8 @@ import type { SchemaVerdicts } from './schemas/verdicts';
 import { SourceFile } from './source';
 import type { Path } from './source';
 import { reportZodIssues } from './zod-issues';
+import { admit } from './input';
+import type { InputKind } from './input';
 import { knownKeysAt } from './format/known-keys';
 
 export const PLATFORM_FILE = 'platform.yaml';
@@ -100,8 +108,9 @@ function parseAll(
   diagnostics: Diagnostics,
   { verdicts, parseCache, phases }: LoadOptions,
 ): RuleContext | undefined {
-  const platformText = files.read(PLATFORM_FILE);
-  if (platformText === undefined) {
+  const refused = diagnostics.size;
+  const platformText = readChecked(files, PLATFORM_FILE, 'platform', diagnostics);
+  if (platformText === undefined && diagnostics.size === refused) {
     diagnostics.error(
       { file: PLATFORM_FILE, line: 1, col: 1 },
       'missing-file',
@@ -118,30 +127,58 @@ function parseAll(
   const domainFiles = timed(phases, 'list files', () => files.list([TOPICS_DIR]));
   const schemaFiles = timed(phases, 'list files', () => files.list([SCHEMAS_DIR]));
   timed(phases, 'domain files', () => {
+    const misplaced = new Set<string>();
     for (const file of domainFiles) {
-      const stem = posix.basename(file).replace(/\.ya?ml$/, '');
-      if (!/\.ya?ml$/.test(file) || posix.dirname(file) !== TOPICS_DIR) {
+      const stem = posix.basename(file).replace(/\.yaml$/, '');
+      if (file.endsWith('/') || posix.dirname(file) !== TOPICS_DIR) {
+        // Something inside a directory of topics/: named by that directory, once.
+        const entry = file.split('/').slice(0, 2).join('/');
+        if (misplaced.has(entry)) continue;
+        misplaced.add(entry);
+        if (refuseLink(files, file, diagnostics)) continue;
         diagnostics.error(
-          { file, line: 1, col: 1 },
+          { file: entry, line: 1, col: 1 },
           'unexpected-file',
-          `${file} is not a domain file`,
-          'topics/ holds one <domain>.yaml per domain and nothing else',
+          `${entry} is a directory, not a domain file`,
+          'topics/ holds one <domain>.yaml file per domain and no folders',
         );
         continue;
       }
-      const text = files.read(file) ?? '';
+      if (refuseLink(files, file, diagnostics)) continue;
+      if (!file.endsWith('.yaml')) {
+        const yml = /\.yml$/.test(file);
+        diagnostics.error(
+          { file, line: 1, col: 1 },
+          'unexpected-file',
+          yml ? `${file} has the extension .yml` : `${file} is not a domain file`,
+          yml
+            ? `rename it to ${file.replace(/\.yml$/, '.yaml')}: domain files end in .yaml`
+            : 'topics/ holds one <domain>.yaml per domain and nothing else',
+        );
+        continue;
+      }
+      const text = readChecked(files, file, 'domain', diagnostics);
+      if (text === undefined) {
+        brokenDomains.add(stem);
+        continue;
+      }
       const known = parseCache?.domain(file, text);
       if (known) {
         domains.push(cachedDraft(file, text, known, diagnostics));
         continue;
       }
       const findings = diagnostics.size;
-      const source = new SourceFile(file, text, diagnostics);
-      if (source.data === undefined) {
+      const parsedDomain = guarded(file, diagnostics, () => {
+        const source = new SourceFile(file, text, diagnostics);
+        return source.data === undefined
+          ? undefined
+          : { source, ...parseDomain(source, diagnostics) };
+      });
+      if (!parsedDomain) {
         brokenDomains.add(stem);
         continue;
       }
-      const { draft, broken } = parseDomain(source, diagnostics);
+      const { source, draft, broken } = parsedDomain;
       domains.push(draft);
       if (broken) brokenDomains.add(draft.domain).add(stem);
       else if (draft.header && source.keyOffsets && diagnostics.size === findings) {
@@ -154,8 +191,11 @@ function parseAll(
   const parsed = new Map<string, ParsedSchema>();
   timed(phases, 'schema files', () => {
     for (const file of schemaFiles) {
+      if (file.endsWith('/')) continue; // an empty folder holds nothing to check
       const parts = file.split('/');
-      if (!schemaFormat(file)) {
+      const format = schemaFormat(file);
+      if (!format && refuseLink(files, file, diagnostics)) continue;
+      if (!format) {
         diagnostics.error(
           { file, line: 1, col: 1 },
           'schema-format',
@@ -174,13 +214,20 @@ function parseAll(
         continue;
       }
       const domain = parts[1] as string;
-      const text = files.read(file) ?? '';
+      const text = readChecked(files, file, format, diagnostics);
+      if (text === undefined) {
+        // Refused (and reported): kept as a placeholder, so what references it is not also
+        // reported as referencing nothing.
+        parsed.set(file, refusedSchema(file, domain, format));
+        continue;
+      }
       const outline = parseCache?.schema(file, text);
       if (outline) {
         parsed.set(file, new OutlinedSchema(file, domain, text, outline));
         continue;
       }
-      const schema = parseSchemaFile(file, domain, text);
+      const schema = guarded(file, diagnostics, () => parseSchemaFile(file, domain, text));
+      if (!schema) continue;
       parsed.set(file, schema);
       if (schema.problems.length === 0) parseCache?.rememberSchema(file, text, outlineOf(schema));
     }
@@ -188,6 +235,57 @@ function parseAll(
   const schemas = timed(phases, 'schema checks', () => resolveSchemas(parsed, verdicts));
   if (!platform) return undefined;
   return { platform, platformSource, domains, brokenDomains, schemas, diagnostics };
+}
+
+/**
+ * The text of a catalog file once it passed the input gate (input.ts), or undefined when it
+ * does not exist or was refused (and reported).
+ */
+function readChecked(
+  files: CatalogFiles,
+  file: string,
+  kind: InputKind,
+  diagnostics: Diagnostics,
+): string | undefined {
+  if (refuseLink(files, file, diagnostics)) return undefined;
+  const bytes = files.bytes(file);
+  return bytes === undefined ? undefined : admit(file, bytes, kind, diagnostics);
+}
+
+/** Reports a symbolic link that leaves its folder (see files.ts linkFolder); true when it does. */
+function refuseLink(files: CatalogFiles, file: string, diagnostics: Diagnostics): boolean {
+  const target = files.escapes(file);
+  if (target === undefined) return false;
+  diagnostics.error(
+    { file, line: 1, col: 1 },
+    'symlink-outside',
+    `${file} is a symbolic link to ${target}, outside ${linkFolderLabel(file)}`,
+    'copy the file into the catalog instead of linking to it: the catalog must be complete on its own',
+  );
+  return true;
+}
+
+function linkFolderLabel(file: string): string {
+  const folder = linkFolder(file);
+  return folder === '.' ? 'the repository' : `${folder}/`;
+}
+
+/**
+ * Runs one file's parse and checks; a failure there that is not a finding (a bug, or a
+ * library's limit) is reported on the file instead of stopping validation with a stack trace.
+ */
+function guarded<T>(file: string, diagnostics: Diagnostics, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    diagnostics.error(
+      { file, line: 1, col: 1 },
+      'unreadable',
+      `could not check ${file}: ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+      'simplify the file around the last change; report it to the platform team if it looks valid',
+    );
+    return undefined;
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   parseEvents,
 } from 'js-yaml';
 import type { Event } from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, Parser } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
 import { LineIndex } from './schemas/json-position';
@@ -72,8 +72,12 @@ export class SourceFile {
   private preciseLoad(diagnostics: Diagnostics): unknown {
     for (const e of this.doc.errors) {
       const duplicate = e.code === 'DUPLICATE_KEY';
+      // yaml reports an unclosed quote where the file ends; the reader needs where it opens.
+      const quote = /missing closing .?quote/i.test(e.message)
+        ? unclosedQuote(this.text, e.pos[0])
+        : -1;
       diagnostics.error(
-        this.at(e.pos[0]),
+        this.at(quote >= 0 ? quote : e.pos[0]),
         duplicate ? 'duplicate-key' : 'yaml-syntax',
         firstLine(e.message),
         duplicate
@@ -211,4 +215,35 @@ function keyOffsets(events: readonly Event[], text: string): Map<string, number>
 
 function firstLine(message: string): string {
   return message.split('\n')[0]?.trim() ?? message;
+}
+
+/** Offset of the quote that opens a quoted scalar left unclosed before `before`, or -1. */
+function unclosedQuote(text: string, before: number): number {
+  let found = -1;
+  const stack: unknown[] = [...new Parser().parse(text)];
+  while (stack.length > 0) {
+    const t = stack.pop();
+    if (!t || typeof t !== 'object') continue;
+    const { type, offset, source } = t as { type?: string; offset?: number; source?: string };
+    if (
+      (type === 'double-quoted-scalar' || type === 'single-quoted-scalar') &&
+      typeof offset === 'number' &&
+      typeof source === 'string' &&
+      offset <= before &&
+      (source.length < 2 || !closes(source)) &&
+      offset > found
+    )
+      found = offset;
+    for (const v of Object.values(t)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return found;
+}
+
+function closes(source: string): boolean {
+  const q = source[0];
+  if (source[source.length - 1] !== q) return false;
+  if (q === "'") return true;
+  let backslashes = 0;
+  for (let i = source.length - 2; i > 0 && source[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 0;
 }

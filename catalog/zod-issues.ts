@@ -90,7 +90,11 @@ export function reportZodIssues(
       case 'custom': {
         const params = issue.params as IssueParams | undefined;
         diagnostics.error(
-          source.locate(path, params?.rule === 'invalid-name' && isKeyPath(source, path)),
+          source.locate(
+            path,
+            (params?.rule === 'invalid-name' || params?.rule === 'name-too-long') &&
+              isKeyPath(source, path),
+          ),
           params?.rule ?? 'invalid-value',
           where ? `${where}: ${issue.message}` : issue.message,
           params?.hint,

@@ -25,12 +25,23 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Names of domains, apps and topics: lower-case words joined by single dashes. */
 export function kebabName(what: string) {
-  return checked(
-    (s) => KEBAB.test(s) && s.length <= 64,
-    'invalid-name',
-    `${what} name must be kebab-case (lower-case letters, digits and single dashes, starting with a letter, at most 64 characters)`,
-    'for example "order-created"',
-  );
+  return z.string().superRefine((s, ctx) => {
+    if (s.length > 64)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} name is ${s.length} characters long; at most 64 are allowed`,
+        params: {
+          rule: 'name-too-long',
+          hint: 'topic, group and principal names are built from it and have length limits of their own',
+        } satisfies IssueParams,
+      });
+    else if (!KEBAB.test(s))
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} name must be kebab-case (lower-case letters, digits and single dashes, starting with a letter)`,
+        params: { rule: 'invalid-name', hint: 'for example "order-created"' } satisfies IssueParams,
+      });
+  });
 }
 
 /** A value in human units, converted by `parse`; reported under `rule` when malformed. */

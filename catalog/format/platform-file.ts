@@ -255,6 +255,37 @@ export const platformFile = z
     }),
   })
   .superRefine((file, ctx) => {
+    // Settings that only make sense together, reported at the one that has to change.
+    const { min, max, allowInfinite } = file.limits.retention;
+    const finite = (ms: number): boolean => ms !== -1;
+    if (finite(max) && (!finite(min) || min > max)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', 'retention', 'min'],
+        message: 'the retention minimum is above the maximum',
+        params: { rule: 'retention-range', hint: 'make min at most max (e.g. min: 1h, max: 90d)' },
+      });
+    } else {
+      const r = file.defaults.retention;
+      const outside = finite(r) ? r < min || (finite(max) && r > max) : !allowInfinite;
+      if (outside)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['defaults', 'retention'],
+          message: "the default retention is outside the platform's own retention limits",
+          params: {
+            rule: 'retention-bounds',
+            hint: 'pick a default between limits.retention.min and limits.retention.max',
+          },
+        });
+    }
+    if (file.defaults.partitions > file.limits.maxPartitionsPerTopic)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaults', 'partitions'],
+        message: `the default partition count is above limits.maxPartitionsPerTopic (${file.limits.maxPartitionsPerTopic})`,
+        params: { rule: 'partitions-limit', hint: 'lower the default or raise the limit' },
+      });
     if (file.state) return;
     for (const [name, spec] of Object.entries(file.environments)) {
       if (!isTerraformKind(spec.kind) || terraformState(spec) !== 's3') continue;

@@ -20,6 +20,7 @@ export function fullName(
 
 export const topicNames: Rule = (ctx) => {
   const seen = new Map<string, { draft: DomainDraft; key: string }>();
+  const collisions = new Map<string, { draft: DomainDraft; key: string; name: string }>();
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
       const name = fullName(ctx, draft.domain, key, t.version, t.name);
@@ -49,6 +50,17 @@ export const topicNames: Rule = (ctx) => {
         );
       }
       const first = seen.get(name);
+      // Kafka's metrics replace "." with "_": two such names share their metrics.
+      const metric = name.replace(/\./g, '_');
+      const twin = collisions.get(metric);
+      if (!first && twin && twin.name !== name) {
+        ctx.diagnostics.error(
+          nameAt(draft, key, t),
+          'topic-name-collision',
+          `topic "${name}" differs from "${twin.name}" (${twin.draft.file}, topics.${twin.key}) only by "." versus "_": their metric names collide`,
+          'Kafka refuses or warns about such names: choose a name that differs in more than "." and "_"',
+        );
+      } else if (!twin) collisions.set(metric, { draft, key, name });
       if (first) {
         ctx.diagnostics.error(
           nameAt(draft, key, t),

@@ -17,7 +17,13 @@ export function avroRegistry(path: string, lookup: AvroLookup, cache: Map<string
   if (cached) return cached;
   const source = lookup(path);
   const registry = referencedTypes(source, lookup, cache);
-  if (source) lib.avro.Type.forSchema(source.json as avro.Schema, { registry, typeHook: sharedPrimitive });
+  if (source)
+    lib.avro.Type.forSchema(source.json as avro.Schema, {
+      registry,
+      typeHook: sharedPrimitive,
+      // The Avro specification requires names on records, enums and fixed types.
+      noAnonymousTypes: true,
+    });
   cache.set(path, registry);
   return registry;
 }

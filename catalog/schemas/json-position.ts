@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { jsonTree, pointerOffset } from './positions';
 
 // Node 20's JSON.parse says what is wrong but not where. This scanner finds the offset of
 // the first syntax error so a schema file's error can point at its line and column.
@@ -97,13 +97,7 @@ export function jsonErrorOffset(text: string): number {
 
 /** Offset of the value a JSON pointer ("/properties/id/type") names, or -1. */
 export function jsonPointerOffset(text: string, pointer: string): number {
-  const path = pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  // JSON is YAML: the YAML parser keeps the source range of every node.
-  const node = parseDocument(text).getIn(path, true) as { range?: [number, number, number] } | undefined;
-  return node?.range?.[0] ?? -1;
+  return pointerOffset(jsonTree(text), pointer);
 }
 
 /**

@@ -4,7 +4,9 @@ import type * as protobuf from 'protobufjs';
 import { lib } from './libraries';
 import type { SchemaFormat } from '../model';
 import type { SchemaOutline } from '../parse-cache';
+import { INPUT_LIMITS } from '../input';
 import { jsonErrorOffset } from './json-position';
+import { jsonTree, pointerOffset, protoErrorOffset } from './positions';
 
 export interface SchemaProblem {
   readonly message: string;
@@ -30,6 +32,13 @@ export interface ParsedSchema {
   /** Avro namespace of the top-level type / protobuf package / JSON $id. */
   readonly namespace?: string;
   readonly problems: SchemaProblem[];
+  /** Refused before parsing (size, encoding, link, depth; already reported): not checked. */
+  readonly refused?: boolean;
+}
+
+/** Stands in for a file the input gate refused, so references to it are not reported too. */
+export function refusedSchema(path: string, domain: string, format: SchemaFormat): ParsedSchema {
+  return { path, domain, format, text: '', defines: [], needs: [], problems: [], refused: true };
 }
 
 const FORMATS: Record<string, SchemaFormat> = { avsc: 'AVRO', json: 'JSON', proto: 'PROTOBUF' };
@@ -56,7 +65,83 @@ export function parseSchemaFile(path: string, domain: string, text: string): Par
     });
     return { ...base, defines: [], needs: [] };
   }
+  const limit = limitProblem(json, format, text);
+  if (limit) base.problems.push(limit);
+  if (format === 'JSON' && !(typeof json === 'boolean' || (json && typeof json === 'object' && !Array.isArray(json)))) {
+    base.problems.push({
+      rule: 'json-schema-root',
+      message: `a JSON Schema is an object or a boolean, not ${Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`}`,
+      offset: Math.max(0, text.search(/\S/)),
+      hint: 'start the file with { "$schema": "http://json-schema.org/draft-07/schema#", "type": "object", ... }',
+    });
+    return { ...base, json, defines: [], needs: [] };
+  }
   return format === 'AVRO' ? parseAvro(base, json) : parseJsonSchema(base, json);
+}
+
+/**
+ * The first place a schema exceeds a limit of input.ts: too many fields (Avro record fields and
+ * enum symbols, JSON Schema properties) or a name that is too long. Checked on the plain data;
+ * the position is looked up only when there is something to report.
+ */
+function limitProblem(json: unknown, format: SchemaFormat, text: string): SchemaProblem | undefined {
+  const path: (string | number)[] = [];
+  let found: { rule: string; message: string; hint: string; path: (string | number)[] } | undefined;
+  const long = (s: unknown): s is string => typeof s === 'string' && s.length > INPUT_LIMITS.schemaName;
+  const tooLong = (what: string, at: (string | number)[]): void => {
+    found ??= {
+      rule: 'name-too-long',
+      message: `${what} is longer than ${INPUT_LIMITS.schemaName} characters`,
+      hint: 'use a shorter name; registries and generated code refuse or truncate very long names',
+      path: at,
+    };
+  };
+  const many = (what: string, count: number, at: (string | number)[]): void => {
+    found ??= {
+      rule: 'too-many-fields',
+      message: `${count} ${what}: at most ${INPUT_LIMITS.fields} are allowed`,
+      hint: 'split the type into smaller named types',
+      path: at,
+    };
+  };
+  const walk = (v: unknown): void => {
+    if (found || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach((item, k) => {
+        path.push(k);
+        walk(item);
+        path.pop();
+      });
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (format === 'AVRO') {
+      for (const key of ['name', 'namespace'] as const)
+        if (long(o[key])) tooLong(`the ${key} "${(o[key] as string).slice(0, 40)}…"`, [...path, key]);
+      for (const key of ['fields', 'symbols'] as const) {
+        const list = o[key];
+        if (!Array.isArray(list)) continue;
+        if (list.length > INPUT_LIMITS.fields)
+          many(key === 'fields' ? 'fields in one record' : 'symbols in one enum', list.length, [...path, key, INPUT_LIMITS.fields]);
+        if (key === 'symbols') list.forEach((s, k) => long(s) && tooLong('an enum symbol', [...path, key, k]));
+      }
+    } else if (o.properties && typeof o.properties === 'object' && !Array.isArray(o.properties)) {
+      const keys = Object.keys(o.properties);
+      if (keys.length > INPUT_LIMITS.fields)
+        many('properties in one object', keys.length, [...path, 'properties', keys[INPUT_LIMITS.fields] as string]);
+      for (const k of keys) if (long(k)) tooLong(`the property name "${k.slice(0, 40)}…"`, [...path, 'properties', k]);
+    }
+    for (const [k, child] of Object.entries(o)) {
+      path.push(k);
+      walk(child);
+      path.pop();
+    }
+  };
+  walk(json);
+  if (!found) return undefined;
+  const pointer = found.path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const at = pointerOffset(jsonTree(text), pointer);
+  return { rule: found.rule, message: found.message, hint: found.hint, offset: Math.max(0, at) };
 }
 
 /**
@@ -147,6 +232,12 @@ function parseJsonSchema(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: un
 }
 
 function parseProto(base: Omit<ParsedSchema, 'defines' | 'needs'>): ParsedSchema {
+  // protobufjs takes quadratic time in the number of fields of a message: count them first.
+  const limit = protoLimitProblem(base.text);
+  if (limit) {
+    base.problems.push(limit);
+    return { ...base, defines: [], needs: [] };
+  }
   try {
     const proto = lib.protobuf.parse(base.text, new lib.protobuf.Root(), { keepCase: true, alternateCommentMode: true });
     const needs = [...(proto.imports ?? []), ...(proto.weakImports ?? [])].filter(
@@ -159,9 +250,79 @@ function parseProto(base: Omit<ParsedSchema, 'defines' | 'needs'>): ParsedSchema
     base.problems.push({
       rule: 'schema-invalid',
       message: `not a valid Protobuf schema: ${message.replace(/\s*\(line \d+\)/, '')}`,
-      ...(line ? { line: Number(line[1]) } : { offset: 0 }),
+      offset: line
+        ? tokenOffset(base.text, Number(line[1]), message)
+        : Math.max(0, protoErrorOffset(base.text, message)),
       hint: 'fix the .proto syntax',
     });
     return { ...base, defines: [], needs: [] };
   }
+}
+
+/** Offset of the token a protobufjs syntax error quotes, on the line it names. */
+function tokenOffset(text: string, line: number, message: string): number {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  const end = text.indexOf('\n', start);
+  const lineText = text.slice(start, end < 0 ? text.length : end);
+  const token = /'([^']*)'/.exec(message)?.[1];
+  // The offending token is the last of its kind on the line (before any comment).
+  const code = lineText.replace(/\/\/.*$/, '');
+  const at = token ? code.lastIndexOf(token) : -1;
+  return start + (at >= 0 ? at : Math.max(0, lineText.search(/\S/)));
+}
+
+/**
+ * Too many fields in one message or enum, too many definitions in one file, or an identifier
+ * that is too long: found in one pass over the text, comments and strings skipped.
+ */
+function protoLimitProblem(text: string): SchemaProblem | undefined {
+  const counts: number[] = [0];
+  let definitions = 0;
+  const token = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}]|=\s*-?(?:0x[0-9a-fA-F]+|\d+)|\b(?:message|enum|service)\s+\w+|[A-Za-z_]\w*/g;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const t = m[0];
+    const c = t[0];
+    if (c === '/' || c === '"' || c === "'") continue;
+    if (c === '{') counts.push(0);
+    else if (c === "}") {
+      if (counts.length > 1) counts.pop();
+    }
+    else if (c === '=') {
+      const n = (counts[counts.length - 1] ?? 0) + 1;
+      counts[counts.length - 1] = n;
+      if (n > INPUT_LIMITS.fields)
+        return {
+          rule: 'too-many-fields',
+          message: `more than ${INPUT_LIMITS.fields} fields or values in one message or enum`,
+          offset: text.slice(0, m.index).search(/\w+\s*$/),
+          hint: 'split the message into smaller messages',
+        };
+    } else if (/^(?:message|enum|service)\s/.test(t)) {
+      if (++definitions > INPUT_LIMITS.protoDefinitions)
+        return {
+          rule: 'too-many-fields',
+          message: `more than ${INPUT_LIMITS.protoDefinitions} messages, enums and services in one file`,
+          offset: m.index,
+          hint: 'split the file and import the parts',
+        };
+      const name = t.replace(/^\w+\s+/, '');
+      if (name.length > INPUT_LIMITS.schemaName)
+        return nameTooLong(m.index + t.length - name.length);
+    } else if (t.length > INPUT_LIMITS.schemaName) return nameTooLong(m.index);
+  }
+  return undefined;
+}
+
+function nameTooLong(offset: number): SchemaProblem {
+  return {
+    rule: 'name-too-long',
+    message: `a name is longer than ${INPUT_LIMITS.schemaName} characters`,
+    offset,
+    hint: 'use a shorter name; registries and generated code refuse or truncate very long names',
+  };
 }

@@ -15,7 +15,7 @@ import type { SchemaVerdicts } from './verdicts';
 import type { AvroLookup } from './avro';
 import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
-import { jsonPointerOffset } from './json-position';
+import { avroErrorOffset, jsonTree, pointerOffset, protoErrorOffset, referenceOffset } from './positions';
 
 export interface ResolvedSchema {
   readonly parsed: ParsedSchema;
@@ -37,19 +37,22 @@ export function resolveSchemas(
         p.problems.push({
           rule: 'schema-duplicate-name',
           message: `Avro type "${name}" is also defined in ${other}`,
-          offset: Math.max(0, p.text.indexOf(`"${name.slice(name.lastIndexOf('.') + 1)}"`)),
+          offset: Math.max(0, nameOffset(p.text, name)),
           hint: 'define each named type in one file and reference it from the others by its full name',
         });
       } else avroIndex.set(name, p.path);
     }
   }
+  // A refused Avro file's names are unknown: names it may define are not reported missing.
+  const avroRefused = [...parsed.values()].some((p) => p.refused && p.format === 'AVRO');
   for (const p of parsed.values()) {
     const references: SchemaReference[] = [];
     const problems = [...p.problems];
     for (const need of p.needs) {
       const file = locate(p, need, parsed, avroIndex);
       if (file) references.push({ name: need, subject: referenceSubject(file), file });
-      else problems.push(unresolved(p, need, parsed, avroIndex));
+      else if (!(avroRefused && p.format === 'AVRO'))
+        problems.push(unresolved(p, need, parsed, avroIndex));
     }
     out.set(p.path, { parsed: p, references, problems });
   }
@@ -73,30 +76,136 @@ function withoutSourceMaps(fn: () => void): void {
   }
 }
 
-/** Checks each schema with its format's library, unless its verdict says it passed before. */
+/**
+ * Checks each schema with its format's library, unless its verdict says it passed before.
+ * References first: a schema whose references are broken is not checked (its references'
+ * findings say what to fix), nor is one on a reference cycle (reported at its reference).
+ */
 function checkAll(out: Map<string, ResolvedSchema>, verdicts: SchemaVerdicts | undefined): void {
   const avroCache: AvroCache = new Map();
   const jsonSchemas = new JsonSchemas(out);
   const keys = new Map<string, string>();
-  for (const r of out.values()) {
-    if (r.problems.length > 0) continue;
-    const cycle = r.references.length > 0 ? findCycle(r.parsed.path, out) : undefined;
-    if (cycle) {
+  reportCycles(out);
+  const ok = new Map<string, boolean>();
+  const check = (r: ResolvedSchema): boolean => {
+    const known = ok.get(r.parsed.path);
+    if (known !== undefined) return known;
+    ok.set(r.parsed.path, false); // while its references are checked: a cycle is not ok
+    let fine = r.problems.length === 0 && !r.parsed.refused;
+    for (const ref of r.references) {
+      const dep = out.get(ref.file);
+      if (dep && !check(dep)) fine = false;
+    }
+    if (fine) {
+      const key = verdicts && keyOf(r, out, keys);
+      if (!(key && verdicts?.has(key))) {
+        const problem = validate(r, out, avroCache, jsonSchemas);
+        if (problem) {
+          r.problems.push(problem);
+          fine = false;
+        } else if (key) verdicts?.add(key);
+      }
+    }
+    ok.set(r.parsed.path, fine);
+    return fine;
+  };
+  for (const r of out.values()) check(r);
+  jsonSchemas.dispose();
+}
+
+/**
+ * Schema files that reference each other in a circle: a registry cannot register them. Each
+ * file on a cycle is reported at its reference to the next file of the cycle.
+ */
+function reportCycles(all: ReadonlyMap<string, ResolvedSchema>): void {
+  const next = (path: string): string[] => all.get(path)?.references.map((r) => r.file) ?? [];
+  for (const component of cyclicComponents([...all.keys()], next)) {
+    const members = new Set(component);
+    for (const path of component) {
+      const r = all.get(path) as ResolvedSchema;
+      const ref = r.references.find((x) => members.has(x.file)) as SchemaReference;
+      const cycle = [path, ...(shortestPath(ref.file, path, next, members) ?? [ref.file])];
       r.problems.push({
         rule: 'schema-reference-cycle',
-        message: `schema references form a cycle: ${cycle.join(' → ')}`,
-        offset: 0,
+        message: `this reference closes a cycle: ${cycle.join(' → ')}`,
+        offset: Math.max(0, referenceOffset(r.parsed.text, r.parsed.format, ref.name)),
         hint: 'a registry cannot register mutually referencing schemas; move the shared types into one file',
       });
-      continue;
     }
-    const key = verdicts && keyOf(r, out, keys);
-    if (key && verdicts?.has(key)) continue;
-    const problem = validate(r, out, avroCache, jsonSchemas);
-    if (problem) r.problems.push(problem);
-    else if (key) verdicts?.add(key);
   }
-  jsonSchemas.dispose();
+}
+
+/** Strongly connected components that hold a cycle (Tarjan's algorithm, without recursion). */
+function cyclicComponents(paths: readonly string[], next: (p: string) => string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const start of paths) {
+    if (index.has(start)) continue;
+    const work: { node: string; edges: string[]; i: number }[] = [];
+    const open = (node: string): void => {
+      index.set(node, counter);
+      low.set(node, counter++);
+      stack.push(node);
+      onStack.add(node);
+      work.push({ node, edges: next(node), i: 0 });
+    };
+    open(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as { node: string; edges: string[]; i: number };
+      if (frame.i < frame.edges.length) {
+        const to = frame.edges[frame.i++] as string;
+        if (!index.has(to)) open(to);
+        else if (onStack.has(to))
+          low.set(frame.node, Math.min(low.get(frame.node) as number, index.get(to) as number));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent)
+        low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+          onStack.delete(n);
+          component.push(n);
+          if (n === frame.node) break;
+        }
+        if (component.length > 1 || next(frame.node).includes(frame.node))
+          out.push(component.reverse());
+      }
+    }
+  }
+  return out;
+}
+
+/** Files on a shortest path from `from` to `to` (both included), inside `within`. */
+function shortestPath(
+  from: string,
+  to: string,
+  next: (p: string) => string[],
+  within: ReadonlySet<string>,
+): string[] | undefined {
+  const previous = new Map<string, string | undefined>([[from, undefined]]);
+  const queue = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const d = queue[i] as string;
+    if (d === to) {
+      const path: string[] = [];
+      for (let c: string | undefined = d; c !== undefined; c = previous.get(c)) path.unshift(c);
+      return path;
+    }
+    for (const n of next(d)) {
+      if (within.has(n) && !previous.has(n)) {
+        previous.set(n, d);
+        queue.push(n);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -141,13 +250,10 @@ function reportDomainCycles(all: ReadonlyMap<string, ResolvedSchema>): void {
       const to = domainOf(ref.file);
       const back = to !== undefined && to !== from ? path(to, from) : undefined;
       if (!back) continue;
-      // Avro names the type in full where it uses another domain's; else its short name.
-      const at = r.parsed.text.indexOf(ref.name);
-      const short = ref.name.slice(ref.name.lastIndexOf('.') + 1);
       r.problems.push({
         rule: 'schema-domain-cycle',
         message: `${from} references ${ref.file} of ${to}, and ${to} depends on ${from} in turn (${[from, ...back].join(' → ')})`,
-        offset: Math.max(0, at >= 0 ? at : r.parsed.text.indexOf(short)),
+        offset: Math.max(0, referenceOffset(r.parsed.text, r.parsed.format, ref.name)),
         hint: 'domain stacks register schemas after the domains they reference; move the shared types into one of the domains',
       });
       break;
@@ -189,8 +295,7 @@ function unresolved(
   avroIndex: ReadonlyMap<string, string>,
 ): SchemaProblem {
   const shortName = need.slice(need.lastIndexOf('.') + 1);
-  const token = p.format === 'AVRO' ? shortName : need;
-  const at = p.text.indexOf(token);
+  const at = referenceOffset(p.text, p.format, need);
   const known =
     p.format === 'AVRO'
       ? [...AVRO_PRIMITIVES, ...avroIndex.keys()]
@@ -212,21 +317,6 @@ function unresolved(
   };
 }
 
-function findCycle(start: string, all: ReadonlyMap<string, ResolvedSchema>): string[] | undefined {
-  const stack: string[] = [];
-  const visit = (path: string): string[] | undefined => {
-    if (stack.includes(path)) return [...stack.slice(stack.indexOf(path)), path];
-    stack.push(path);
-    for (const ref of all.get(path)?.references ?? []) {
-      const c = visit(ref.file);
-      if (c) return c;
-    }
-    stack.pop();
-    return undefined;
-  };
-  return visit(start);
-}
-
 /** Every file a schema depends on, deepest first, without duplicates. */
 export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSchema>): string[] {
   const files = (p: string): string[] => (all.get(p)?.references ?? []).map((r) => r.file);
@@ -246,11 +336,16 @@ function validate(
     else protoRoot(r, all);
     return undefined;
   } catch (e) {
-    const message = (e as Error).message;
-    const quoted = /'([^']+)'|"([^"]+)"|: (\S+)$/.exec(message);
-    const token = quoted?.[1] ?? quoted?.[2] ?? quoted?.[3];
+    const message = String((e as Error)?.message ?? e).split('\n')[0] as string;
     const pointer = (e as { pointer?: string }).pointer;
-    const at = pointer !== undefined ? jsonPointerOffset(p.text, pointer) : token ? p.text.indexOf(token) : -1;
+    const at =
+      pointer !== undefined
+        ? pointerOffset(jsonTree(p.text), pointer)
+        : p.format === 'AVRO'
+          ? avroErrorOffset(p.text, message)
+          : p.format === 'PROTOBUF'
+            ? protoErrorOffset(p.text, message)
+            : -1;
     return {
       rule: 'schema-invalid',
       message: `not a valid ${p.format === 'AVRO' ? 'Avro' : p.format === 'JSON' ? 'JSON' : 'Protobuf'} schema: ${message}`,
@@ -348,4 +443,11 @@ function protoRoot(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>):
   lib.protobuf.parse(r.parsed.text, root, { keepCase: true, alternateCommentMode: true });
   root.resolveAll();
   return root;
+}
+
+/** Offset of the "name" that defines an Avro type, by its full or short name. */
+function nameOffset(text: string, fullName: string): number {
+  const short = fullName.slice(fullName.lastIndexOf('.') + 1);
+  const m = new RegExp(`"name"\\s*:\\s*"(${fullName.replace(/\./g, '\\.')}|${short})"`).exec(text);
+  return m ? m.index + m[0].indexOf('"', 6) : text.indexOf(`"${short}"`);
 }

@@ -131,6 +131,16 @@ describe('validate --base (change safety against git)', () => {
     );
   });
 
+  it('refuses compact → compact,delete (old values per key are deleted too)', () => {
+    const r = repo();
+    r.edit('topics/orders.yaml', (s) =>
+      s.replace('cleanupPolicy: compact', 'cleanupPolicy: "compact,delete"'),
+    );
+    expect(rules(r.root)).toContain(
+      'topics/orders.yaml:31:20 error cleanup-policy-compact-to-delete',
+    );
+  });
+
   it('refuses a loosened compatibility level', () => {
     const r = repo();
     r.edit('topics/payments.yaml', (s) =>

@@ -1,0 +1,275 @@
+// The gate every catalog file passes before any parser sees it: size, encoding, line endings
+// and nesting depth. Parsers (yaml, js-yaml, avsc, ajv, protobufjs) are recursive or
+// super-linear on some inputs; what reaches them here is bounded, so validation stays fast
+// and never overflows the stack, whatever a file contains.
+import { isUtf8 } from 'node:buffer';
+import type { Diagnostics } from './diagnostics';
+
+export type InputKind = 'platform' | 'domain' | 'AVRO' | 'JSON' | 'PROTOBUF';
+
+const KIB = 1024;
+
+/** Limits on what one file may hold; each has its own rule id (see README "Input limits"). */
+export const INPUT_LIMITS = {
+  /** Bytes per file, by kind (`file-too-large`). */
+  bytes: {
+    platform: 256 * KIB,
+    domain: 1024 * KIB,
+    AVRO: 256 * KIB,
+    JSON: 256 * KIB,
+    PROTOBUF: 256 * KIB,
+  } satisfies Record<InputKind, number>,
+  /** Nesting levels (`nesting-too-deep`): YAML collections, JSON arrays/objects, .proto blocks. */
+  depth: { yaml: 32, json: 64, proto: 32 },
+  /** Fields of one Avro record, JSON Schema object or Protobuf message; enum symbols (`too-many-fields`). */
+  fields: 1000,
+  /** Messages, enums and services of one .proto file (`too-many-fields`). */
+  protoDefinitions: 2000,
+  /** Characters of one name in a schema: type, field, symbol, namespace (`name-too-long`). */
+  schemaName: 255,
+} as const;
+
+const KIND_NAMES: Record<InputKind, string> = {
+  platform: 'platform.yaml',
+  domain: 'a domain file',
+  AVRO: 'an Avro schema',
+  JSON: 'a JSON Schema',
+  PROTOBUF: 'a Protobuf schema',
+};
+
+/**
+ * The text of a file that may be parsed, or undefined (with the reason reported) when it may
+ * not. A UTF-8 byte order mark is dropped; bare CR line endings become LF, offset for offset,
+ * so every position computed later is the line and column an editor shows.
+ */
+export function admit(
+  file: string,
+  bytes: Buffer,
+  kind: InputKind,
+  diagnostics: Diagnostics,
+): string | undefined {
+  const limit = INPUT_LIMITS.bytes[kind];
+  if (bytes.length > limit) {
+    diagnostics.error(
+      { file, line: 1, col: 1 },
+      'file-too-large',
+      `${file} is ${formatBytes(bytes.length)}; ${KIND_NAMES[kind]} may be at most ${formatBytes(limit)}`,
+      kind === 'domain'
+        ? 'split the domain, or move long descriptions out of the file'
+        : kind === 'platform'
+          ? 'platform.yaml holds settings, not data: remove what does not belong there'
+          : 'split the schema: move shared types into their own files and reference them',
+    );
+    return undefined;
+  }
+  if (!isUtf8(bytes)) {
+    const at = invalidUtf8(bytes);
+    diagnostics.error(
+      { file, ...bytePosition(bytes, at) },
+      'encoding',
+      `${file} is not valid UTF-8: byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at}`,
+      'save the file as UTF-8 (without other encodings such as Latin-1 or UTF-16)',
+    );
+    return undefined;
+  }
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
+  const deep =
+    kind === 'platform' || kind === 'domain'
+      ? yamlTooDeep(text, INPUT_LIMITS.depth.yaml)
+      : kind === 'PROTOBUF'
+        ? protoTooDeep(text, INPUT_LIMITS.depth.proto)
+        : jsonTooDeep(text, INPUT_LIMITS.depth.json);
+  if (deep >= 0) {
+    const max =
+      kind === 'PROTOBUF'
+        ? INPUT_LIMITS.depth.proto
+        : kind === 'AVRO' || kind === 'JSON'
+          ? INPUT_LIMITS.depth.json
+          : INPUT_LIMITS.depth.yaml;
+    diagnostics.error(
+      { file, ...textPosition(text, deep) },
+      'nesting-too-deep',
+      `nesting deeper than ${max} levels`,
+      kind === 'PROTOBUF' || kind === 'AVRO' || kind === 'JSON'
+        ? 'flatten the schema: give nested types their own names (or files) and reference them'
+        : 'this is deeper than any catalog setting goes: check the indentation and brackets',
+    );
+    return undefined;
+  }
+  return text;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * KIB
+    ? `${(n / (1024 * KIB)).toFixed(1)} MiB`
+    : n >= KIB
+      ? `${(n / KIB).toFixed(n % KIB ? 1 : 0)} KiB`
+      : `${n} bytes`;
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function invalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    const n =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+    }
+    // Overlong forms, surrogates and code points above U+10FFFF.
+    const d1 = b[i + 1] as number;
+    if (
+      (c === 0xe0 && d1 < 0xa0) ||
+      (c === 0xed && d1 >= 0xa0) ||
+      (c === 0xf0 && d1 < 0x90) ||
+      (c === 0xf4 && d1 >= 0x90)
+    )
+      return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+/** Line and column (in characters) of a byte offset whose prefix is valid UTF-8. */
+function bytePosition(b: Buffer, at: number): { line: number; col: number } {
+  const lineStart = at === 0 ? 0 : b.lastIndexOf(10, at - 1) + 1;
+  let line = 1;
+  for (let i = b.indexOf(10); i !== -1 && i < lineStart; i = b.indexOf(10, i + 1)) line++;
+  const col =
+    b
+      .subarray(lineStart, at)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '').length + 1;
+  return { line, col };
+}
+
+function textPosition(text: string, at: number): { line: number; col: number } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return { line, col: at - (text.lastIndexOf('\n', at - 1) + 1) + 1 };
+}
+
+/** Offset of the bracket that opens level `limit + 1` of a JSON text, or -1. */
+export function jsonTooDeep(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, escapes included; an unclosed one is the parser's to report.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** Offset of the brace that opens block level `limit + 1` of a .proto text, or -1. */
+export function protoTooDeep(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c && text[i] !== '\n'; i++)
+        if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '<' || c === '[' || c === '(') {
+      if (++depth > limit) return i;
+    } else if (c === '}' || c === '>' || c === ']' || c === ')') depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
+/**
+ * Offset where a YAML text opens nesting level `limit + 1`, or -1. An upper bound in one pass:
+ * block levels from indentation (and "- " entries opening on one line), flow levels from
+ * brackets outside quotes and comments; block scalars are skipped.
+ */
+export function yamlTooDeep(text: string, limit: number): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = '';
+  let blockScalar = -1; // indentation of the key that opened a block scalar (| or >)
+  let i = 0;
+  while (i < text.length) {
+    const nl = text.indexOf('\n', i);
+    const end = nl < 0 ? text.length : nl;
+    let j = i;
+    while (j < end && text[j] === ' ') j++;
+    const indent = j - i;
+    const blank = j === end || text[j] === '#' || text[j] === '\r';
+    if (blockScalar >= 0 && (blank || indent > blockScalar)) {
+      i = end + 1;
+      continue;
+    }
+    blockScalar = -1;
+    if (blank && !quote) {
+      i = end + 1;
+      continue;
+    }
+    let depth: number;
+    if (!quote && flow === 0) {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) > indent) indents.pop();
+      if (indents.length === 0 || (indents[indents.length - 1] as number) < indent)
+        indents.push(indent);
+      depth = indents.length;
+      // "- - - x" and "? " open one level each on the same line.
+      while (
+        j < end &&
+        (text[j] === '-' || text[j] === '?') &&
+        (text[j + 1] === ' ' || j + 1 === end)
+      ) {
+        if (++depth > limit) return j;
+        j += 2;
+        while (j < end && text[j] === ' ') j++;
+      }
+      if (depth > limit) return i + indent;
+    } else depth = indents.length;
+    let last = '';
+    for (let k = j; k < end; k++) {
+      const c = text[k] as string;
+      if (quote) {
+        if (quote === '"' && c === '\\') k++;
+        else if (c === quote) {
+          if (quote === "'" && text[k + 1] === "'") k++;
+          else quote = '';
+        }
+        continue;
+      }
+      if (c === '#' && (k === j || last === ' ' || last === '\t')) break;
+      const boundary = k === j || ' \t[{,:'.includes(last);
+      if ((c === '"' || c === "'") && boundary) quote = c;
+      else if (c === '[' || c === '{') {
+        if (depth + ++flow > limit) return k;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      if (c !== ' ' && c !== '\t' && c !== '\r') last = c;
+      else last = ' ';
+    }
+    if (!quote && flow === 0 && /[|>][-+0-9]*$/.test(text.slice(j, end).replace(/\s+(#.*)?$/, '')))
+      blockScalar = indent;
+    i = end + 1;
+  }
+  return -1;
+}
