@@ -5,7 +5,7 @@ import type { ApplyOptions, Clients, CommandResult } from './apply/executor';
 import { applyPlan } from './apply/executor';
 import type { Plan } from './plan/commands';
 import { plan as diff } from './plan/planner';
-import type { ActualState } from './state/actual';
+import type { ActualState, ReadOptions } from './state/actual';
 import { readActual } from './state/actual';
 import type { DesiredState } from './state/desired';
 import { sleep } from './util/limit';
@@ -49,8 +49,9 @@ export interface PassOptions extends ApplyOptions {
 export async function readAndPlan(
   desired: DesiredState,
   clients: Clients,
+  read: ReadOptions = {},
 ): Promise<{ plan: Plan; actual: ActualState }> {
-  const actual = await readActual(clients.admin, clients.registry, desired);
+  const actual = await readActual(clients.admin, clients.registry, desired, read);
   return { plan: diff(desired, actual), actual };
 }
 
@@ -73,7 +74,7 @@ export async function reconcilePass(
     opts.onPlan?.(plan);
     if (opts.mode === 'enforce' && plan.commands.length > 0) {
       results = await applyPlan(plan, clients, opts);
-      remaining = await verify(want, clients, results, opts.verifyTimeoutMs ?? 30_000);
+      remaining = await verify(want, clients, plan, results, opts.verifyTimeoutMs ?? 30_000);
     }
   } catch (err) {
     error = (err as Error).message;
@@ -113,15 +114,22 @@ export async function reconcilePass(
 async function verify(
   desired: DesiredState,
   clients: Clients,
+  applied: Plan,
   results: readonly CommandResult[],
   timeoutMs: number,
 ): Promise<Plan> {
   const key = (c: { kind: string; resource: string }): string => `${c.kind} ${c.resource}`;
   const notDone = new Set(results.filter((r) => r.outcome !== 'succeeded').map(key));
+  // Topics this pass created have the configs they were created with (see ReadOptions).
+  const knownConfigs = new Map(
+    applied.commands.flatMap((c) =>
+      c.kind === 'CreateTopic' && !notDone.has(key(c)) ? [[c.topic, c.config] as const] : [],
+    ),
+  );
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
     if (i > 0) await sleep(Math.min(250 * i, 2000));
-    const { plan } = await readAndPlan(desired, clients);
+    const { plan } = await readAndPlan(desired, clients, { knownConfigs });
     const lagging = plan.commands.filter((c) => !notDone.has(key(c)));
     if (lagging.length === 0 || Date.now() > deadline) return plan;
   }

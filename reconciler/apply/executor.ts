@@ -17,7 +17,7 @@ import type {
   SetSubjectCompatibility,
 } from '../plan/commands';
 import { toItemError } from '../cluster/errors';
-import { chunks, mapLimit, sleep } from '../util/limit';
+import { mapLimit, sleep } from '../util/limit';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY, backoff, withRetry } from './retry';
 
@@ -35,7 +35,10 @@ export interface CommandResult {
 }
 
 export interface ApplyOptions {
-  /** Items per admin request (topics per CreateTopics, ACLs per CreateAcls, ...). */
+  /**
+   * At most this many items per admin request (topics per CreateTopics, ACLs per CreateAcls,
+   * ...). By default a request carries as many as the broker takes in one (RECORDS_PER_REQUEST).
+   */
   readonly batchSize?: number;
   /** Admin requests (or registry calls) in flight at once. */
   readonly concurrency?: number;
@@ -51,6 +54,18 @@ export interface Clients {
   readonly registry: SchemaRegistryApi;
 }
 
+/**
+ * Metadata records one admin request may carry. A KRaft controller commits each request's
+ * records together and refuses an operation of more than 10,000; each topic is one record, plus
+ * one per partition and one per config entry, each ACL one. Below that, fewer requests are
+ * faster: every request is a round trip and a metadata commit.
+ */
+export const RECORDS_PER_REQUEST = 8000;
+
+/** The metadata records creating this topic writes (see RECORDS_PER_REQUEST). */
+export const topicRecords = (c: CreateTopic): number =>
+  1 + c.partitions + Object.keys(c.config).length;
+
 export async function applyPlan(
   plan: Plan,
   clients: Clients,
@@ -60,27 +75,43 @@ export async function applyPlan(
   const of = <K extends CommandKind>(kind: K): Extract<Command, { kind: K }>[] =>
     plan.commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === kind);
 
-  // Topics first (ACLs and schemas do not need them, but configs and partitions do).
-  await run.batches(of('CreateTopic'), (b: CreateTopic[]) =>
-    clients.admin.createTopics(
-      b.map((c) => ({
-        name: c.topic,
-        partitions: c.partitions,
-        replicationFactor: c.replicationFactor,
-        config: c.config,
-      })),
-    ),
-  );
+  const kafka = async (): Promise<void> => {
+    // ACLs before topics. A broker publishes metadata in commit order, and after new topics it
+    // first creates their logs on disk (seconds for a thousand): ACLs committed behind them reach
+    // its authorizer, and so DescribeAcls, only then. Committed first they are visible at once.
+    // Changes to existing topics do not depend on anything here and go along.
+    await Promise.all([
+      run
+        .batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl)))
+        .then(() => run.afterAclCreates(of('DeleteAcl'))),
+      run.batches(of('IncreasePartitions'), (b: IncreasePartitions[]) =>
+        clients.admin.createPartitions(b.map((c) => ({ topic: c.topic, count: c.to }))),
+      ),
+      run.batches(of('AlterTopicConfig'), (b: AlterTopicConfig[]) =>
+        clients.admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
+      ),
+    ]);
+    await run.batches(
+      of('CreateTopic'),
+      (b: CreateTopic[]) =>
+        clients.admin.createTopics(
+          b.map((c) => ({
+            name: c.topic,
+            partitions: c.partitions,
+            replicationFactor: c.replicationFactor,
+            config: c.config,
+          })),
+        ),
+      topicRecords,
+    );
+    // Deletions last: nothing else in a plan depends on them.
+    await run.batches(of('DeleteTopic'), (b: DeleteTopic[]) =>
+      clients.admin.deleteTopics(b.map((c) => c.topic)),
+    );
+  };
+  // The registry is another server: its subjects go alongside the Kafka requests.
   await Promise.all([
-    run.batches(of('IncreasePartitions'), (b: IncreasePartitions[]) =>
-      clients.admin.createPartitions(b.map((c) => ({ topic: c.topic, count: c.to }))),
-    ),
-    run.batches(of('AlterTopicConfig'), (b: AlterTopicConfig[]) =>
-      clients.admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
-    ),
-    run
-      .batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl)))
-      .then(() => run.afterAclCreates(of('DeleteAcl'))),
+    kafka(),
     run.subjects(
       plan.commands.filter(
         (c): c is RegisterSchema | SetSubjectCompatibility =>
@@ -88,17 +119,13 @@ export async function applyPlan(
       ),
     ),
   ]);
-  // Deletions last: nothing else in a plan depends on them.
-  await run.batches(of('DeleteTopic'), (b: DeleteTopic[]) =>
-    clients.admin.deleteTopics(b.map((c) => c.topic)),
-  );
   const order = new Map(plan.commands.map((c, i) => [c.id, i] as const));
   return run.results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
 
 class Run {
   readonly results: CommandResult[] = [];
-  private readonly batchSize: number;
+  private readonly batchSize?: number;
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
   private readonly stopped: () => boolean;
@@ -111,7 +138,7 @@ class Run {
     private readonly clients: Clients,
     private readonly opts: ApplyOptions,
   ) {
-    this.batchSize = opts.batchSize ?? 250;
+    this.batchSize = opts.batchSize;
     this.concurrency = opts.concurrency ?? 4;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stopped = opts.shouldStop ?? (() => false);
@@ -144,8 +171,9 @@ class Run {
   async batches<C extends Command>(
     commands: C[],
     send: (batch: C[]) => Promise<BatchResult>,
+    records: (c: C) => number = () => 1,
   ): Promise<void> {
-    await mapLimit(chunks(commands, this.batchSize), this.concurrency, async (batch) => {
+    await mapLimit(this.split(commands, records), this.concurrency, async (batch) => {
       const started = Date.now();
       let pending = batch;
       let lastError: ItemError | undefined;
@@ -194,6 +222,26 @@ class Run {
     }
     const why = 'not run: an ACL to add failed, so none is removed until it exists';
     for (const c of deletes) this.record(c, 'skipped', Date.now(), 0, why);
+  }
+
+  /** Requests of at most RECORDS_PER_REQUEST records (and batchSize items, when set). */
+  private split<C extends Command>(commands: C[], records: (c: C) => number): C[][] {
+    const out: C[][] = [];
+    let current: C[] = [];
+    let size = 0;
+    for (const c of commands) {
+      const n = records(c);
+      const full = current.length === this.batchSize || size + n > RECORDS_PER_REQUEST;
+      if (current.length > 0 && full) {
+        out.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(c);
+      size += n;
+    }
+    if (current.length > 0) out.push(current);
+    return out;
   }
 
   /** Each subject after the subjects it references; a failed reference skips its users. */

@@ -141,8 +141,9 @@ function aclChanges(
   const want = new Map(desired.acls.map((a) => [aclBindingKey(a), a] as const));
   const have = new Set(actual.acls.map(aclBindingKey));
   const creates: Draft[] = [];
-  for (const [key, a] of [...want].sort(([x], [y]) => x.localeCompare(y))) {
-    if (have.has(key)) continue;
+  // Only the missing ones are sorted: a no-op pass over 30,000 ACLs sorts nothing.
+  const missing = [...want].filter(([key]) => !have.has(key));
+  for (const [, a] of missing.sort(([x], [y]) => x.localeCompare(y))) {
     const { app, ...acl } = a;
     creates.push({ kind: 'CreateAcl', resource: `acl ${describeAcl(acl)}`, acl, app });
   }

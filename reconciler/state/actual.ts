@@ -36,14 +36,24 @@ export interface ActualState {
   readonly subjects: ReadonlyMap<string, ActualSubject>;
 }
 
+export interface ReadOptions {
+  readonly registryConcurrency?: number;
+  /**
+   * Dynamic configs already known, by topic: those topics' configs are not described again. A
+   * topic created with its configs has exactly them (CreateTopics commits both together), so
+   * verifying a pass needs no DescribeConfigs for what it created.
+   */
+  readonly knownConfigs?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
 export async function readActual(
   admin: KafkaAdmin,
   registry: SchemaRegistryApi,
   desired: DesiredState,
-  opts: { registryConcurrency?: number } = {},
+  opts: ReadOptions = {},
 ): Promise<ActualState> {
   const [kafka, subjects] = await Promise.all([
-    readKafka(admin, desired),
+    readKafka(admin, desired, opts.knownConfigs ?? new Map()),
     readSubjects(registry, desired, opts.registryConcurrency ?? 16),
   ]);
   return { ...kafka, subjects };
@@ -52,12 +62,18 @@ export async function readActual(
 async function readKafka(
   admin: KafkaAdmin,
   desired: DesiredState,
+  known: ReadonlyMap<string, Readonly<Record<string, string>>>,
 ): Promise<Omit<ActualState, 'subjects'>> {
-  const [all, acls] = await Promise.all([admin.describeTopics(), admin.describeAcls()]);
-  const managed = all.filter((t) => isManagedName(desired.scope, t.name));
-  const configs = await admin.describeTopicConfigs(managed.map((t) => t.name));
+  // The configs are described as soon as the topic list is in, while the ACLs are still read.
+  const described = admin.describeTopics().then(async (all) => {
+    const managed = all.filter((t) => isManagedName(desired.scope, t.name));
+    const unknown = managed.filter((t) => !known.has(t.name)).map((t) => t.name);
+    return { all, managed, configs: await admin.describeTopicConfigs(unknown) };
+  });
+  const [{ all, managed, configs }, acls] = await Promise.all([described, admin.describeAcls()]);
   const topics = new Map<string, ActualTopic>();
-  for (const t of managed) topics.set(t.name, { ...t, config: configs.get(t.name) ?? {} });
+  for (const t of managed)
+    topics.set(t.name, { ...t, config: configs.get(t.name) ?? known.get(t.name) ?? {} });
   return {
     topics,
     unmanagedTopics: all
