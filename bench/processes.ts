@@ -40,7 +40,7 @@ function childrenCpu(): number | undefined {
 
 export function timeCommand(
   args: readonly string[],
-  options: { runs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { runs?: number; warmup?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ProcessFigures {
   const runs = options.runs ?? 5;
   const once = (): { wall: number; cpu?: number; code: number; stderr: string } => {
@@ -61,7 +61,7 @@ export function timeCommand(
       stderr: r.stderr,
     };
   };
-  once();
+  if (options.warmup !== false) once();
   const all = Array.from({ length: runs }, once);
   const byWall = [...all].sort((a, b) => a.wall - b.wall);
   const median = byWall[Math.floor(byWall.length / 2)] as (typeof all)[number];

@@ -9,9 +9,11 @@ import type AddFormats from 'ajv-formats';
 import type * as Avsc from 'avsc';
 import type * as Protobufjs from 'protobufjs';
 
+let avsc: typeof Avsc | undefined;
+
 export const lib = {
   get avro(): typeof Avsc {
-    return require('avsc') as typeof Avsc;
+    return (avsc ??= lazyCodegen(require('avsc') as typeof Avsc));
   },
   get protobuf(): typeof Protobufjs {
     return require('protobufjs') as typeof Protobufjs;
@@ -26,3 +28,47 @@ export const lib = {
     return (require('ajv-formats') as { default: typeof AddFormats }).default;
   },
 };
+
+type Factory = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * avsc generates code (`new Function`) for every type it parses: each record's reader, writer,
+ * skipper and checker, and a union branch constructor for every type. Checking that 10,000
+ * schemas are valid Avro never encodes or decodes anything, yet that code generation was most of
+ * its time. Here each generated function is made on its first call instead: the same function
+ * runs, only later (and never, for a schema that is only checked). avsc's internals are relied
+ * on, so only for the pinned 5.7 line; any other version keeps avsc's own behaviour.
+ */
+function lazyCodegen(avro: typeof Avsc): typeof Avsc {
+  const version = (require('avsc/package.json') as { version: string }).version;
+  const record = (avro.types as unknown as Record<string, { prototype: Record<string, Factory> }>)
+    .RecordType?.prototype;
+  const type = (avro.Type as unknown as { prototype: Record<string, Factory> }).prototype;
+  const methods = ['_createReader', '_createSkipper', '_createWriter', '_createChecker'];
+  if (!version.startsWith('5.7.') || !record || !type._createBranchConstructor) return avro;
+  if (methods.some((m) => typeof record[m] !== 'function')) return avro;
+  for (const m of methods) {
+    const make = record[m] as Factory;
+    record[m] = function (this: unknown) {
+      let made: Factory | undefined;
+      const build = (): Factory => (made ??= make.call(this) as Factory);
+      return function (this: unknown, ...args: unknown[]) {
+        return build().apply(this, args);
+      };
+    };
+  }
+  // A branch constructor is only ever called with `new`, which returns the real branch object.
+  type BranchClass = new (value: unknown) => unknown;
+  const makeBranch = type._createBranchConstructor as Factory;
+  type._createBranchConstructor = function (this: { branchName?: string }) {
+    if (this.branchName === 'null') return null;
+    let made: BranchClass | undefined;
+    const build = (): BranchClass => (made ??= makeBranch.call(this) as BranchClass);
+    function Branch(value: unknown): unknown {
+      return new (build())(value);
+    }
+    Branch.type = this;
+    return Branch;
+  } as Factory;
+  return avro;
+}

@@ -63,8 +63,33 @@ export interface Clients {
 export const RECORDS_PER_REQUEST = 8000;
 
 /** The metadata records creating this topic writes (see RECORDS_PER_REQUEST). */
-export const topicRecords = (c: CreateTopic): number =>
-  1 + c.partitions + Object.keys(c.config).length;
+export const topicRecords = (t: {
+  readonly partitions: number;
+  readonly config: Readonly<Record<string, string>>;
+}): number => 1 + t.partitions + Object.keys(t.config).length;
+
+/** Items in requests of at most RECORDS_PER_REQUEST records and `maxItems` items. */
+export function requestBatches<T>(
+  items: readonly T[],
+  records: (item: T) => number,
+  maxItems = Infinity,
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = records(item);
+    if (current.length > 0 && (current.length >= maxItems || size + n > RECORDS_PER_REQUEST)) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += n;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
 
 export async function applyPlan(
   plan: Plan,
@@ -125,7 +150,7 @@ export async function applyPlan(
 
 class Run {
   readonly results: CommandResult[] = [];
-  private readonly batchSize?: number;
+  private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
   private readonly stopped: () => boolean;
@@ -138,7 +163,7 @@ class Run {
     private readonly clients: Clients,
     private readonly opts: ApplyOptions,
   ) {
-    this.batchSize = opts.batchSize;
+    this.batchSize = opts.batchSize ?? Infinity;
     this.concurrency = opts.concurrency ?? 4;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stopped = opts.shouldStop ?? (() => false);
@@ -173,7 +198,8 @@ class Run {
     send: (batch: C[]) => Promise<BatchResult>,
     records: (c: C) => number = () => 1,
   ): Promise<void> {
-    await mapLimit(this.split(commands, records), this.concurrency, async (batch) => {
+    const batches = requestBatches(commands, records, this.batchSize);
+    await mapLimit(batches, this.concurrency, async (batch) => {
       const started = Date.now();
       let pending = batch;
       let lastError: ItemError | undefined;
@@ -222,26 +248,6 @@ class Run {
     }
     const why = 'not run: an ACL to add failed, so none is removed until it exists';
     for (const c of deletes) this.record(c, 'skipped', Date.now(), 0, why);
-  }
-
-  /** Requests of at most RECORDS_PER_REQUEST records (and batchSize items, when set). */
-  private split<C extends Command>(commands: C[], records: (c: C) => number): C[][] {
-    const out: C[][] = [];
-    let current: C[] = [];
-    let size = 0;
-    for (const c of commands) {
-      const n = records(c);
-      const full = current.length === this.batchSize || size + n > RECORDS_PER_REQUEST;
-      if (current.length > 0 && full) {
-        out.push(current);
-        current = [];
-        size = 0;
-      }
-      current.push(c);
-      size += n;
-    }
-    if (current.length > 0) out.push(current);
-    return out;
   }
 
   /** Each subject after the subjects it references; a failed reference skips its users. */
