@@ -1,13 +1,13 @@
 // Synthesis of a 10,000-topic catalog (200 domains × 50 topics, each with a schema): every
 // confluent-cloud environment's stacks (platform, 200 domain stacks, secrets, runtime).
-// Target: under 10 s and 1 GB on the 2-core reference machine.
+// Target: under 5 s and 500 MB on the 2-core reference machine.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../shared/repo-root';
 import { generateCatalog } from './generate-catalog';
-import { evalArgs } from './processes';
+import { evalArgs, processLine, timeCommand } from './processes';
 
 interface Figures {
   loadMs: number;
@@ -44,9 +44,12 @@ export async function run(): Promise<void> {
       `synth: ${topics} topics with schemas, ${readdirSync(join(outdir, 'stacks')).length} stacks`,
     );
     console.log(
-      `  time: ${(total / 1000).toFixed(1)} s (catalog ${(f.loadMs / 1000).toFixed(1)} s, constructs ${(f.buildMs / 1000).toFixed(1)} s, synth ${(f.synthMs / 1000).toFixed(1)} s)   target < 10 s`,
+      `  time: ${(total / 1000).toFixed(1)} s (catalog ${(f.loadMs / 1000).toFixed(1)} s, constructs ${(f.buildMs / 1000).toFixed(1)} s, synth ${(f.synthMs / 1000).toFixed(1)} s)   target < 5 s`,
     );
-    console.log(`  peak RSS: ${f.maxRssMb.toFixed(0)} MB   target < 1024 MB`);
+    console.log(`  peak RSS: ${f.maxRssMb.toFixed(0)} MB   target < 500 MB`);
+    // What a user waits for: `npm run synth` in the catalog, a whole process, start-up included.
+    const whole = timeCommand([join(REPO_ROOT, 'main.ts')], { runs: 1, warmup: false, cwd: root });
+    console.log(processLine('npm run synth, whole process', whole, '< 5 s'));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
