@@ -4,7 +4,7 @@
 import { formatDiagnostic } from './catalog/diagnostics';
 import { loadCatalog } from './catalog/loader';
 import { remembered } from './catalog/validate';
-import { buildApp } from './stacks/app';
+import { buildStacks } from './stacks/app';
 
 function main(): number {
   // What `npm run validate` remembers: files and schemas that passed are not parsed or checked again.
@@ -18,7 +18,7 @@ function main(): number {
     );
     return 1;
   }
-  buildApp(result.catalog).app.synth();
+  buildStacks(result.catalog).app.synth();
   return 0;
 }
 

@@ -24,12 +24,12 @@ export async function run(): Promise<void> {
   // A fresh process, so peak RSS is the synthesis's own (catalog load included).
   const script = `
     const { loadCatalog } = require(${JSON.stringify(join(repo, 'catalog', 'loader'))});
-    const { buildApp } = require(${JSON.stringify(join(repo, 'stacks', 'app'))});
+    const { buildStacks } = require(${JSON.stringify(join(repo, 'stacks', 'app'))});
     const t0 = performance.now();
     const { catalog } = loadCatalog(${JSON.stringify(root)});
     if (!catalog) throw new Error('generated catalog is invalid');
     const t1 = performance.now();
-    const { app } = buildApp(catalog, { outdir: ${JSON.stringify(outdir)} });
+    const { app } = buildStacks(catalog, { outdir: ${JSON.stringify(outdir)} });
     const t2 = performance.now();
     app.synth();
     const t3 = performance.now();

@@ -16,7 +16,7 @@ import * as protobuf from 'protobufjs';
 import { wireFormat } from '../reconciler/cluster/registry';
 import type { RegistryReference, SchemaRegistryApi } from '../reconciler/cluster/registry';
 import { SchemaValidationError, UnknownSchemaError, WireFormatError } from './errors';
-import type { SchemaSource, Topic } from './topic';
+import type { SchemaSource, TopicBinding } from './topic';
 
 /** What the codec asks the registry: ids of subjects' latest schemas, and schemas by id. */
 export type CodecRegistry = Pick<SchemaRegistryApi, 'latest' | 'version' | 'schemaById'>;
@@ -47,12 +47,12 @@ export class Codec {
     this.prefix = opts.namePrefix ?? '';
   }
 
-  subject(topic: Topic<unknown>): string {
+  subject(topic: TopicBinding<unknown>): string {
     return `${this.prefix}${topic.valueSubject}`;
   }
 
   /** The id of the subject's latest schema; cached, since ids never change. */
-  schemaId(topic: Topic<unknown>): Promise<number> {
+  schemaId(topic: TopicBinding<unknown>): Promise<number> {
     const subject = this.subject(topic);
     let id = this.ids.get(subject);
     if (!id) {
@@ -72,7 +72,7 @@ export class Codec {
     return id;
   }
 
-  async encode<V>(topic: Topic<V>, value: V): Promise<Buffer> {
+  async encode<V>(topic: TopicBinding<V>, value: V): Promise<Buffer> {
     return (await this.encoder(topic))(value);
   }
 
@@ -81,18 +81,18 @@ export class Codec {
    * values encode without a round trip (or a promise) each. One per subject, so its chunks
    * serve every send; a failure is not kept, the next call asks again.
    */
-  encoder<V>(topic: Topic<V>): Promise<(value: V) => Buffer> {
+  encoder<V>(topic: TopicBinding<V>): Promise<(value: V) => Buffer> {
     const subject = this.subject(topic);
     let encoder = this.encoders.get(subject);
     if (!encoder) {
-      encoder = this.newEncoder(topic as Topic<unknown>);
+      encoder = this.newEncoder(topic as TopicBinding<unknown>);
       this.encoders.set(subject, encoder);
       encoder.catch(() => this.encoders.delete(subject));
     }
     return encoder;
   }
 
-  private async newEncoder(topic: Topic<unknown>): Promise<(value: unknown) => Buffer> {
+  private async newEncoder(topic: TopicBinding<unknown>): Promise<(value: unknown) => Buffer> {
     const id = await this.schemaId(topic);
     const head = wireFormat.header(id);
     if (topic.value.format === 'AVRO') {
@@ -112,7 +112,7 @@ export class Codec {
     return (value) => Buffer.concat([head, local.encode(value)]);
   }
 
-  async decode<V>(topic: Topic<V>, message: Buffer): Promise<V> {
+  async decode<V>(topic: TopicBinding<V>, message: Buffer): Promise<V> {
     const id = wireFormat.schemaId(message);
     if (id === undefined) throw new WireFormatError(topic.name);
     const payload = wireFormat.payload(message);
@@ -123,7 +123,7 @@ export class Codec {
   }
 
   /** The Avro type schema `id` names, its references loaded from the registry; cached. */
-  private avroType(id: number, topic: Topic<unknown>): Promise<avro.Type> {
+  private avroType(id: number, topic: TopicBinding<unknown>): Promise<avro.Type> {
     let type = this.avroTypes.get(id);
     if (!type) {
       type = this.loadAvroType(id, topic);
@@ -133,7 +133,7 @@ export class Codec {
     return type;
   }
 
-  private async loadAvroType(id: number, topic: Topic<unknown>): Promise<avro.Type> {
+  private async loadAvroType(id: number, topic: TopicBinding<unknown>): Promise<avro.Type> {
     const schema = await this.registry.schemaById(id);
     if (!schema) {
       throw new WireFormatError(
@@ -165,7 +165,7 @@ export class Codec {
     return avro.Type.forSchema(JSON.parse(schema.schema) as avro.Schema, { registry: named });
   }
 
-  private localCodec(topic: Topic<unknown>): LocalCodec {
+  private localCodec(topic: TopicBinding<unknown>): LocalCodec {
     let codec = this.local.get(topic.name);
     if (!codec) {
       codec =
@@ -209,7 +209,7 @@ class Arena {
 }
 
 function jsonCodec(
-  topic: Topic<unknown>,
+  topic: TopicBinding<unknown>,
   source: SchemaSource,
   referenced: Readonly<Record<string, SchemaSource>>,
 ): LocalCodec {
@@ -247,7 +247,7 @@ function jsonCodec(
 }
 
 function protobufCodec(
-  topic: Topic<unknown>,
+  topic: TopicBinding<unknown>,
   source: SchemaSource,
   referenced: Readonly<Record<string, SchemaSource>>,
 ): LocalCodec {

@@ -1,6 +1,6 @@
 // Failures a developer can act on, each as one line that says what to do. Anything else is a
 // bug and keeps its stack trace.
-import type { Topic } from './topic';
+import type { TopicBinding } from './topic';
 import { resourcePrefixOfAppId } from '../catalog/naming';
 
 export class ClientError extends Error {
@@ -62,7 +62,7 @@ export interface ErrorContext {
   /** App id, "domain/app". */
   app: string;
   role: Role;
-  topic?: Topic<unknown>;
+  topic?: TopicBinding<unknown>;
   /** The topic name actually used (with a test prefix, if any). */
   topicName?: string;
   group?: string;

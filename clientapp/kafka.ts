@@ -16,7 +16,7 @@ import { principalOf, resourcePrefixOf } from './config';
 import { ClientError, ConfigError, explain, groupDenied, KafkaFailure } from './errors';
 import type { ErrorContext, Role } from './errors';
 import type { Codec } from './codec';
-import type { Topic } from './topic';
+import type { TopicBinding } from './topic';
 
 export interface OutgoingEvent<V> {
   /** Events with the same key keep their order (same partition). */
@@ -53,7 +53,7 @@ export interface EventConsumer<V> {
 
 export interface ClientOptions<V> {
   config: ClientConfig;
-  topic: Topic<V>;
+  topic: TopicBinding<V>;
   codec: Codec;
   /** Prefix for topic names (tests and benchmarks isolate themselves with one). */
   namePrefix?: string;
@@ -63,7 +63,7 @@ export interface ClientOptions<V> {
   verbose?: boolean;
 }
 
-export const topicName = (opts: { topic: Topic<unknown>; namePrefix?: string }): string =>
+export const topicName = (opts: { topic: TopicBinding<unknown>; namePrefix?: string }): string =>
   `${opts.namePrefix ?? ''}${opts.topic.name}`;
 
 /** One connection attempt: TCP, SASL and the topic's metadata. */

@@ -10,7 +10,7 @@ import { connectConsumer, connectProducer } from './kafka';
 import type { Delivery, IncomingEvent } from './kafka';
 import { createCodec } from './registry';
 import { sampleEvents } from './samples';
-import type { Topic } from './topic';
+import type { TopicBinding } from './topic';
 
 export interface RoundTripOptions {
   count?: number;
@@ -58,7 +58,7 @@ export async function roundTrip(opts: RoundTripOptions = {}): Promise<RoundTripR
   const log = opts.log ?? (() => undefined);
   const count = opts.count ?? DEFAULTS.count;
   const name = resolveTopic(opts.topic ?? DEFAULTS.topic);
-  const topic = topics[name] as Topic<unknown>;
+  const topic = topics[name] as TopicBinding<unknown>;
   const producerApp = opts.producer ?? DEFAULTS.producer;
   const consumerApp = opts.consumer ?? DEFAULTS.consumer;
   const configFor = opts.configFor ?? ((app: string) => loadConfig(app));

@@ -1,6 +1,7 @@
-// What the generated code knows about one catalog topic: its name, its value schema and who may
-// use it. `V` is the value's generated TypeScript type; it exists only at compile time.
-export type SchemaFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
+// What the generated code knows about one catalog topic (a topic binding): its name, its value
+// schema and who may use it. `V` is the value's generated TypeScript type; it exists only at
+// compile time. Not the catalog's Topic (catalog/model.ts), which the binding is generated from.
+import type { SchemaFormat } from '../catalog/model';
 
 export interface SchemaSource {
   readonly format: SchemaFormat;
@@ -10,7 +11,7 @@ export interface SchemaSource {
   readonly references: readonly { readonly name: string; readonly subject: string }[];
 }
 
-export interface TopicSpec {
+export interface TopicBindingSpec {
   /** Full topic name, e.g. "orders.order-created.v1". */
   readonly name: string;
   /** Its key in the domain file, e.g. "order-created". */
@@ -28,14 +29,14 @@ export interface TopicSpec {
   readonly consumers: readonly string[];
 }
 
-export interface Topic<V> extends TopicSpec {
+export interface TopicBinding<V> extends TopicBindingSpec {
   /** Never set: carries the value type so APIs can be typed by topic. */
   readonly __value?: V;
 }
 
-export function defineTopic<V>(spec: TopicSpec): Topic<V> {
+export function defineTopic<V>(spec: TopicBindingSpec): TopicBinding<V> {
   return Object.freeze({ ...spec });
 }
 
 /** The value type of a topic binding. */
-export type ValueOf<T> = T extends Topic<infer V> ? V : never;
+export type ValueOf<T> = T extends TopicBinding<infer V> ? V : never;

@@ -6,11 +6,11 @@ import { posix } from 'node:path';
 import type { Compatibility } from '../catalog/format/common';
 import { COMPATIBILITY_LEVELS } from '../catalog/format/common';
 import { keySubject, referenceSubject, valueSubject } from '../catalog/naming';
-import type { SchemaType } from '../reconciler/cluster/registry';
+import type { SchemaFormat } from '../catalog/model';
 import type { LiveSubject } from './live';
 import type { Report } from './report';
 
-export const EXTENSION: Record<SchemaType, string> = {
+export const EXTENSION: Record<SchemaFormat, string> = {
   AVRO: '.avsc',
   JSON: '.json',
   PROTOBUF: '.proto',
@@ -46,7 +46,7 @@ export function fileText(s: LiveSubject): string {
 }
 
 /** The path whose referenceSubject is this subject, when the subject follows the convention. */
-function conventionalPath(subject: string, type: SchemaType): string | undefined {
+function conventionalPath(subject: string, type: SchemaFormat): string | undefined {
   const parts = subject.split('.');
   if (parts.length < 2 || !KEBAB.test(parts[0] as string)) return undefined;
   if (!parts.every((p) => SEGMENT.test(p))) return undefined;
@@ -55,7 +55,7 @@ function conventionalPath(subject: string, type: SchemaType): string | undefined
 }
 
 /** Where the catalog finds a reference called `name` from the file `from` (resolve.ts' rules). */
-function candidates(from: string, name: string, type: SchemaType): string[] {
+function candidates(from: string, name: string, type: SchemaFormat): string[] {
   if (type === 'AVRO') return [];
   const near = posix.normalize(posix.join(posix.dirname(from), name));
   return type === 'PROTOBUF' ? [near, posix.normalize(posix.join('schemas', name))] : [near];

@@ -1,6 +1,7 @@
 // `plan` and `apply` against one environment. Exit codes: 0 in sync / applied, 2 drift found
 // (plan) or refused changes left (apply), 1 error. User mistakes print a message, never a trace.
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { PlanFormat } from './plan/render';
 import { REPO_ROOT } from '../shared/repo-root';
 
@@ -23,32 +24,48 @@ interface Args {
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): Args {
+const OPTIONS = {
+  env: { type: 'string' },
+  format: { type: 'string' },
+  root: { type: 'string' },
+  connection: { type: 'string' },
+} as const;
+
+function parseCommandLine(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'plan' && command !== 'apply')
     throw new UsageError(`unknown command "${command ?? ''}"`);
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
-    if (!m) throw new UsageError(`unexpected argument "${a}"`);
-    const value = m[2] ?? rest[++i];
-    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
-    flags[m[1] as string] = value;
+  // Not strict: node's own messages name no command and no usage, these do.
+  const { values, tokens } = parseArgs({
+    args: rest,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const t of tokens) {
+    if (t.kind === 'positional') throw new UsageError(`unexpected argument "${t.value}"`);
+    if (t.kind !== 'option') continue;
+    if (!t.rawName.startsWith('--')) throw new UsageError(`unexpected argument "${t.rawName}"`);
+    if (!Object.hasOwn(OPTIONS, t.name)) throw new UsageError(`unknown option --${t.name}`);
+    if (t.value === undefined) throw new UsageError(`--${t.name} needs a value`);
   }
-  for (const k of Object.keys(flags))
-    if (!['env', 'format', 'root', 'connection'].includes(k))
-      throw new UsageError(`unknown option --${k}`);
-  if (!flags.env) throw new UsageError('--env is required');
-  const format = (flags.format ?? 'human') as PlanFormat;
+  const flag = (name: keyof typeof OPTIONS): string | undefined => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const env = flag('env');
+  if (!env) throw new UsageError('--env is required');
+  const format = (flag('format') ?? 'human') as PlanFormat;
   if (!['human', 'json', 'markdown'].includes(format))
     throw new UsageError(`--format must be human, json or markdown`);
+  const connection = flag('connection');
   return {
     command,
-    env: flags.env,
+    env,
     format,
-    root: path.resolve(flags.root ?? REPO_ROOT),
-    ...(flags.connection ? { connection: flags.connection } : {}),
+    root: path.resolve(flag('root') ?? REPO_ROOT),
+    ...(connection ? { connection } : {}),
   };
 }
 
@@ -59,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let args: Args;
   try {
-    args = parseArgs(argv);
+    args = parseCommandLine(argv);
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 1;

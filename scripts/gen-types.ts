@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { toExternalContext, toTypeScript } from '@ovotech/avro-ts';
 import { compile } from 'json-schema-to-typescript';
 import * as prettier from 'prettier';
@@ -286,15 +287,10 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, string>):
   }
 }
 
-export function readGenerated(dir: string): Map<string, string> {
-  if (!fs.existsSync(dir)) return new Map();
-  return new Map(listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-}
-
 async function main(): Promise<void> {
   // `--out DIR`: somewhere else than clientapp/generated (the "is it current?" test).
-  const at = process.argv.indexOf('--out');
-  const out = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]!) : GENERATED_DIR;
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const out = values.out ? path.resolve(values.out) : GENERATED_DIR;
   const files = await generate();
   writeGenerated(out, files);
   console.log(`Generated ${files.size} files in ${path.relative(process.cwd(), out) || '.'}/`);

@@ -8,14 +8,14 @@ import { addEnvironment } from './environment';
 import type { EnvironmentStacks, EnvironmentStacksOptions } from './environment';
 import { createApp } from './synth';
 
-export interface BuildAppOptions extends EnvironmentStacksOptions {
+export interface BuildStacksOptions extends EnvironmentStacksOptions {
   /** Where `app.synth()` writes (cdktf.out by default, as cdktf.json expects). */
   readonly outdir?: string;
   /** Only these environments (default: all that Terraform provisions). */
   readonly environments?: readonly string[];
 }
 
-export interface BuiltApp {
+export interface BuiltStacks {
   readonly app: App;
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
 }
@@ -28,7 +28,7 @@ export function terraformEnvironments(catalog: Catalog): string[] {
   });
 }
 
-export function buildApp(catalog: Catalog, options: BuildAppOptions = {}): BuiltApp {
+export function buildStacks(catalog: Catalog, options: BuildStacksOptions = {}): BuiltStacks {
   const app = createApp(options.outdir === undefined ? {} : { outdir: options.outdir });
   const environments = new Map<string, EnvironmentStacks>();
   for (const env of options.environments ?? terraformEnvironments(catalog)) {

@@ -63,8 +63,8 @@ export function resolveSchemas(
 
 /**
  * Node scans every function made with `new Function` for a source-map comment while source maps
- * are on (tsx turns them on), and avsc makes about seven per Avro record: 10 % of a cold run.
- * Generated code has no source map to find, so the scan is off while schemas are checked.
+ * are on (tsx turns them on), and avsc makes several per Avro record. Generated code has no
+ * source map to find, so the scan is off while schemas are checked.
  */
 function withoutSourceMaps(fn: () => void): void {
   const enabled = process.sourceMapsEnabled;

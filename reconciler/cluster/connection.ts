@@ -74,8 +74,6 @@ const fileShape = z.strictObject({
   principals: z.record(z.string(), z.string().regex(/^User:.+/, 'a principal is "User:<id>"')),
 });
 
-export type ConnectionFile = z.infer<typeof fileShape>;
-
 /** A connection file, or the same settings from STREAMPLANE_* variables when no file is given. */
 export function externalConnection(
   file: string | undefined,

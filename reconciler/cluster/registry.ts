@@ -5,9 +5,6 @@
 import type { SchemaFormat } from '../../catalog/model';
 import { TransientError } from './errors';
 
-/** The registry's `schemaType`: the catalog's schema formats, under the API's name. */
-export type SchemaType = SchemaFormat;
-
 export interface RegistryReference {
   readonly name: string;
   readonly subject: string;
@@ -19,7 +16,7 @@ export interface RegisteredSchema {
   readonly version: number;
   readonly id: number;
   readonly schema: string;
-  readonly schemaType: SchemaType;
+  readonly schemaType: SchemaFormat;
   readonly references: readonly RegistryReference[];
 }
 
@@ -27,7 +24,7 @@ export interface RegisteredSchema {
 export interface SchemaById {
   readonly id: number;
   readonly schema: string;
-  readonly schemaType: SchemaType;
+  readonly schemaType: SchemaFormat;
   readonly references: readonly RegistryReference[];
 }
 
@@ -42,7 +39,7 @@ export interface SchemaRegistryApi {
   compatibility(subject: string): Promise<string | undefined>;
   register(
     subject: string,
-    schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
+    schema: { schema: string; schemaType: SchemaFormat; references: readonly RegistryReference[] },
   ): Promise<{ id: number }>;
   setCompatibility(subject: string, level: string): Promise<void>;
   /** The registry-wide level, in force for every subject without its own. */
@@ -146,7 +143,7 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
 
   async register(
     subject: string,
-    schema: { schema: string; schemaType: SchemaType; references: readonly RegistryReference[] },
+    schema: { schema: string; schemaType: SchemaFormat; references: readonly RegistryReference[] },
   ): Promise<{ id: number }> {
     const body = {
       schema: schema.schema,

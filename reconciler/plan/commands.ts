@@ -1,6 +1,6 @@
 // The plan's vocabulary: typed commands (what to do) and refusals (what must not or cannot be done).
 import type { AclBinding } from '../cluster/types';
-import type { SchemaType } from '../cluster/registry';
+import type { SchemaFormat } from '../../catalog/model';
 
 interface Base {
   /** Stable within one plan ("c1", "c2", ...), for results and events. */
@@ -54,7 +54,7 @@ export interface DeleteAcl extends Base {
 export interface RegisterSchema extends Base {
   readonly kind: 'RegisterSchema';
   readonly subject: string;
-  readonly schemaType: SchemaType;
+  readonly schemaType: SchemaFormat;
   readonly path: string;
   readonly schema: string;
   /** Versions are resolved at apply time, after the referenced subjects are registered. */
@@ -85,17 +85,6 @@ export type Command =
   | DeleteTopic;
 
 export type CommandKind = Command['kind'];
-
-export const COMMAND_KINDS: readonly CommandKind[] = [
-  'CreateTopic',
-  'IncreasePartitions',
-  'AlterTopicConfig',
-  'CreateAcl',
-  'DeleteAcl',
-  'SetSubjectCompatibility',
-  'RegisterSchema',
-  'DeleteTopic',
-];
 
 export type RefusalKind =
   'partition-decrease' | 'replication-factor-change' | 'not-in-catalog' | 'no-principal';

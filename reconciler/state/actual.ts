@@ -1,7 +1,8 @@
 // Reads what the cluster has, for the catalog's scope only: a handful of batched admin requests
 // whatever the topic count, plus one registry read per catalog subject (the API has no batch).
 import type { KafkaAdmin } from '../cluster/kafka-admin';
-import type { RegistryReference, SchemaRegistryApi, SchemaType } from '../cluster/registry';
+import type { SchemaFormat } from '../../catalog/model';
+import type { RegistryReference, SchemaRegistryApi } from '../cluster/registry';
 import type { AclBinding } from '../cluster/types';
 import { mapLimit } from '../util/limit';
 import type { DesiredState } from './desired';
@@ -19,7 +20,7 @@ export interface ActualSubject {
   readonly name: string;
   readonly version: number;
   readonly schema: string;
-  readonly schemaType: SchemaType;
+  readonly schemaType: SchemaFormat;
   readonly references: readonly RegistryReference[];
   /** The level in force (the subject's own, else the global one). */
   readonly compatibility?: string;

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError, lastLines } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
 import { isPortFree, parsePort } from '../local/ports';
@@ -28,8 +29,6 @@ const USAGE = `Usage: cli.ts <command>
   down                      stop the double and its Kafka and registry
   status                    whether it runs, and where
   logs [-n LINES]           the double's log (method, path, status of each request)`;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface DoubleUpOptions {
   readonly port?: number;

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors';
 import { isAlive } from './proc';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Serialises `up` across processes (say `npm start` and `npm test` at once), so two callers

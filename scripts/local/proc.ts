@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Service, StackPaths } from './paths';
 import { FILE_MODE, privateDir, spawnPrivate, writePrivateFile } from './permissions';
 
@@ -73,8 +74,6 @@ export function spawnService(
     fs.closeSync(out);
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** SIGTERM for a graceful shutdown, SIGKILL if it takes longer than `graceMs`. */
 export async function stopService(

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pinnedVersions, ensureArtifacts } from './artifacts';
 import type { Artifacts, Versions } from './artifacts';
 import {
@@ -75,8 +76,6 @@ export interface LocalStackInfo {
 interface State {
   ports: Ports;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function readState(paths: StackPaths): State | undefined {
   try {
@@ -167,8 +166,8 @@ function registryArgs(paths: StackPaths, ports: Ports, artifacts: Artifacts): st
     '-Xms64m',
     '-Xmx256m',
     '-XX:+UseSerialGC',
-    // C1 only: halves start-up on a 2-core laptop (~11 s -> ~5.5 s) and trims RSS; a local
-    // registry serves a handful of requests, so peak JIT performance buys nothing.
+    // C1 only: a local registry serves a handful of requests, so peak JIT performance buys
+    // nothing, while C2's compilation slows start-up and adds memory on a small machine.
     '-XX:TieredStopAtLevel=1',
     '-XX:+ExitOnOutOfMemoryError',
     ...props,

@@ -1,8 +1,8 @@
 // What domain stacks read from their platform stack: three outputs, each one map shared by every
 // domain stack, read through one remote state per domain stack. cdktf's automatic cross-stack
-// references cost one output per referenced attribute (1,200 per platform stack on a
-// 10,000-topic catalog) and a cross-stack token resolution per reference, in every domain stack:
-// seconds of synthesis. The secrets and runtime stacks (one per environment) keep cdktf's.
+// references would make one output per referenced attribute (per app and per domain) and one
+// cross-stack token resolution per reference in every domain stack, so both would grow with the
+// catalog. The secrets and runtime stacks (one per environment) keep cdktf's.
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import type { TerraformResource } from 'cdktf';

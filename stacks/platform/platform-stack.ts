@@ -101,8 +101,8 @@ export class PlatformStack extends CatalogStack {
       registryCrn: this.registry.resourceName,
     };
 
-    // The for_each maps below are plain entries (CatalogStack.bindEntries): 1,400 instances per
-    // environment on a 10,000-topic catalog. References into this stack are literal expressions.
+    // The for_each maps below are plain entries (CatalogStack.bindEntries): one instance per app
+    // and domain, so they hold no token. References into this stack are literal expressions.
     const clusterCrn = expression(this.cluster, 'rbac_crn');
     const kafkaCrn = `${clusterCrn}/kafka=${expression(this.cluster, 'id')}`;
     const registryCrn = expression(this.registry, 'resource_name');

@@ -1,8 +1,8 @@
 // A stack built from the catalog: its for_each blocks hold plain entries (topic names, ACLs,
-// schema texts, accounts…, see entries.ts), thousands per stack on a big catalog. cdktf resolves
-// every value of a stack three times looking for tokens, then sorts and writes every key with
-// json-stable-stringify: on a 10,000-topic catalog that was most of the synthesis time, for data
-// that holds no token. So entries skip both: they are merged into the stack's JSON after
+// schema texts, accounts…, see entries.ts), one per catalog item. cdktf resolves every value of
+// a stack three times looking for tokens, then sorts and writes every key with
+// json-stable-stringify; entries hold no token, so they skip both (synthesis then grows with the
+// elements that hold tokens, not with the catalog): they are merged into the stack's JSON after
 // resolution. cdktf's own synthesizer still runs (aspects, validations, manifest, annotations)
 // and writes the stack without them; the complete stack is then written over it, its entries
 // rendered straight from their maps (the same text). A domain's stacks in different environments

@@ -57,9 +57,9 @@ export class Entries<T extends object> implements SortedMap {
 
 /**
  * `each.key` and `each.value.<attribute>` of a block bound to plain entries, as the literal
- * Terraform expressions the iterator tokens would resolve to. Iterator tokens cost a full token
- * resolution per attribute, per block, three times per synthesis: on a 10,000-topic catalog
- * (600 domain stacks) that was seconds for strings known up front.
+ * Terraform expressions the iterator tokens would resolve to. Iterator tokens would cost a full
+ * token resolution per attribute, per block, three times per synthesis, for strings known up
+ * front.
  */
 export const each = {
   key: '${each.key}',
@@ -77,8 +77,8 @@ const TOKEN = /[$#&]\{TfToken\[/;
 /**
  * Whether a key or value is anything but plain data: a token in a string or key (as
  * `tokenString` recognizes one), a tokenized number, or an object other than a plain object or
- * array (a Lazy, a construct…). Walked rather than serialized: it runs for every entry of a
- * 10,000-topic catalog.
+ * array (a Lazy, a construct…). Walked rather than serialized: it runs once for every entry of
+ * every stack.
  */
 export function holdsToken(value: unknown, tokenString: (s: string) => boolean): boolean {
   switch (typeof value) {

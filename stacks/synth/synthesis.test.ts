@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aclKey, produceGrants } from '../../catalog/access';
 import { loadCatalog } from '../../catalog/loader';
-import { buildApp } from '../app';
+import { buildStacks } from '../app';
 import { CatalogStack } from './catalog-stack';
 import { Rendered, stableJson, stableJsonAt } from './stable-json';
 import type { SortedMap } from './stable-json';
@@ -130,7 +130,7 @@ describe('a schema referencing another domain’s subject', () => {
   const loaded = loadCatalog(root);
   if (!loaded.catalog) throw new Error('the fixture catalog does not load');
   const outdir = mkdtempSync(join(tmpdir(), 'streamplane-xref-'));
-  const built = buildApp(loaded.catalog, { outdir, environments: ['prod'] });
+  const built = buildStacks(loaded.catalog, { outdir, environments: ['prod'] });
   built.app.synth();
   const read = (name: string): Json =>
     JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Json;
@@ -184,7 +184,7 @@ test('HCL output is refused rather than written without the entries', () => {
   process.env.SYNTH_HCL_OUTPUT = 'true';
   try {
     const outdir = mkdtempSync(join(tmpdir(), 'streamplane-hcl-'));
-    const { app } = buildApp(loaded.catalog, { outdir, environments: ['dev'] });
+    const { app } = buildStacks(loaded.catalog, { outdir, environments: ['dev'] });
     expect(() => app.synth()).toThrow(/HCL output is not supported/);
   } finally {
     if (before === undefined) delete process.env.SYNTH_HCL_OUTPUT;
@@ -196,7 +196,7 @@ test('a stack synthesized again writes the entries added since, not the text ren
   const loaded = loadCatalog(REPO_ROOT);
   if (!loaded.catalog) throw new Error('the sample catalog does not load');
   const outdir = mkdtempSync(join(tmpdir(), 'streamplane-again-'));
-  const built = buildApp(loaded.catalog, { outdir, environments: ['staging'] });
+  const built = buildStacks(loaded.catalog, { outdir, environments: ['staging'] });
   built.app.synth();
   const orders = built.environments.get('staging')?.domains.get('orders');
   if (!orders) throw new Error('no orders stack');

@@ -12,7 +12,7 @@ import { startService } from '../../reconciler/service';
 import type { RunningService } from '../../reconciler/service';
 import type { Reconciliation } from '../../reconciler/service/store';
 import { catalogFixture, ioTopicSpecs, removeDomainResources } from '../support/reconciler-fixture';
-import type { DomainSpec, Fixture, TopicSpec } from '../support/reconciler-fixture';
+import type { DomainSpec, Fixture, FixtureTopic } from '../support/reconciler-fixture';
 import { sleep, until } from '../support/wait';
 
 jest.setTimeout(120_000);
@@ -26,9 +26,9 @@ describe('reconciliation jobs on the jobs topic', () => {
   const running: RunningService[] = [];
   const connection = localConnection();
 
-  const spec = (extra: TopicSpec[]): DomainSpec => {
+  const spec = (extra: FixtureTopic[]): DomainSpec => {
     const io = ioTopicSpecs();
-    const jobs: TopicSpec = {
+    const jobs: FixtureTopic = {
       key: 'reconciliations',
       partitions: 1,
       cleanupPolicy: 'compact',

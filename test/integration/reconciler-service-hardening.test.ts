@@ -15,10 +15,10 @@ import { credentials, localStack } from '../support/local';
 import { catalogFixture, removeDomainResources } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
 import { until } from '../support/wait';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 jest.setTimeout(120_000);
 
-const REPO_ROOT = path.join(__dirname, '..', '..');
 const operator = generateToken();
 const reader = generateToken();
 

@@ -26,10 +26,10 @@ import {
 } from '../support/reconciler-fixture';
 import type { Fixture } from '../support/reconciler-fixture';
 import { until } from '../support/wait';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 jest.setTimeout(60_000);
 
-const REPO_ROOT = join(__dirname, '..', '..');
 const CATALOG_URL = 'https://git.example/acme/streamplane/blob/main';
 const OUT = join(
   process.env.TEST_OUTPUT_DIR ?? join(tmpdir(), 'streamplane-test-output'),

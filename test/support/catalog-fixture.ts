@@ -2,8 +2,9 @@
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '../../shared/repo-root';
 
-export const REPO_ROOT = join(__dirname, '..', '..');
+export { REPO_ROOT };
 
 /** Copies platform.yaml, topics/ and schemas/ (and CODEOWNERS) to a temp dir, then applies `files`. */
 export function catalogFixture(files: Record<string, string | null> = {}): string {

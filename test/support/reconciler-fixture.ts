@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { KafkaAdmin } from '../../reconciler/cluster/kafka-admin';
+import { REPO_ROOT } from '../../shared/repo-root';
 
-const REPO_ROOT = join(__dirname, '..', '..');
-
-export interface TopicSpec {
+export interface FixtureTopic {
   key: string;
   partitions?: number;
   retention?: string;
@@ -25,7 +24,7 @@ export interface TopicSpec {
 
 export interface DomainSpec {
   apps: Record<string, { transactional?: boolean }>;
-  topics: TopicSpec[];
+  topics: FixtureTopic[];
   /** File name → content, under schemas/<domain>/. */
   schemas?: Record<string, string>;
 }
@@ -97,10 +96,10 @@ export function domainYaml(domain: string, spec: DomainSpec): string {
 }
 
 /** The reconciler's own topics (events, errors, summary, requests) inside a test domain. */
-export function ioTopicSpecs(): { topics: TopicSpec[]; schemas: Record<string, string> } {
+export function ioTopicSpecs(): { topics: FixtureTopic[]; schemas: Record<string, string> } {
   const schema = (f: string): string =>
     readFileSync(join(REPO_ROOT, 'schemas', 'platform', f), 'utf8');
-  const io = (key: string, file: string): TopicSpec => ({
+  const io = (key: string, file: string): FixtureTopic => ({
     key,
     partitions: 1,
     retention: '1d',

@@ -19,7 +19,7 @@ import type { LocalStackInfo } from '../../scripts/local/stack';
 import { doubleTerraformEnv } from '../../scripts/cloud-double/service';
 import { runTerraform } from '../../scripts/providers/terraform';
 import type { TerraformRun } from '../../scripts/providers/terraform';
-import { buildApp } from '../../stacks/app';
+import { buildStacks } from '../../stacks/app';
 import { REPO_ROOT, catalogFixture } from './catalog-fixture';
 
 export const SANDBOX_ENV = 'sandbox';
@@ -116,7 +116,7 @@ export async function openSandbox(options: SandboxOptions = {}): Promise<Sandbox
       const result = loadCatalog(root);
       if (!result.catalog)
         throw new Error(`the sandbox catalog does not load: ${JSON.stringify(result.diagnostics)}`);
-      buildApp(result.catalog, { outdir, environments: [SANDBOX_ENV] }).app.synth();
+      buildStacks(result.catalog, { outdir, environments: [SANDBOX_ENV] }).app.synth();
       return result.catalog;
     },
     terraform: (name, args, timeoutMs = 600_000) =>

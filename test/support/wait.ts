@@ -1,6 +1,8 @@
 // Waiting for something that happens asynchronously (a pass, a replica, a message), bounded.
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 /** Polls `fn` every 200 ms until it returns a value (not undefined or false); fails after `ms`. */
 export async function until<T>(

@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
-const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const GENERATED_DIR = path.join(REPO_ROOT, 'clientapp', 'generated');
 
 function tree(dir: string, prefix = ''): Map<string, string> {

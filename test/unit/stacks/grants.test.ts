@@ -2,14 +2,14 @@
 // the domain stacks' ACL tables and subject reads hold.
 import { consumeGrants, produceGrants, aclKey } from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
-import { buildApp } from '../../../stacks/app';
+import { buildStacks } from '../../../stacks/app';
 import { REPO_ROOT } from '../../support/catalog-fixture';
 import type { Json } from './synthesized';
 
 const loaded = loadCatalog(REPO_ROOT);
 if (!loaded.catalog) throw new Error('the sample catalog does not load');
 const catalog = loaded.catalog;
-const built = buildApp(catalog, { environments: ['dev'], outdir: '/nonexistent' });
+const built = buildStacks(catalog, { environments: ['dev'], outdir: '/nonexistent' });
 const env = built.environments.get('dev');
 if (!env) throw new Error('no dev environment');
 const stackOf = (domain: string) => {

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../../catalog/loader';
 import type { Catalog } from '../../../catalog/model';
-import { buildApp } from '../../../stacks/app';
-import type { BuiltApp } from '../../../stacks/app';
+import { buildStacks } from '../../../stacks/app';
+import type { BuiltStacks } from '../../../stacks/app';
 import { REPO_ROOT } from '../../support/catalog-fixture';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Synthesized {
   readonly catalog: Catalog;
-  readonly built: BuiltApp;
+  readonly built: BuiltStacks;
   readonly outdir: string;
   /** Stack name → its cdk.tf.json. */
   readonly stacks: ReadonlyMap<string, Json>;
@@ -24,7 +24,7 @@ export function synthesizeSample(): Synthesized {
   const result = loadCatalog(REPO_ROOT);
   if (!result.catalog) throw new Error('the sample catalog does not load');
   const outdir = mkdtempSync(join(tmpdir(), 'streamplane-stacks-'));
-  const built = buildApp(result.catalog, { outdir });
+  const built = buildStacks(result.catalog, { outdir });
   built.app.synth();
   const stacks = new Map<string, Json>();
   for (const name of readdirSync(join(outdir, 'stacks'))) {
