@@ -4,6 +4,7 @@
 import { formatDiagnostic } from './catalog/diagnostics';
 import { loadCatalog } from './catalog/loader';
 import { remembered } from './catalog/validate';
+import { readAdoption } from './importer/adoption';
 import { buildStacks } from './stacks/app';
 
 function main(): number {
@@ -18,7 +19,8 @@ function main(): number {
     );
     return 1;
   }
-  buildStacks(result.catalog).app.synth();
+  // What `npm run import` adopted from existing clusters (imports/<env>.json): import blocks.
+  buildStacks(result.catalog, { adoption: (env) => readAdoption(process.cwd(), env) }).app.synth();
   return 0;
 }
 

@@ -22,6 +22,8 @@ export interface AccessImport {
   readonly apps: Map<string, App & { readonly livePrincipal: string; readonly mapped: boolean }>;
   /** Topic name → its producers and consumers (app ids). */
   readonly roles: Map<string, TopicRoles>;
+  /** catalog/access.ts aclKey of each live ACL the catalog grants as it is: Terraform adopts them. */
+  readonly adopted: string[];
 }
 
 export interface AccessInput {
@@ -154,7 +156,8 @@ export function importAccess(input: AccessInput, report: Report): AccessImport {
       `the catalog grants it to ${g.app} for its role: the first apply adds it`,
     );
   }
-  return { apps, roles };
+  const adopted = [...live.keys()].filter((k) => expected.has(k)).sort();
+  return { apps, roles, adopted };
 }
 
 /** The role an ACL expresses, or why it expresses none. */

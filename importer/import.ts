@@ -12,6 +12,7 @@ import { mapLive } from './mapping';
 import { principalResolver } from './principals';
 import { Report, renderReport } from './report';
 import { writeImport } from './write';
+import { writeAdoption } from './adoption';
 
 export interface ImportOptions {
   readonly environment: string;
@@ -65,7 +66,7 @@ export function importLive(live: LiveState, opts: ImportOptions): ImportResult {
             `app ${d.name}/${a.name}`,
             `named after its principal ${a.principal}: add "${d.name}/${a.name}": "${a.principal}" to the connection file's principals, or plan and apply cannot grant it`,
           );
-  const files = writeImport(
+  const files: string[] = writeImport(
     plan,
     {
       out: opts.out,
@@ -75,6 +76,13 @@ export function importLive(live: LiveState, opts: ImportOptions): ImportResult {
     },
     report,
   );
+  // Environments Terraform provisions adopt what exists (import blocks in their domain stacks).
+  const kind = opts.existing.platform.environments[opts.environment]?.kind;
+  const adoption =
+    kind !== undefined && kind !== 'local'
+      ? writeAdoption(opts.out, opts.environment, plan.adopt)
+      : undefined;
+  if (adoption) files.push(adoption);
   const count = (
     f: (d: ImportPlan['domains'] extends Map<string, infer D> ? D : never) => number,
   ) => [...plan.domains.values()].reduce((n, d) => n + f(d), 0);

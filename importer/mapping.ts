@@ -4,8 +4,9 @@
 import type { Compatibility } from '../catalog/format/common';
 import type { PlatformFile } from '../catalog/format/platform-file';
 import type { Catalog } from '../catalog/model';
-import { domainPrefix, keySubject, valueSubject } from '../catalog/naming';
+import { domainPrefix, keySubject, referenceSubject, valueSubject } from '../catalog/naming';
 import { importAccess } from './access';
+import type { Adoption } from './adoption';
 import type { DomainOf } from './domains';
 import type { LiveState } from './live';
 import type { AppName } from './principals';
@@ -46,6 +47,8 @@ export interface ImportPlan {
   readonly files: Map<string, { text: string; subject: string }>;
   /** Known topic configs the imported topics use that platform.yaml does not allow yet. */
   readonly allowConfigs: readonly string[];
+  /** What exists on the cluster as the catalog declares it: Terraform imports these. */
+  readonly adopt: Adoption;
 }
 
 export interface MappingInput {
@@ -141,6 +144,7 @@ export function mapLive(input: MappingInput, report: Report): ImportPlan {
       );
   }
 
+  const topicSubjectSet = new Set(imported.flatMap((t) => topicSubjects(t.name)));
   const domains = new Map<string, DomainImport>();
   const domain = (name: string): DomainImport => {
     let d = domains.get(name);
@@ -175,5 +179,16 @@ export function mapLive(input: MappingInput, report: Report): ImportPlan {
     domains,
     files: schemas.files,
     allowConfigs: [...allowExtra].sort(),
+    adopt: {
+      topics: [...names].sort(),
+      acls: access.adopted,
+      // Subjects the catalog registers under the same name: the topics' and conventional references.
+      subjects: [...schemas.files]
+        .filter(
+          ([path, f]) => referenceSubject(path) === f.subject || topicSubjectSet.has(f.subject),
+        )
+        .map(([, f]) => f.subject)
+        .sort(),
+    },
   };
 }

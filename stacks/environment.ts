@@ -4,7 +4,9 @@
 // runtime stack (validation refuses `runtime:` there).
 import type { App } from 'cdktf';
 import type { Catalog } from '../catalog/model';
+import type { Adoption } from '../importer/adoption';
 import { DomainStack } from './domain/domain-stack';
+import { adoptExisting } from './domain/imports';
 import { readSubjects, subjectLayers } from './domain/layers';
 import { PlatformStack } from './platform/platform-stack';
 import { RuntimeStack } from './runtime/runtime-stack';
@@ -14,6 +16,8 @@ import { SecretsStack } from './secrets/secrets-stack';
 export interface EnvironmentStacksOptions {
   readonly secrets?: boolean;
   readonly runtime?: boolean;
+  /** What `npm run import` found on an environment's cluster: adopted by `import` blocks. */
+  readonly adoption?: (environment: string) => Adoption;
 }
 
 export interface EnvironmentStacks {
@@ -87,6 +91,11 @@ export function addEnvironment(
     });
     for (const id of t.producers) topic.grantProduce(catalog.app(id));
     for (const id of t.consumers) topic.grantConsume(catalog.app(id));
+  }
+
+  if (options.adoption) {
+    const adoption = options.adoption(envName);
+    for (const stack of domains.values()) adoptExisting(stack, adoption);
   }
 
   const secrets =

@@ -64,6 +64,12 @@ export class AclTable extends Construct {
       .map(([key, old]) => ({ from: address(old), to: address(key) }));
   }
 
+  /** A grant of this table by its aclKey, with its instance's address. */
+  instance(key: string): { address: string; entry: AclEntry } | undefined {
+    const entry = this.entries.get(key);
+    return entry && { address: `confluent_kafka_acl.acl${index(key)}`, entry };
+  }
+
   add(grant: AclGrant): void {
     this.principals.use(grant.app);
     const key = aclKey(grant);

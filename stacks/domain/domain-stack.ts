@@ -30,6 +30,9 @@ export class DomainStack extends CatalogStack {
   readonly acls: AclTable;
   readonly reads: RegistryReads;
   readonly schemas: SchemaTable;
+  /** The platform stack's outputs and the apps' principals, as this stack reads them. */
+  readonly outputs: PlatformOutputs;
+  readonly principals: Principals;
 
   constructor(scope: Construct, props: DomainStackProps) {
     const { catalog, env, domain, platform } = props;
@@ -37,6 +40,7 @@ export class DomainStack extends CatalogStack {
     this.domain = domain.name;
     configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
     const outputs = new PlatformOutputs(this, 'platform', platform);
+    this.outputs = outputs;
     const manager = (attribute: keyof DomainManagerKeys): string =>
       outputs.domainManager(domain.name, attribute);
     confluentProvider(this, env.spec, {
@@ -52,6 +56,7 @@ export class DomainStack extends CatalogStack {
     const principals = new Principals(this, 'principals', {
       accountId: (app) => outputs.appAccount(app),
     });
+    this.principals = principals;
     this.topics = new TopicTable(this, 'topics', { protectedEnvironment: env.spec.protected });
     const aclProvider = confluentProvider(this, env.spec, {
       alias: 'acls',

@@ -9,7 +9,7 @@ import type { Subject } from '../../catalog/model';
 import { Schema } from '../.gen/providers/confluent/schema';
 import { SubjectConfig } from '../.gen/providers/confluent/subject-config';
 import { CatalogStack, Entries, dynamicBlock, each, instanceAttribute } from '../synth';
-import { literal } from '../shared/terraform-text';
+import { index, literal } from '../shared/terraform-text';
 
 export interface SchemaReferenceEntry {
   /** The name the schema uses for it (Avro full name, Protobuf import, JSON Schema $ref). */
@@ -90,6 +90,17 @@ export class SchemaTable extends Construct {
       schema: literal(subject.schema.text),
       references: subject.schema.references.map((r) => ({ name: r.name, subject_name: r.subject })),
     });
+  }
+
+  /** The addresses of a subject's compatibility and schema instances, when this table has it. */
+  addresses(subject: string): { config?: string; schema?: string } {
+    const layer = this.layers.findIndex((l) => l.entries.has(subject));
+    return {
+      ...(this.compatibility.has(subject)
+        ? { config: `confluent_subject_config.subject_config${index(subject)}` }
+        : {}),
+      ...(layer >= 0 ? { schema: `confluent_schema.schema_${layer}${index(subject)}` } : {}),
+    };
   }
 
   /** The registered version of one of this domain's subjects. */

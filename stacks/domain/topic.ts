@@ -61,6 +61,14 @@ export class TopicTable extends Construct {
     }
   }
 
+  /** The address of a topic's instance (`confluent_kafka_topic.topic["…"]`), if it has one. */
+  address(topicName: string): string | undefined {
+    if (this.open.has(topicName)) return `confluent_kafka_topic.topic${index(topicName)}`;
+    if (this.guarded.has(topicName))
+      return `confluent_kafka_topic.protected_topic${index(topicName)}`;
+    return undefined;
+  }
+
   /** Adds a topic (under `prevent_destroy` when protected here) and returns its access. */
   addTopic(topic: EnvironmentTopic, props: TopicAccessProps): TopicAccess {
     const config = Object.fromEntries(

@@ -40,6 +40,8 @@ export interface BlockMove {
 export interface ImportBlock {
   readonly to: string;
   readonly id: string;
+  /** The resource's provider configuration when it is not the default one (`confluent.acls`). */
+  readonly provider?: string;
 }
 
 export class CatalogStack extends TerraformStack {
