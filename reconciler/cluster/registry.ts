@@ -35,6 +35,14 @@ export interface SchemaRegistryApi {
   version(subject: string, version: number): Promise<RegisteredSchema | undefined>;
   /** The schema a message's id names; undefined when the registry does not know the id. */
   schemaById(id: number): Promise<SchemaById | undefined>;
+  /**
+   * The version of `subject` that already holds this schema (the registry's own comparison), or
+   * undefined: registering a schema a subject already has returns its id and adds no version.
+   */
+  lookup(
+    subject: string,
+    schema: { schema: string; schemaType: SchemaFormat; references: readonly RegistryReference[] },
+  ): Promise<{ version: number; id: number } | undefined>;
   /** The level in force for the subject (its own, else the global one). */
   compatibility(subject: string): Promise<string | undefined>;
   register(
@@ -131,6 +139,21 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     };
   }
 
+  async lookup(
+    subject: string,
+    schema: { schema: string; schemaType: SchemaFormat; references: readonly RegistryReference[] },
+  ): Promise<{ version: number; id: number } | undefined> {
+    const r = await this.request<{ version?: number; id?: number }>(
+      'POST',
+      `/subjects/${enc(subject)}`,
+      schemaBody(schema),
+      true,
+    );
+    return r?.version !== undefined && r.id !== undefined
+      ? { version: r.version, id: r.id }
+      : undefined;
+  }
+
   async compatibility(subject: string): Promise<string | undefined> {
     const r = await this.request<{ compatibilityLevel?: string; compatibility?: string }>(
       'GET',
@@ -145,15 +168,10 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     subject: string,
     schema: { schema: string; schemaType: SchemaFormat; references: readonly RegistryReference[] },
   ): Promise<{ id: number }> {
-    const body = {
-      schema: schema.schema,
-      ...(schema.schemaType !== 'AVRO' ? { schemaType: schema.schemaType } : {}),
-      ...(schema.references.length > 0 ? { references: schema.references } : {}),
-    };
     const r = await this.request<{ id: number }>(
       'POST',
       `/subjects/${enc(subject)}/versions`,
-      body,
+      schemaBody(schema),
     );
     return { id: r?.id ?? 0 };
   }
@@ -267,3 +285,15 @@ export const wireFormat = {
     return message.subarray(5);
   },
 } as const;
+
+function schemaBody(schema: {
+  schema: string;
+  schemaType: SchemaFormat;
+  references: readonly RegistryReference[];
+}): Record<string, unknown> {
+  return {
+    schema: schema.schema,
+    ...(schema.schemaType !== 'AVRO' ? { schemaType: schema.schemaType } : {}),
+    ...(schema.references.length > 0 ? { references: schema.references } : {}),
+  };
+}

@@ -87,7 +87,11 @@ export type Command =
 export type CommandKind = Command['kind'];
 
 export type RefusalKind =
-  'partition-decrease' | 'replication-factor-change' | 'not-in-catalog' | 'no-principal';
+  | 'partition-decrease'
+  | 'replication-factor-change'
+  | 'not-in-catalog'
+  | 'no-principal'
+  | 'schema-rollback';
 
 export interface Refusal {
   readonly kind: RefusalKind;

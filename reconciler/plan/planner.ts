@@ -103,7 +103,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     // Add, then remove: a grant that moves (a prefix migration) is never missing in between.
     ...creates,
     ...deletes,
-    ...subjectChanges(desired.subjects, actual.subjects),
+    ...subjectChanges(desired.subjects, actual.subjects, refusals),
     ...deletions,
   ];
   const commands = drafts.map((d, i) => ({ ...d, id: `c${i + 1}` }) as Command);
@@ -154,23 +154,35 @@ function aclChanges(
   return { creates, deletes };
 }
 
-/** Subjects in catalog order (references first); a changed reference re-registers its users. */
+/**
+ * Subjects in catalog order (references first); a changed reference re-registers its users.
+ * In sync means the catalog's schema is the subject's latest version, as the registry compares
+ * schemas. A schema the subject already has as an older version is a rollback, which no registry
+ * does (registering returns the old id and adds nothing): refused, with the two ways out.
+ */
 function subjectChanges(
   subjects: readonly DesiredSubject[],
   actual: ReadonlyMap<string, ActualSubject>,
+  refusals: Refusal[],
 ): Draft[] {
   const out: Draft[] = [];
   const registering = new Set<string>();
   for (const s of subjects) {
     const a = actual.get(s.name);
     const resource = `subject ${s.name}`;
-    const reason = !a
-      ? 'new'
-      : a.schemaType !== s.format || !sameSchema(s.format, s.text, a.schema)
-        ? 'changed'
-        : !sameReferences(s, a, actual, registering)
-          ? 'references'
-          : undefined;
+    // The registry's own comparison, when the text differs from the latest version; void when a
+    // reference is registered now (the schema will pin its new version, so it is a new schema).
+    const held = s.references.some((r) => registering.has(r.subject)) ? undefined : a?.registeredAs;
+    if (a && held && held.version !== a.version) refusals.push(rollbackRefusal(s, a, held));
+    const reason = held
+      ? undefined
+      : !a
+        ? 'new'
+        : a.schemaType !== s.format || !sameSchema(s.format, s.text, a.schema)
+          ? 'changed'
+          : !sameReferences(s, a, actual, registering)
+            ? 'references'
+            : undefined;
     const register: Draft | undefined = reason
       ? {
           kind: 'RegisterSchema',
@@ -200,6 +212,31 @@ function subjectChanges(
     for (const d of ordered) if (d) out.push(d);
   }
   return out;
+}
+
+function rollbackRefusal(
+  s: DesiredSubject,
+  a: ActualSubject,
+  held: { version: number; id: number },
+): Refusal {
+  const newer =
+    a.version === held.version + 1
+      ? `version ${a.version}`
+      : `versions ${held.version + 1} to ${a.version}`;
+  return {
+    kind: 'schema-rollback',
+    resource: `subject ${s.name}`,
+    drift: true,
+    reason:
+      `schema ${s.path} is version ${held.version} of the subject (id ${held.id}), latest is ` +
+      `version ${a.version}: a schema registry never makes an old version latest again ` +
+      '(registering it returns its id and adds no version). To roll back, either change the ' +
+      'file into a schema the subject does not have yet, which registers as the new latest ' +
+      'version (Confluent counts a changed doc; registries comparing the canonical form, like ' +
+      `Apicurio, need a change in the fields), or delete ${newer} of ${s.name} in the registry ` +
+      `(DELETE /subjects/${s.name}/versions/<version>), which makes version ${held.version} ` +
+      'latest again',
+  };
 }
 
 function sameReferences(

@@ -135,6 +135,18 @@ function fromRefusal(r: Refusal): DriftItem {
         /^replication factor is (\d+), the catalog says (\d+)/,
         r,
       );
+    case 'schema-rollback': {
+      // The catalog's schema is an older version (desired) than the subject's latest (actual).
+      const m = /is version (\d+) of the subject .*latest is version (\d+)/.exec(r.reason);
+      return {
+        kind: 'subject',
+        resource: r.resource,
+        command: 'Refused',
+        differences: m ? [{ field: 'version', desired: Number(m[1]), actual: Number(m[2]) }] : [],
+        refused: true,
+        message: r.reason,
+      };
+    }
     case 'no-principal':
     case 'not-in-catalog':
       // not-in-catalog is never drift (filtered above); an app without a principal has no ACLs.

@@ -1,6 +1,6 @@
 // Each managed topic's state with Kubernetes-style conditions, from the latest plan and pass.
 import type { CommandResult } from '../apply/executor';
-import type { Command, Plan } from '../plan/commands';
+import type { Command, Plan, Refusal } from '../plan/commands';
 import { topicOf } from '../plan/commands';
 import type { Mode } from '../reconcile';
 import type { DesiredState } from '../state/desired';
@@ -31,6 +31,12 @@ const CONDITION_OF: Record<Command['kind'], Condition['type']> = {
   SetSubjectCompatibility: 'SchemaInSync',
 };
 
+const REFUSAL_CONDITION: Partial<Record<Refusal['kind'], Condition['type']>> = {
+  'partition-decrease': 'PartitionsInSync',
+  'replication-factor-change': 'PartitionsInSync',
+  'schema-rollback': 'SchemaInSync',
+};
+
 export function topicStatuses(
   desired: DesiredState,
   plan: Plan,
@@ -51,17 +57,18 @@ export function topicStatuses(
   }
   return desired.topics.map((t) => {
     const commands = byTopic.get(t.name) ?? [];
-    const refusals = plan.refusals.filter((r) => r.drift && r.resource === `topic ${t.name}`);
+    const refusals = plan.refusals.filter(
+      (r) =>
+        r.drift &&
+        (r.resource === `topic ${t.name}` ||
+          r.resource === `subject ${t.name}-key` ||
+          r.resource === `subject ${t.name}-value`),
+    );
     const conditions: Condition[] = (
       ['Exists', 'PartitionsInSync', 'ConfigInSync', 'AclsInSync', 'SchemaInSync'] as const
     ).map((type) => {
       const pending = commands.filter((c) => CONDITION_OF[c.kind] === type);
-      const refused =
-        type === 'PartitionsInSync'
-          ? refusals.filter(
-              (r) => r.kind === 'partition-decrease' || r.kind === 'replication-factor-change',
-            )
-          : [];
+      const refused = refusals.filter((r) => REFUSAL_CONDITION[r.kind] === type);
       if (pending.length === 0 && refused.length === 0)
         return { type, status: 'True', reason: 'InSync' } as const;
       return {

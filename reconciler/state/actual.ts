@@ -5,7 +5,8 @@ import type { SchemaFormat } from '../../catalog/model';
 import type { RegistryReference, SchemaRegistryApi } from '../cluster/registry';
 import type { AclBinding } from '../cluster/types';
 import { mapLimit } from '../util/limit';
-import type { DesiredState } from './desired';
+import type { DesiredState, DesiredSubject } from './desired';
+import { sameSchema } from '../plan/planner';
 import { isManagedAcl, isManagedName } from './desired';
 
 export interface ActualTopic {
@@ -24,6 +25,12 @@ export interface ActualSubject {
   readonly references: readonly RegistryReference[];
   /** The level in force (the subject's own, else the global one). */
   readonly compatibility?: string;
+  /**
+   * When the catalog's schema differs from the latest in text: the version of this subject that
+   * the registry says already holds it. The latest one means in sync (the registry ignores the
+   * difference); an older one is a rollback, which registering cannot do.
+   */
+  readonly registeredAs?: { readonly version: number; readonly id: number };
 }
 
 export interface ActualState {
@@ -108,5 +115,33 @@ async function readSubjects(
     };
     return subject;
   });
-  return new Map(read.filter((s) => s !== undefined).map((s) => [s.name, s] as const));
+  const subjects = new Map(read.filter((s) => s !== undefined).map((s) => [s.name, s] as const));
+  // Only subjects whose latest differs from the catalog: one more read each, none when in sync.
+  const changed = desired.subjects.filter((s) => {
+    const a = subjects.get(s.name);
+    return (
+      a !== undefined && (a.schemaType !== s.format || !sameSchema(s.format, s.text, a.schema))
+    );
+  });
+  await mapLimit(changed, concurrency, async (s) => {
+    const registeredAs = await lookupDesired(registry, s, subjects);
+    const a = subjects.get(s.name);
+    if (a && registeredAs) subjects.set(s.name, { ...a, registeredAs });
+  });
+  return subjects;
+}
+
+/** References pinned as a registration would pin them: to each subject's latest version. */
+async function lookupDesired(
+  registry: SchemaRegistryApi,
+  s: DesiredSubject,
+  subjects: ReadonlyMap<string, ActualSubject>,
+): Promise<{ version: number; id: number } | undefined> {
+  const references: RegistryReference[] = [];
+  for (const r of s.references) {
+    const version = subjects.get(r.subject)?.version;
+    if (version === undefined) return undefined;
+    references.push({ name: r.name, subject: r.subject, version });
+  }
+  return registry.lookup(s.name, { schema: s.text, schemaType: s.format, references });
 }

@@ -1,4 +1,5 @@
 // The planner is a pure diff: desired and actual in, ordered commands and refusals out.
+import { driftItems } from '../../../reconciler/service/drift';
 import type { AclBinding } from '../../../reconciler/cluster/types';
 import { plan, sameSchema } from '../../../reconciler/plan/planner';
 import { renderPlan } from '../../../reconciler/plan/render';
@@ -210,6 +211,58 @@ describe('planner', () => {
       { kind: 'RegisterSchema', subject: 'orders.money', reason: 'changed' },
       { kind: 'RegisterSchema', subject: 'orders.a.v1-value', reason: 'references' },
     ]);
+  });
+
+  it('refuses a rollback to an older version and is in sync where the registry sees no change', () => {
+    const subject = {
+      name: 'orders.a.v1-value',
+      format: 'AVRO' as const,
+      path: 'schemas/orders/a.avsc',
+      text: '{"type":"string","doc":"v1"}',
+      references: [],
+      compatibility: 'BACKWARD',
+    };
+    const latest = {
+      name: subject.name,
+      version: 3,
+      schema: '{"type":"long"}',
+      schemaType: 'AVRO' as const,
+      references: [],
+      compatibility: 'BACKWARD',
+    };
+    const held = (version: number) =>
+      plan(
+        desired({ subjects: [subject] }),
+        actual([inSyncTopic], {
+          acls: [acl()],
+          subjects: new Map([[subject.name, { ...latest, registeredAs: { version, id: 7 } }]]),
+        }),
+      );
+    const rollback = held(1);
+    expect(rollback.commands).toEqual([]);
+    expect(rollback.refusals).toEqual([
+      expect.objectContaining({
+        kind: 'schema-rollback',
+        resource: 'subject orders.a.v1-value',
+        drift: true,
+      }),
+    ]);
+    const reason = rollback.refusals[0]?.reason ?? '';
+    expect(reason).toContain('schemas/orders/a.avsc is version 1 of the subject (id 7)');
+    expect(reason).toContain('latest is version 3');
+    expect(reason).toContain('delete versions 2 to 3 of orders.a.v1-value');
+    expect(rollback.inSync).toBe(false);
+    expect(driftItems(rollback)).toEqual([
+      expect.objectContaining({
+        kind: 'subject',
+        command: 'Refused',
+        differences: [{ field: 'version', desired: 1, actual: 3 }],
+      }),
+    ]);
+
+    const same = held(3);
+    expect(same.inSync).toBe(true);
+    expect(same.refusals).toEqual([]);
   });
 
   it('compares schemas by content, not formatting', () => {
