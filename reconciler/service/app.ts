@@ -10,7 +10,9 @@ import { renderPlan } from '../plan/render';
 import type { PlanFormat } from '../plan/render';
 import type { Logger } from '../log';
 import type { Caller, Role, TokenVerifier } from './auth';
-import type { Controller } from './controller';
+import type { Controller, ObservedPlan } from './controller';
+import { RateLimiter, cachedFor } from './limits';
+import type { Limited } from './limits';
 import type { Metrics } from './metrics';
 import { contentSecurityPolicy, newNonce, renderLoginPage, renderStatusPage } from './page';
 import type { Session, SessionStore } from './session';
@@ -52,7 +54,31 @@ export interface AppOptions {
   readonly environment: string;
   /** Seconds between the page's checks for changes (10). */
   readonly pageRefreshSeconds?: number;
+  /** Per-client budgets (defaults: DEFAULT_LIMITS). */
+  readonly limits?: Partial<ApiLimits>;
 }
+
+export interface ApiLimits {
+  /** GETs under /api/v1 other than /status, per token holder: a burst, then a rate. */
+  readonly readBurst: number;
+  readonly readsPerSecond: number;
+  /** POSTed reconciliations per operator token: each one is a pass over the whole cluster. */
+  readonly passBurst: number;
+  readonly passesPerMinute: number;
+  /** GET /plan?fresh=true (a read of the cluster) at most this often per token holder. */
+  readonly freshEverySeconds: number;
+  /** /readyz checks Kafka and the registry at most this often, whatever the probe rate. */
+  readonly readyCacheMs: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  readBurst: 50,
+  readsPerSecond: 20,
+  passBurst: 10,
+  passesPerMinute: 30,
+  freshEverySeconds: 10,
+  readyCacheMs: 2_000,
+};
 
 /**
  * A route's accepted request media types, checked before the body is parsed: any other
@@ -78,6 +104,10 @@ export function acceptsOnly(...types: readonly string[]) {
 }
 
 const JSON_ONLY = acceptsOnly('application/json');
+
+function ageSeconds(observedAt: string): number {
+  return Math.max(0, Math.round((Date.now() - Date.parse(observedAt)) / 1000));
+}
 
 function zodMessage(error: z.ZodError): string {
   return error.issues
@@ -123,18 +153,24 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_req, reply) => {
-    const check = async (fn: () => Promise<void>): Promise<string> =>
-      fn().then(
-        () => 'ok',
-        (err: Error) => err.message,
-      );
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const check = async (fn: () => Promise<void>): Promise<string> =>
+    fn().then(
+      () => 'ok',
+      (err: Error) => err.message,
+    );
+  // One check of each serves every probe for a moment: probes never add load to the cluster.
+  const readiness = cachedFor(limits.readyCacheMs, async () => {
     const [kafka, registry] = await Promise.all([
       check(() => opts.clients.admin.ping()),
       check(() => opts.clients.registry.ping()),
     ]);
-    const ready = kafka === 'ok' && registry === 'ok';
-    return reply.status(ready ? 200 : 503).send({ ready, kafka, registry });
+    return { ready: kafka === 'ok' && registry === 'ok', kafka, registry };
+  });
+
+  app.get('/readyz', async (_req, reply) => {
+    const r = await readiness();
+    return reply.status(r.ready ? 200 : 503).send(r);
   });
 
   app.get('/metrics', async (_req, reply) =>
@@ -170,14 +206,48 @@ export function buildApp(opts: AppOptions): FastifyInstance {
           error: 'forbidden',
           message: `${caller.role} tokens may only read; this needs an operator token`,
         });
+        return;
       }
+      callers.set(req, caller);
     };
+
+  const callers = new WeakMap<FastifyRequest, Caller>();
+  const reads = new RateLimiter({ burst: limits.readBurst, perSecond: limits.readsPerSecond });
+  const passes = new RateLimiter({
+    burst: limits.passBurst,
+    perSecond: limits.passesPerMinute / 60,
+  });
+  const fresh = new RateLimiter({ burst: 1, perSecond: 1 / limits.freshEverySeconds });
+  const tooMany = (reply: FastifyReply, limited: Limited, what: string) =>
+    reply
+      .status(429)
+      .header('Retry-After', String(limited.retryAfterSeconds))
+      .send({
+        error: 'too_many_requests',
+        message: `${what}: retry after ${limited.retryAfterSeconds} s`,
+        retryAfterSeconds: limited.retryAfterSeconds,
+      });
+  /** After the guard: the budget of the token holder it let in. */
+  const budget =
+    (limiter: RateLimiter, what: string) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const caller = callers.get(req);
+      const taken = limiter.take(caller ? `${caller.role}:${caller.name}` : req.ip);
+      if (!taken.ok) await tooMany(reply, taken, what);
+    };
+  const reader = [guard('reader'), budget(reads, 'too many requests for this token')];
 
   app.register(
     async (api) => {
       api.post(
         '/reconciliations',
-        { onRequest: JSON_ONLY, preHandler: guard('operator') },
+        {
+          onRequest: JSON_ONLY,
+          preHandler: [
+            guard('operator'),
+            budget(passes, 'too many reconciliations requested with this token'),
+          ],
+        },
         async (req, reply) => {
           const parsed = reconciliationBody.safeParse(req.body ?? {});
           if (!parsed.success)
@@ -192,13 +262,13 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         },
       );
 
-      api.get('/reconciliations', { preHandler: guard('reader') }, async () => ({
+      api.get('/reconciliations', { preHandler: reader }, async () => ({
         items: opts.controller.store.recent(),
       }));
 
       api.get<{ Params: { id: string } }>(
         '/reconciliations/:id',
-        { preHandler: guard('reader') },
+        { preHandler: reader },
         async (req, reply) => {
           const rec = opts.controller.store.get(req.params.id);
           if (!rec)
@@ -209,28 +279,62 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         },
       );
 
-      api.get('/status', { preHandler: guard('reader') }, async () => opts.controller.snapshot());
+      // From memory (built once per comparison), so no budget: it stays fast for any number.
+      api.get('/status', { preHandler: guard('reader') }, async () => {
+        const snap = opts.controller.snapshot();
+        return snap.observedAt ? { ...snap, ageSeconds: ageSeconds(snap.observedAt) } : snap;
+      });
 
-      api.get('/overview', { preHandler: guard('reader') }, async (_req, reply) =>
+      api.get('/overview', { preHandler: reader }, async (_req, reply) =>
         reply.header('Cache-Control', 'no-store').send(opts.overview.view()),
       );
 
-      api.get<{ Querystring: { format?: string } }>(
+      // The last comparison's plan, with its age; `fresh=true` asks for a new read of the
+      // cluster, which every client gets at most every freshEverySeconds and all share.
+      api.get<{ Querystring: { format?: string; fresh?: string } }>(
         '/plan',
-        { preHandler: guard('reader') },
+        { preHandler: reader },
         async (req, reply) => {
           const format = (req.query.format ?? 'json') as PlanFormat;
           if (!['json', 'human', 'markdown'].includes(format))
             return reply
               .status(400)
               .send({ error: 'bad_request', message: 'format: json, human or markdown' });
-          const plan = await opts.controller.currentPlan();
-          if (format === 'json') return plan;
+          const wantsFresh = req.query.fresh === 'true' || req.query.fresh === '1';
+          if (wantsFresh) {
+            const caller = callers.get(req);
+            const taken = fresh.take(caller ? `${caller.role}:${caller.name}` : req.ip);
+            if (!taken.ok)
+              return tooMany(
+                reply,
+                taken,
+                `a fresh plan is read at most every ${limits.freshEverySeconds} s per token`,
+              );
+          }
+          let observed: ObservedPlan;
+          try {
+            observed = await opts.controller.readPlan({ fresh: wantsFresh });
+          } catch (err) {
+            return reply
+              .status(503)
+              .header('Retry-After', '5')
+              .send({
+                error: 'unavailable',
+                message: `no plan yet: ${(err as Error).message}`,
+              });
+          }
+          const age = ageSeconds(observed.observedAt);
+          void reply
+            .header('Age', String(age))
+            .header('Last-Modified', new Date(observed.observedAt).toUTCString())
+            .header('Cache-Control', 'no-store');
+          if (format === 'json')
+            return { ...observed.plan, observedAt: observed.observedAt, ageSeconds: age };
           return reply
             .type(
               format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8',
             )
-            .send(renderPlan(plan, format));
+            .send(renderPlan(observed.plan, format));
         },
       );
     },

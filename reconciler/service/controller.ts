@@ -9,6 +9,7 @@ import type { DesiredState } from '../state/desired';
 import type { Logger } from '../log';
 import type { Metrics } from './metrics';
 import type { TopicStatus } from './status';
+import { singleFlight } from './limits';
 import { topicStatuses } from './status';
 import type { Reconciliation } from './store';
 import { ReconciliationStore, finishWith } from './store';
@@ -31,6 +32,17 @@ export interface ControllerOptions {
   readonly onPass?: (report: PassReport) => Promise<void>;
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /**
+   * Reads of the plan refresh it at most this often (5 s), however many clients ask: everything
+   * else is served from the last comparison (a pass's, or a refresh's).
+   */
+  readonly refreshMinMs?: number;
+}
+
+/** A plan and when the cluster was read for it. */
+export interface ObservedPlan {
+  readonly plan: Plan;
+  readonly observedAt: string;
 }
 
 export interface Snapshot {
@@ -54,6 +66,9 @@ export class Controller {
   private lastReport?: PassReport;
   private lastResults: readonly CommandResult[] = [];
   private lastError?: string;
+  private memo?: { key: readonly unknown[]; snapshot: Snapshot };
+  /** Concurrent refreshes share one read of the cluster and the registry. */
+  private readonly refreshOnce = singleFlight(() => this.readFresh());
 
   constructor(private readonly opts: ControllerOptions) {}
 
@@ -220,28 +235,55 @@ export class Controller {
     return report;
   }
 
-  /** Followers: a read-only plan keeps /status current without touching the cluster. */
+  /** Followers: a read-only plan keeps /status current without changing the cluster. */
   private async refresh(): Promise<void> {
+    await this.refreshOnce().catch(() => undefined);
+  }
+
+  private async readFresh(): Promise<ObservedPlan> {
     try {
       const desired = this.opts.desired();
       const { plan } = await readAndPlan(desired, this.opts.clients);
-      this.lastPlan = { plan, desired, at: new Date().toISOString() };
+      const at = new Date().toISOString();
+      this.lastPlan = { plan, desired, at };
       this.lastError = undefined;
+      return { plan, observedAt: at };
     } catch (err) {
       this.lastError = (err as Error).message;
       this.opts.metrics.errors.inc({ where: 'observe' });
+      throw err;
     }
   }
 
-  /** The current plan, read fresh (GET /plan). */
-  async currentPlan(): Promise<Plan> {
-    const desired = this.opts.desired();
-    const { plan } = await readAndPlan(desired, this.opts.clients);
-    this.lastPlan = { plan, desired, at: new Date().toISOString() };
-    return plan;
+  /**
+   * The plan of the last comparison (GET /plan). The cluster is read only when there is none
+   * yet, or when `fresh` asks and the last one is older than `refreshMinMs`; concurrent reads
+   * share that one read. A failed refresh serves the last plan if there is one.
+   */
+  async readPlan(opts: { fresh?: boolean } = {}): Promise<ObservedPlan> {
+    const last = this.lastPlan;
+    const minMs = this.opts.refreshMinMs ?? 5_000;
+    if (last && (!opts.fresh || Date.now() - Date.parse(last.at) < minMs))
+      return { plan: last.plan, observedAt: last.at };
+    try {
+      return await this.refreshOnce();
+    } catch (err) {
+      if (last) return { plan: last.plan, observedAt: last.at };
+      throw err;
+    }
   }
 
+  /** Built once per comparison: /status is served from memory, however many ask. */
   snapshot(): Snapshot {
+    const key = [this.lastPlan, this.lastReport, this.lastError, this.opts.isLeader()];
+    const memo = this.memo;
+    if (memo && memo.key.every((k, i) => k === key[i])) return memo.snapshot;
+    const snapshot = this.buildSnapshot();
+    this.memo = { key, snapshot };
+    return snapshot;
+  }
+
+  private buildSnapshot(): Snapshot {
     const p = this.lastPlan;
     const last = this.lastReport;
     const lastPass = last

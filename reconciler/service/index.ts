@@ -2,14 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import { appResourcePrefix } from '../../catalog/naming';
 import { loadEnvironment } from '../catalog-source';
+import type { Clients } from '../apply/executor';
 import { openClients } from '../cluster/clients';
+import type { OpenClients } from '../cluster/clients';
 import type { Connection } from '../cluster/connection';
 import type { Logger } from '../log';
 import { createLogger, registerSecrets } from '../log';
 import type { Mode } from '../reconcile';
 import { desiredState } from '../state/desired';
 import { buildApp } from './app';
-import type { ReconciliationBody } from './app';
+import type { ApiLimits, ReconciliationBody } from './app';
 import { TokenVerifier } from './auth';
 import type { TokenConfig } from './auth';
 import { Controller } from './controller';
@@ -41,6 +43,12 @@ export interface ServiceConfig {
   readonly catalogUrl?: string;
   /** Seconds between the status page's checks for changes (10). */
   readonly pageRefreshSeconds?: number;
+  /** Per-client budgets of the API (app.ts DEFAULT_LIMITS). */
+  readonly limits?: Partial<ApiLimits>;
+  /** Reads of the plan refresh it at most this often (5 s). */
+  readonly refreshMinMs?: number;
+  /** Clients already open (tests count what reaches the cluster); closed by the caller. */
+  readonly clients?: Clients;
 }
 
 export interface RunningService {
@@ -57,7 +65,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   registerSecrets(sasl?.password, config.connection.registry.password);
   const ioDomain = config.ioDomain ?? 'platform';
   const env = loadEnvironment(config.root, config.environment);
-  const clients = await openClients(config.connection);
+  const opened = config.clients ? undefined : await openClients(config.connection);
+  const clients: Clients = config.clients ?? (opened as OpenClients);
   const metrics = new Metrics();
   const topics = ioTopics(env, ioDomain);
 
@@ -143,6 +152,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     },
     ...(config.batchSize ? { batchSize: config.batchSize } : {}),
     ...(config.concurrency ? { concurrency: config.concurrency } : {}),
+    ...(config.refreshMinMs !== undefined ? { refreshMinMs: config.refreshMinMs } : {}),
   });
 
   const overview = new Overview({
@@ -179,6 +189,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     overview,
     environment: env.name,
     ...(config.pageRefreshSeconds ? { pageRefreshSeconds: config.pageRefreshSeconds } : {}),
+    ...(config.limits ? { limits: config.limits } : {}),
   });
   await io?.start();
   const address = await app.listen({ host: config.host, port: config.port });
@@ -199,7 +210,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
         await controller.stop();
         await io?.stop();
         await app.close();
-        await clients.close();
+        await opened?.close();
         log.info('reconciler stopped');
       })()),
   };

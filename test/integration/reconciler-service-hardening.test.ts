@@ -110,6 +110,105 @@ describe('request media types', () => {
   });
 });
 
+describe('many concurrent readers', () => {
+  let svc: RunningService;
+  let raw: OpenClients;
+  const reads = { topics: 0, subjects: 0, pings: 0 };
+
+  /** The service's clients, counting what reaches the cluster and the registry. */
+  const counting = <T extends object>(target: T, counted: Record<string, keyof typeof reads>): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value = Reflect.get(t, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        const counter = counted[String(prop)];
+        return (...args: unknown[]) => {
+          if (counter) reads[counter] += 1;
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+
+  beforeAll(async () => {
+    raw = await openClients(localConnection());
+    svc = await start({
+      clients: {
+        admin: counting(raw.admin, { describeTopics: 'topics', ping: 'pings' }),
+        registry: counting(raw.registry, { listSubjects: 'subjects', ping: 'pings' }),
+      },
+      refreshMinMs: 1_000,
+    });
+    // The first pass, which every read is then served from.
+    await until(() => svc.controller.snapshot().lastPass, 60_000);
+  });
+
+  afterAll(async () => {
+    await svc.close();
+    await raw.close();
+  });
+
+  it('answers 1,000 concurrent requests with 200 or 429, reading the cluster at most once', async () => {
+    await new Promise((r) => setTimeout(r, 1_100)); // the last comparison is now older than 1 s
+    const before = { ...reads };
+    const get = async (p: string, token?: string) => {
+      const res = await fetch(`${svc.url}${p}`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      return { path: p, status: res.status, retryAfter: res.headers.get('retry-after'), text };
+    };
+    const requests = [
+      ...Array.from({ length: 350 }, () => get('/api/v1/plan', reader)),
+      ...Array.from({ length: 50 }, (_, i) =>
+        get('/api/v1/plan?fresh=true', i % 2 ? reader : operator),
+      ),
+      ...Array.from({ length: 400 }, () => get('/api/v1/status', reader)),
+      ...Array.from({ length: 100 }, () => get('/readyz')),
+      ...Array.from({ length: 100 }, () => get('/healthz')),
+    ];
+    const results = await Promise.all(requests);
+    const by = (prefix: string) => results.filter((r) => r.path.startsWith(prefix));
+    expect(results.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+    for (const p of ['/api/v1/status', '/readyz', '/healthz'])
+      expect(by(p).every((r) => r.status === 200)).toBe(true);
+
+    const plans = by('/api/v1/plan');
+    const served = plans.filter((r) => r.status === 200);
+    const refused = plans.filter((r) => r.status === 429);
+    expect(served.length).toBeGreaterThanOrEqual(50);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((r) => Number(r.retryAfter) >= 1)).toBe(true);
+    const body = JSON.parse(served[0]?.text ?? '{}') as {
+      ageSeconds?: number;
+      observedAt?: string;
+    };
+    expect(typeof body.ageSeconds).toBe('number');
+    expect(Date.parse(body.observedAt ?? '')).toBeGreaterThan(0);
+    const status = JSON.parse(by('/api/v1/status')[0]?.text ?? '{}') as { ageSeconds?: number };
+    expect(typeof status.ageSeconds).toBe('number');
+
+    // Two tokens asked for a fresh plan at once: one shared read. Probes: one check.
+    expect(reads.topics - before.topics).toBe(1);
+    expect(reads.subjects - before.subjects).toBe(1);
+    expect(reads.pings - before.pings).toBeLessThanOrEqual(2);
+
+    // The reconciler itself still reaches the cluster and the registry.
+    const res = await fetch(`${svc.url}/api/v1/reconciliations`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${operator}` },
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const done = await until(() => {
+      const r = svc.controller.store.get(id);
+      return r && (r.state === 'succeeded' || r.state === 'failed') ? r : undefined;
+    }, 60_000);
+    expect(done.state).toBe('succeeded');
+    expect(reads.subjects - before.subjects).toBeGreaterThan(1);
+  });
+});
+
 describe('logs of a debug-level run', () => {
   it('carry none of the configured secrets, wherever a caller put them', async () => {
     const adminPassword = credentials().users[ADMIN_USER] as string;
