@@ -19,28 +19,29 @@ const Module = require('node:module');
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const BUILD_CONFIG = path.join(ROOT, 'tsconfig.build.json');
-// What tsconfig.build.json compiles (test/support: the benchmarks reuse its catalog fixtures).
-const SOURCES = [
-  'main.ts',
-  'bench',
-  'catalog',
-  'clientapp',
-  'importer',
-  'reconciler',
-  'scripts',
-  'shared',
-  'stacks',
-  'test/support',
-];
+/**
+ * What tsconfig.build.json compiles: its `files` and the folders of its `include` patterns
+ * (each "<folder>/ ** /*.ts", without the spaces), read from the one place that lists them; and
+ * test/support, whose catalog fixtures the benchmarks import.
+ */
+function sources() {
+  const text = fs.readFileSync(BUILD_CONFIG, 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  const config = JSON.parse(text);
+  const folders = (config.include ?? []).map((p) => p.replace(/\/\*\*\/\*\.ts$/, ''));
+  return [...(config.files ?? []), ...folders, 'test/support'];
+}
 
 function isSource(name) {
   return name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts');
 }
 
 /** Relative paths of the sources whose compiled file is missing or older than they are. */
-function staleSources() {
+function staleSources(entry) {
   const stale = [];
+  const seen = new Set();
   const check = (rel) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
     const src = fs.statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
     if (!src) return;
     const out = fs.statSync(path.join(DIST, rel.replace(/\.ts$/, '.js')), {
@@ -61,10 +62,11 @@ function staleSources() {
       else if (isSource(e.name)) check(child);
     }
   };
-  for (const s of SOURCES) {
+  for (const s of sources()) {
     if (s.endsWith('.ts')) check(s);
     else walk(s);
   }
+  check(entry);
   return stale;
 }
 
@@ -112,7 +114,7 @@ function main() {
   const [entry, ...args] = process.argv.slice(2);
   if (!entry || !isSource(entry)) fail('usage: node scripts/run.cjs <source.ts> [args…]');
   const rel = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join('/');
-  const stale = staleSources();
+  const stale = staleSources(rel);
   if (stale.length > 0) transpile(stale);
   // Run it as node would run the file itself (require.main is the command's own module).
   process.argv = [process.argv[0], path.join(DIST, rel.replace(/\.ts$/, '.js')), ...args];
