@@ -3,6 +3,7 @@
 import { formatDiagnostic } from '../catalog/diagnostics';
 import { loadCatalog } from '../catalog/loader';
 import type { App, EnvironmentCatalog } from '../catalog/model';
+import { remembered } from '../catalog/validate';
 import type { DesiredState } from './state/desired';
 import { desiredState } from './state/desired';
 
@@ -18,7 +19,11 @@ export class CatalogError extends Error {
 }
 
 export function loadEnvironment(root: string, environment: string): EnvironmentCatalog {
-  const { catalog, diagnostics, errorCount } = loadCatalog(root);
+  // What `npm run validate` remembers: files and schemas that passed are not parsed or checked
+  // again (most of a no-op plan's time was checking schemas that had not changed).
+  const memory = remembered(root);
+  const { catalog, diagnostics, errorCount } = loadCatalog(root, memory.options);
+  memory.save();
   if (!catalog) {
     throw new CatalogError(
       `the catalog in ${root} has ${errorCount} error(s); fix them first (npm run validate)`,
