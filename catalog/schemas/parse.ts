@@ -277,32 +277,68 @@ function tokenOffset(text: string, line: number, message: string): number {
 }
 
 /**
- * Too many fields in one message or enum, too many definitions in one file, or an identifier
- * that is too long: found in one pass over the text, comments and strings skipped.
+ * What protobufjs would take long over, crash on or let through, found in one linear pass over
+ * the text (comments and strings skipped): too many fields in one message or enum, too many
+ * definitions, names too long, a block never closed, field numbers out of range, and a proto3
+ * enum whose first value is not zero.
  */
 function protoLimitProblem(text: string): SchemaProblem | undefined {
-  const counts: number[] = [0];
+  const blocks: { kind: string; open: number; count: number }[] = [{ kind: 'file', open: 0, count: 0 }];
+  const proto3 = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*syntax\s*=\s*["']proto3["']/.test(text);
   let definitions = 0;
-  const token = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}]|=\s*-?(?:0x[0-9a-fA-F]+|\d+)|\b(?:message|enum|service)\s+\w+|[A-Za-z_]\w*/g;
+  let pending = ''; // the keyword of the block about to open
+  let statement = ''; // first word of the current statement
+  const token =
+    /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{};]|=\s*-?(?:0x[0-9a-fA-F]+|\d+)|\b(?:message|enum|service)\s+\w+|[A-Za-z_]\w*/g;
+  const invalid = (message: string, offset: number, hint: string): SchemaProblem => ({
+    rule: 'schema-invalid',
+    message: `not a valid Protobuf schema: ${message}`,
+    offset,
+    hint,
+  });
   for (let m = token.exec(text); m; m = token.exec(text)) {
     const t = m[0];
     const c = t[0];
     if (c === '/' || c === '"' || c === "'") continue;
-    if (c === '{') counts.push(0);
-    else if (c === "}") {
-      if (counts.length > 1) counts.pop();
-    }
+    const block = blocks[blocks.length - 1] as { kind: string; open: number; count: number };
+    if (c === '{') {
+      blocks.push({ kind: pending, open: m.index, count: 0 });
+      pending = '';
+      statement = '';
+    } else if (c === '}') {
+      if (blocks.length > 1) blocks.pop();
+      statement = '';
+    } else if (c === ';') statement = '';
     else if (c === '=') {
-      const n = (counts[counts.length - 1] ?? 0) + 1;
-      counts[counts.length - 1] = n;
+      const n = ++block.count;
+      // The field's name, just before "=" (a bounded look back: linear over the file).
+      const back = Math.max(0, m.index - 2 * INPUT_LIMITS.schemaName);
+      const name = back + text.slice(back, m.index).search(/\w*\s*$/);
       if (n > INPUT_LIMITS.fields)
         return {
           rule: 'too-many-fields',
           message: `more than ${INPUT_LIMITS.fields} fields or values in one message or enum`,
-          offset: text.slice(0, m.index).search(/\w+\s*$/),
+          offset: name,
           hint: 'split the message into smaller messages',
         };
+      const value = Number(t.slice(1).trim());
+      if ((block.kind === 'message' || block.kind === 'oneof') && statement !== 'option') {
+        if (value < 1 || value > 536_870_911 || (value >= 19_000 && value <= 19_999))
+          return invalid(
+            `field number ${value} is out of range`,
+            m.index + t.length - t.slice(1).trim().length,
+            'field numbers are 1 to 536870911, except 19000 to 19999 (reserved by Protobuf)',
+          );
+      }
+      if (block.kind === 'enum' && proto3 && n === 1 && value !== 0 && statement !== 'option')
+        return invalid(
+          'the first value of a proto3 enum must be zero',
+          m.index + t.length - t.slice(1).trim().length,
+          'start the enum with its default, e.g. UNSPECIFIED = 0',
+        );
     } else if (/^(?:message|enum|service)\s/.test(t)) {
+      pending = t.slice(0, t.search(/\s/));
+      statement ||= pending;
       if (++definitions > INPUT_LIMITS.protoDefinitions)
         return {
           rule: 'too-many-fields',
@@ -311,9 +347,16 @@ function protoLimitProblem(text: string): SchemaProblem | undefined {
           hint: 'split the file and import the parts',
         };
       const name = t.replace(/^\w+\s+/, '');
-      if (name.length > INPUT_LIMITS.schemaName)
-        return nameTooLong(m.index + t.length - name.length);
-    } else if (t.length > INPUT_LIMITS.schemaName) return nameTooLong(m.index);
+      if (name.length > INPUT_LIMITS.schemaName) return nameTooLong(m.index + t.length - name.length);
+    } else {
+      if (t.length > INPUT_LIMITS.schemaName) return nameTooLong(m.index);
+      if (t === 'oneof' || t === 'extend' || t === 'rpc' || t === 'option') pending = t === 'oneof' ? 'oneof' : t;
+      statement ||= t;
+    }
+  }
+  if (blocks.length > 1) {
+    const open = blocks[blocks.length - 1] as { open: number };
+    return invalid("'{' is never closed", open.open, "add the missing '}'");
   }
   return undefined;
 }

@@ -160,13 +160,14 @@ export function avroErrorOffset(text: string, message: string): number {
     return first((v) => v.key === 'default' && typeOf(v.parent) === 'enum');
   if ((m = /^invalid field name: (.*)$/.exec(message))) {
     const name = m[1] as string;
-    return first(
-      (v) =>
-        inArray(v, 'fields') &&
-        (name === 'undefined'
-          ? typeof member(v.node, 'name')?.value !== 'string'
-          : member(v.node, 'name')?.value === name),
-    );
+    const at = first((v) => v.key === 'name' && v.parent !== undefined && inArray(v.parent, 'fields') && v.node.value === name);
+    if (at >= 0) return at;
+    return first((v) => inArray(v, 'fields') && typeof member(v.node, 'name')?.value !== 'string');
+  }
+  // avsc fails on a field without a type with a TypeError of its own.
+  if (/^Cannot read properties/.test(message)) {
+    const at = first((v) => inArray(v, 'fields') && v.node.kind === 'object' && !member(v.node, 'type'));
+    if (at >= 0) return at;
   }
   if (/^duplicate field name/.test(message)) {
     for (const v of all) {
@@ -203,9 +204,13 @@ export function avroErrorOffset(text: string, message: string): number {
     const at = first((v) => v.key === 'name' && (v.node.value === name || v.node.value === short) && NAMED.has(String(typeOf(v.parent))), dup);
     return at >= 0 ? at : first((v) => v.key === 'name' && v.node.value === short);
   }
-  if ((m = /^invalid name: (.*)$/.exec(message))) {
-    const name = m[1] as string;
-    return first((v) => (v.key === 'name' || v.key === 'namespace' || inArray(v, 'aliases')) && same(v.node, name));
+  if ((m = /^invalid name: "?([^"]*)"?$/.exec(message))) {
+    const full = m[1] as string;
+    const candidates = [full, full.slice(full.lastIndexOf('.') + 1), full.slice(0, Math.max(0, full.lastIndexOf('.')))];
+    for (const name of candidates) {
+      const at = first((v) => (v.key === 'name' || v.key === 'namespace' || inArray(v, 'aliases')) && v.node.value === name);
+      if (at >= 0) return at;
+    }
   }
   if (/^invalid \S+ size/.test(message)) {
     const at = first((v) => v.key === 'size');
@@ -213,7 +218,11 @@ export function avroErrorOffset(text: string, message: string): number {
   }
   if (/^missing map values/.test(message)) return first((v) => typeOf(v) === 'map' && !member(v.node, 'values'));
   if (/^missing array items/.test(message)) return first((v) => typeOf(v) === 'array' && !member(v.node, 'items'));
-  if (/^non-array record fields/.test(message)) return first((v) => v.key === 'fields' && v.node.kind !== 'array');
+  if (/^non-array record fields/.test(message)) {
+    const at = first((v) => v.key === 'fields' && v.node.kind !== 'array');
+    if (at >= 0) return at;
+    return first((v) => (typeOf(v) === 'record' || typeOf(v) === 'error') && !member(v.node, 'fields'));
+  }
   if (/^unions cannot be directly nested/.test(message))
     return first((v) => v.node.kind === 'array' && v.parent?.node.kind === 'array' && !v.key);
   if (/^empty union/.test(message)) return first((v) => v.node.kind === 'array' && v.node.items?.length === 0 && v.key !== 'fields' && v.key !== 'symbols');
@@ -243,6 +252,27 @@ function plain(node: JsonNode): unknown {
   if (node.kind === 'scalar') return node.value;
   if (node.items) return node.items.map(plain);
   return Object.fromEntries((node.entries ?? []).map((e) => [e.key, plain(e.node)]));
+}
+
+/** Offset of what an ajv error without a schema path is about, or -1. */
+export function jsonSchemaErrorOffset(text: string, message: string): number {
+  const root = jsonTree(text);
+  if (!root) return -1;
+  let m: RegExpExecArray | null;
+  const valueOf = (key: string, value: string): number => {
+    for (const v of nodes(root)) if (v.key === key && v.node.value === value) return inside(v.node);
+    return -1;
+  };
+  if ((m = /can't resolve reference (\S+)/.exec(message))) {
+    const ref = m[1] as string;
+    const at = valueOf('$ref', ref);
+    return at >= 0 ? at : valueOf('$ref', ref.replace(/^[^#]*/, ''));
+  }
+  if ((m = /^Invalid regular expression: \/(.*)\/\w*:/.exec(message))) return valueOf('pattern', m[1] as string);
+  for (const q of message.matchAll(/"([^"]+)"/g)) {
+    for (const v of nodes(root)) if (v.node.value === q[1]) return inside(v.node);
+  }
+  return -1;
 }
 
 /** Offset of where a schema names what it needs from another file (`need`), or -1. */

@@ -15,7 +15,10 @@ import type { SchemaVerdicts } from './verdicts';
 import type { AvroLookup } from './avro';
 import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
-import { avroErrorOffset, jsonTree, pointerOffset, protoErrorOffset, referenceOffset } from './positions';
+import { avroErrorOffset, jsonSchemaErrorOffset, jsonTree, pointerOffset, protoErrorOffset, referenceOffset } from './positions';
+
+/** Unresolved references reported per file. */
+const MAX_UNRESOLVED = 20;
 
 export interface ResolvedSchema {
   readonly parsed: ParsedSchema;
@@ -51,7 +54,8 @@ export function resolveSchemas(
     for (const need of p.needs) {
       const file = locate(p, need, parsed, avroIndex);
       if (file) references.push({ name: need, subject: referenceSubject(file), file });
-      else if (!(avroRefused && p.format === 'AVRO'))
+      // The first few are enough to act on; each costs a scan of the file and a suggestion.
+      else if (!(avroRefused && p.format === 'AVRO') && problems.length < MAX_UNRESOLVED)
         problems.push(unresolved(p, need, parsed, avroIndex));
     }
     out.set(p.path, { parsed: p, references, problems });
@@ -345,7 +349,7 @@ function validate(
           ? avroErrorOffset(p.text, message)
           : p.format === 'PROTOBUF'
             ? protoErrorOffset(p.text, message)
-            : -1;
+            : jsonSchemaErrorOffset(p.text, message);
     return {
       rule: 'schema-invalid',
       message: `not a valid ${p.format === 'AVRO' ? 'Avro' : p.format === 'JSON' ? 'JSON' : 'Protobuf'} schema: ${message}`,
@@ -402,9 +406,9 @@ class JsonSchemas {
 
   private ajvFor(r: ResolvedSchema): Ajv {
     if (String((r.parsed.json as { $schema?: unknown })?.$schema ?? '').includes('2020-12')) {
-      return (draft2020 ??= lib.addFormats(new lib.Ajv2020({ strict: false, allErrors: true })));
+      return (draft2020 ??= lib.addFormats(new lib.Ajv2020({ strict: false, allErrors: true, logger: false })));
     }
-    return (draft7 ??= lib.addFormats(new lib.Ajv({ strict: false, allErrors: true })));
+    return (draft7 ??= lib.addFormats(new lib.Ajv({ strict: false, allErrors: true, logger: false })));
   }
 
   private add(r: ResolvedSchema): void {
