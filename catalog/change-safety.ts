@@ -14,6 +14,12 @@ export function checkChangeSafety(
   history?: SchemaHistory,
 ): void {
   const headTopics = new Map(head.topics.map((t) => [t.name, t]));
+  // Partitions per environment and topic, indexed once (a lookup per topic was quadratic).
+  const partitions = (c: Catalog, env: string): Map<string, number> =>
+    new Map(c.for(env).topics.map((t) => [t.name, t.partitions]));
+  const envs = head.environments.filter((env) => base.environments.includes(env));
+  const basePartitions = new Map(envs.map((env) => [env, partitions(base, env)]));
+  const headPartitions = new Map(envs.map((env) => [env, partitions(head, env)]));
   for (const before of base.topics) {
     if (before.delete) continue;
     const after = headTopics.get(before.name);
@@ -28,10 +34,9 @@ export function checkChangeSafety(
       string,
       { path: (string | number)[]; envs: string[]; was: number; now: number }
     >();
-    for (const env of head.environments) {
-      if (!base.environments.includes(env)) continue;
-      const was = base.for(env).topics.find((t) => t.name === before.name)?.partitions;
-      const now = head.for(env).topics.find((t) => t.name === after.name)?.partitions;
+    for (const env of envs) {
+      const was = basePartitions.get(env)?.get(before.name);
+      const now = headPartitions.get(env)?.get(after.name);
       if (was === undefined || now === undefined || now >= was) continue;
       const path =
         after.environments[env]?.partitions !== undefined
@@ -133,9 +138,8 @@ function checkSchemas(base: Catalog, head: Catalog, d: Diagnostics, history?: Sc
       base.schemas,
       subject.schema,
       head.schemas,
-      subject.compatibility.endsWith('_TRANSITIVE') && history
-        ? history.earlier(before.schema, base.schemas)
-        : [],
+      // Called only when the schema changed: reading the history costs a git call.
+      () => history?.earlier(before.schema, base.schemas) ?? [],
     );
     for (const p of problems) {
       d.error(

@@ -67,13 +67,18 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
       throw new UsageError(
         `--base ${options.base}: not a git revision in ${root} (fetch it first, e.g. git fetch origin main)`,
       );
-    const base = loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), memory?.options ?? {});
-    if (base.model && head.model) {
+    const base = timed(phases, 'base', () =>
+      loadCatalog(new GitFiles(root, rev, CATALOG_PATHS), memory?.options ?? {}),
+    );
+    const [baseModel, headModel] = [base.model, head.model];
+    if (baseModel && headModel) {
       const history = new GitHistory(root, rev);
       // Loaded only here: the schema comparers (avsc, protobufjs) serve --base alone.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { checkChangeSafety } = require('./change-safety') as typeof ChangeSafety;
-      checkChangeSafety(base.model, head.model, head.locate, extra, history);
+      timed(phases, 'change safety', () =>
+        checkChangeSafety(baseModel, headModel, head.locate, extra, history),
+      );
     }
   }
   if (memory) timed(phases, 'caches', () => memory.save());

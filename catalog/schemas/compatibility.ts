@@ -5,11 +5,11 @@
 // new schema, FORWARD the other way round; *_TRANSITIVE levels check every earlier version.
 import type { Compatibility } from '../format/common';
 import type { SchemaFile } from '../model';
-import { avroChanges } from './compat/avro';
+import type * as AvroCompat from './compat/avro';
 import { sameClosure } from './compat/closure';
 import { describe } from './compat/describe';
-import { jsonChanges } from './compat/json-files';
-import { protoChanges } from './compat/protobuf';
+import type * as JsonCompat from './compat/json-files';
+import type * as ProtoCompat from './compat/protobuf';
 import type { Change, Location } from './compat/types';
 import type { Position } from '../diagnostics';
 import { jsonPointerOffset, lineCol } from './json-position';
@@ -41,7 +41,8 @@ export interface Incompatibility {
 
 /**
  * Why `after` breaks `level` against `before` (the previous version) and, for transitive levels,
- * against each of `older` (earlier versions, newest first). Empty when it does not.
+ * against each of `older` (earlier versions, newest first; a function is called only when the
+ * schema changed). Empty when it does not.
  */
 export function incompatibilities(
   level: Compatibility,
@@ -49,13 +50,14 @@ export function incompatibilities(
   beforeFiles: SchemaFiles,
   after: SchemaFile,
   afterFiles: SchemaFiles,
-  older: readonly EarlierVersion[] = [],
+  older: readonly EarlierVersion[] | (() => readonly EarlierVersion[]) = [],
 ): Incompatibility[] {
   if (level === 'NONE' || sameClosure(before, beforeFiles, after, afterFiles)) return [];
   const transitive = level.endsWith('_TRANSITIVE');
   const versions: (EarlierVersion & { previous: boolean })[] = [
     { label: 'previous', schema: before, files: beforeFiles, previous: true },
-    ...(transitive ? older.map((v) => ({ ...v, previous: false })) : []),
+    // Read only when needed: the history costs a git call per schema.
+    ...(transitive ? (typeof older === 'function' ? older() : older).map((v) => ({ ...v, previous: false })) : []),
   ];
   const out: Incompatibility[] = [];
   const seen = new Set<string>();
@@ -132,10 +134,27 @@ function found(
   return [...unique.values()];
 }
 
-/** Changes from `writer` (the version data was written with) to `reader`. */
-export function changesOf(writer: SchemaFile, writerFiles: SchemaFiles, reader: SchemaFile, readerFiles: SchemaFiles): Change[] {
-  if (writer.format === 'AVRO') return avroChanges(writer, writerFiles, reader, readerFiles);
-  if (writer.format === 'JSON') return jsonChanges(writer, writerFiles, reader, readerFiles);
+/**
+ * Changes from `writer` (the version data was written with) to `reader`. Each format's checker
+ * loads on first use: a catalog without Protobuf never loads protobufjs.
+ */
+export function changesOf(
+  writer: SchemaFile,
+  writerFiles: SchemaFiles,
+  reader: SchemaFile,
+  readerFiles: SchemaFiles,
+): Change[] {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (writer.format === 'AVRO') {
+    const { avroChanges } = require('./compat/avro') as typeof AvroCompat;
+    return avroChanges(writer, writerFiles, reader, readerFiles);
+  }
+  if (writer.format === 'JSON') {
+    const { jsonChanges } = require('./compat/json-files') as typeof JsonCompat;
+    return jsonChanges(writer, writerFiles, reader, readerFiles);
+  }
+  const { protoChanges } = require('./compat/protobuf') as typeof ProtoCompat;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return protoChanges(writer, writerFiles, reader, readerFiles);
 }
 
