@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   local: () => import('./local'),
   reconcile: () => import('./reconcile'),
   client: () => import('./client'),
+  api: () => import('./api'),
   synth: () => import('./synth'),
   deploy: () => import('./deploy'),
 };

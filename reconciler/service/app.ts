@@ -280,9 +280,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       );
 
       // From memory (built once per comparison), so no budget: it stays fast for any number.
-      api.get('/status', { preHandler: guard('reader') }, async () => {
+      // Serialized once per snapshot and second of age, however many ask within it.
+      let statusBody: { snap: object; age: number; json: string } | undefined;
+      api.get('/status', { preHandler: guard('reader') }, async (_req, reply) => {
         const snap = opts.controller.snapshot();
-        return snap.observedAt ? { ...snap, ageSeconds: ageSeconds(snap.observedAt) } : snap;
+        const age = snap.observedAt ? ageSeconds(snap.observedAt) : -1;
+        if (statusBody?.snap !== snap || statusBody.age !== age)
+          statusBody = {
+            snap,
+            age,
+            json: JSON.stringify(age >= 0 ? { ...snap, ageSeconds: age } : snap),
+          };
+        return reply.type('application/json; charset=utf-8').send(statusBody.json);
       });
 
       api.get('/overview', { preHandler: reader }, async (_req, reply) =>
