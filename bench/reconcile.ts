@@ -69,7 +69,7 @@ async function pass(
   connection: Connection,
   clients: OpenClients,
 ): Promise<PassReport> {
-  const desired = loadDesired(root, 'local', connection.principalOf);
+  const desired = loadDesired(root, 'local', connection.naming);
   return reconcilePass(desired, clients, { mode: 'enforce' });
 }
 
@@ -184,12 +184,12 @@ export async function run(): Promise<void> {
       writeCatalog(catalog, 'floor', 0, 1);
       const floorMs = await floor(
         clients.admin,
-        loadDesired(catalog, 'local', connection.principalOf),
+        loadDesired(catalog, 'local', connection.naming),
       );
       await settle(stackRoot, 'floor0', TOPICS_PER_DOMAIN);
 
       writeCatalog(catalog, 'bench', 0, 1);
-      const desired = loadDesired(catalog, 'local', connection.principalOf);
+      const desired = loadDesired(catalog, 'local', connection.naming);
       console.log(`  catalog: ${desired.topics.length} topics, ${desired.acls.length} ACLs`);
       console.log(
         `  floor: the same CreateAcls + CreateTopics, raw      ${floorMs.toFixed(0).padStart(6)} ms`,

@@ -4,6 +4,52 @@
 // topic implies idempotent writes, so no cluster-level IDEMPOTENT_WRITE is ever needed.
 import type { App } from './model';
 
+/**
+ * The one place a Kafka user principal is written: "orders.order-service" →
+ * "User:orders.order-service" (the local stack's app users, the reconciler's own user) and
+ * "sa-abc123" → "User:sa-abc123" (Confluent Cloud service accounts).
+ */
+export function userPrincipal(name: string): string {
+  return `User:${name}`;
+}
+
+/** How a cluster names the principals of catalog apps. */
+export type PrincipalNaming =
+  /** Users named after the app, `User:<domain>.<app>` (the local stack's SCRAM users). */
+  | { readonly kind: 'app-users' }
+  /** A principal per app id ("orders/order-service" → "User:sa-abc123", from `cdktf output`). */
+  | { readonly kind: 'mapped'; readonly principals: Readonly<Record<string, string>> };
+
+/** The principal of an app on a cluster; undefined when a principal map does not name it. */
+export function principalOf(naming: PrincipalNaming, app: App): string | undefined {
+  return naming.kind === 'app-users' ? userPrincipal(app.principal) : naming.principals[app.id];
+}
+
+// An app user: "<domain>.<app>", both names as the catalog's grammar allows them (no dots).
+const APP_USER = /^User:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
+
+/**
+ * The principals the platform owns on a cluster: their ACLs are exactly what the catalog grants,
+ * so one that belongs to no app any more (an app removed from the catalog) loses all of them.
+ * With app users, every `User:<domain>.<name>` of a domain the catalog declares: declaring the
+ * domain is the catalog's explicit claim on the names under it (a domain removed from the catalog
+ * releases them, and nothing of it is deleted). With a principal map, the principals it lists.
+ */
+export function ownsPrincipal(
+  naming: PrincipalNaming,
+  domains: Iterable<string>,
+): (principal: string) => boolean {
+  if (naming.kind === 'mapped') {
+    const mapped = new Set(Object.values(naming.principals));
+    return (principal) => mapped.has(principal);
+  }
+  const owned = new Set(domains);
+  return (principal) => {
+    const m = APP_USER.exec(principal);
+    return m !== null && owned.has(m[1] as string);
+  };
+}
+
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
 export type AclPatternType = 'LITERAL' | 'PREFIXED';
 export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE';

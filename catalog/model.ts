@@ -117,6 +117,8 @@ export interface EnvironmentCatalog {
   /** Topics the catalog explicitly marks for deletion (never protected ones). */
   readonly deletions: readonly EnvironmentTopic[];
   readonly apps: readonly App[];
+  /** Every domain the catalog declares: it owns the names under `<domain>.` (access.ts). */
+  readonly domains: readonly string[];
   /** References first, so registering in this order always succeeds. */
   readonly subjects: readonly Subject[];
   readonly acls: readonly AclGrant[];
@@ -236,6 +238,7 @@ export class Catalog {
       topics,
       deletions,
       apps: [...this.apps.values()],
+      domains: this.domains.map((d) => d.name),
       subjects: this.subjects,
       acls,
       totals: this.totals(environment),

@@ -2,7 +2,8 @@
 // never a stack trace.
 import { formatDiagnostic } from '../catalog/diagnostics';
 import { loadCatalog } from '../catalog/loader';
-import type { App, EnvironmentCatalog } from '../catalog/model';
+import type { PrincipalNaming } from '../catalog/access';
+import type { EnvironmentCatalog } from '../catalog/model';
 import { remembered } from '../catalog/validate';
 import type { DesiredState } from './state/desired';
 import { desiredState } from './state/desired';
@@ -41,7 +42,7 @@ export function loadEnvironment(root: string, environment: string): EnvironmentC
 export function loadDesired(
   root: string,
   environment: string,
-  principalOf: (app: App) => string | undefined,
+  naming: PrincipalNaming,
 ): DesiredState {
-  return desiredState(loadEnvironment(root, environment), principalOf);
+  return desiredState(loadEnvironment(root, environment), naming);
 }

@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
       kind,
       args.connection ? { connectionFile: args.connection } : {},
     );
-    const desired = desiredState(env, connection.principalOf);
+    const desired = desiredState(env, connection.naming);
     const clients = await openClients(connection);
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     try {

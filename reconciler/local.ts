@@ -17,7 +17,7 @@ export type Summary = Omit<PassReport, 'plan' | 'remaining'> & { inSync: boolean
 /** One enforce pass of the catalog at `root` against the local stack. */
 export async function applyLocal(root: string = REPO_ROOT, stackRoot?: string): Promise<Summary> {
   const connection = localConnection(stackRoot ? { stackRoot } : {});
-  const desired = loadDesired(root, 'local', connection.principalOf);
+  const desired = loadDesired(root, 'local', connection.naming);
   const clients = await openClients(connection);
   try {
     const {

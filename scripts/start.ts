@@ -9,7 +9,7 @@ import { render, summaryLine } from '../catalog/report';
 import { validateCatalog } from '../catalog/validate';
 import { StackError } from './local/errors';
 import { REPO_ROOT } from './local/paths';
-import { loadPrincipals } from './local/principals';
+import { loadLocalUsers } from './local/principals';
 import { upInteractive } from './local/up-interactive';
 
 const step = (n: number, total: number, what: string): void =>
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   console.log(summaryLine(result.summary));
 
   step(2, total, 'Starting the local stack (Kafka + schema registry)');
-  const info = await upInteractive({ principals: loadPrincipals() });
+  const info = await upInteractive(loadLocalUsers());
   if (!info) return 130;
 
   step(3, total, 'Applying the catalog to the local stack (topics, configs, ACLs, schemas)');

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 import { z } from 'zod';
+import { principalOf } from '../../catalog/access';
+import type { PrincipalNaming } from '../../catalog/access';
 import type { App } from '../../catalog/model';
 import { RECONCILER_VARS } from '../config';
 import {
@@ -18,6 +20,8 @@ import type { RegistryConnection } from './registry';
 export interface Connection {
   readonly kafka: KafkaConnection;
   readonly registry: RegistryConnection;
+  /** How apps' principals are named on this cluster (catalog/access.ts). */
+  readonly naming: PrincipalNaming;
   /** `User:...` of an app on this cluster, or undefined when the mapping does not say. */
   principalOf(app: App): string | undefined;
   /** For logs and reports: never holds a secret. */
@@ -30,6 +34,8 @@ export class ConnectionError extends Error {
     this.name = 'ConnectionError';
   }
 }
+
+const APP_USERS: PrincipalNaming = { kind: 'app-users' };
 
 /**
  * The local stack: the `admin` super user (see README "The reconciler": creating topics and ACLs
@@ -50,7 +56,8 @@ export function localConnection(opts: { stackRoot?: string; user?: string } = {}
   return {
     kafka: { brokers: [stack.bootstrap], sasl },
     registry: { url: stack.registryUrl },
-    principalOf: (app) => `User:${app.principal}`,
+    naming: APP_USERS,
+    principalOf: (app) => principalOf(APP_USERS, app),
     label: `local stack ${stack.bootstrap} as ${user}, registry ${stack.registryUrl}`,
   };
 }
@@ -96,6 +103,7 @@ export function externalConnection(
     throw new ConnectionError(`invalid connection settings in ${source}: ${issues.join('; ')}`);
   }
   const c = parsed.data;
+  const naming: PrincipalNaming = { kind: 'mapped', principals: c.principals };
   return {
     kafka: {
       brokers: c.bootstrap.split(','),
@@ -103,7 +111,8 @@ export function externalConnection(
       ...(c.sasl ? { sasl: c.sasl as SASLOptions } : {}),
     },
     registry: c.registry,
-    principalOf: (app) => c.principals[app.id],
+    naming,
+    principalOf: (app) => principalOf(naming, app),
     label: `${c.bootstrap}${c.sasl ? ` as ${c.sasl.username}` : ''}, registry ${c.registry.url}`,
   };
 }

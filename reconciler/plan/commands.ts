@@ -49,6 +49,11 @@ export interface CreateAcl extends Base {
 export interface DeleteAcl extends Base {
   readonly kind: 'DeleteAcl';
   readonly acl: AclBinding;
+  /**
+   * `not-granted`: an app's ACL the catalog does not grant; `app-removed`: the principal is in the
+   * platform's namespace but belongs to no app any more, so all its ACLs go.
+   */
+  readonly reason: 'not-granted' | 'app-removed';
 }
 
 export interface RegisterSchema extends Base {

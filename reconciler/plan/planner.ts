@@ -150,7 +150,12 @@ function aclChanges(
   const deletes: Draft[] = actual.acls
     .filter((a) => !want.has(aclBindingKey(a)))
     .sort((x, y) => aclBindingKey(x).localeCompare(aclBindingKey(y)))
-    .map((acl) => ({ kind: 'DeleteAcl', resource: `acl ${describeAcl(acl)}`, acl }));
+    .map((acl) => ({
+      kind: 'DeleteAcl',
+      resource: `acl ${describeAcl(acl)}`,
+      acl,
+      reason: desired.scope.principals.has(acl.principal) ? 'not-granted' : 'app-removed',
+    }));
   return { creates, deletes };
 }
 

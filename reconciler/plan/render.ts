@@ -40,8 +40,9 @@ export function describeCommand(c: Command): string {
         )
         .join(', ')}`;
     case 'CreateAcl':
-    case 'DeleteAcl':
       return `acl ${describeAcl(c.acl)}`;
+    case 'DeleteAcl':
+      return `acl ${describeAcl(c.acl)}${c.reason === 'app-removed' ? ' (its app is no longer in the catalog)' : ''}`;
     case 'RegisterSchema':
       return `schema ${c.subject} (${c.schemaType}, ${c.path}${c.reason === 'new' ? '' : `, ${c.reason}`})`;
     case 'SetSubjectCompatibility':

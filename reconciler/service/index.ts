@@ -140,7 +140,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     intervalMs: config.intervalMs,
     clients,
     desired: () =>
-      desiredState(loadEnvironment(config.root, config.environment), config.connection.principalOf),
+      desiredState(loadEnvironment(config.root, config.environment), config.connection.naming),
     metrics,
     log,
     isLeader,

@@ -1,6 +1,8 @@
 // What the catalog wants on one cluster, in cluster terms: topics, ACL bindings with real
 // principals, subjects. Also the scope: what the reconciler may touch at all.
-import type { App, EnvironmentCatalog, SchemaFormat } from '../../catalog/model';
+import { ownsPrincipal, principalOf } from '../../catalog/access';
+import type { PrincipalNaming } from '../../catalog/access';
+import type { EnvironmentCatalog, SchemaFormat } from '../../catalog/model';
 import { domainPrefix } from '../../catalog/naming';
 import type { AclBinding } from '../cluster/types';
 
@@ -30,8 +32,14 @@ export interface DesiredAcl extends AclBinding {
 export interface Scope {
   /** Each managed domain's prefix, "orders.". */
   readonly prefixes: readonly string[];
-  /** Principals of catalog apps: the only ones whose ACLs may be deleted. */
+  /** Principals of the catalog's apps. */
   readonly principals: ReadonlySet<string>;
+  /**
+   * The principal namespace the platform owns (catalog/access.ts ownsPrincipal): a principal in
+   * it that is no app's any more belongs to a removed app. Only owned principals' ACLs (apps'
+   * and namespace's) may be deleted.
+   */
+  readonly namespace: (principal: string) => boolean;
 }
 
 export interface DesiredState {
@@ -47,15 +55,12 @@ export interface DesiredState {
   readonly unmappedApps: readonly string[];
 }
 
-export function desiredState(
-  env: EnvironmentCatalog,
-  principalOf: (app: App) => string | undefined,
-): DesiredState {
+export function desiredState(env: EnvironmentCatalog, naming: PrincipalNaming): DesiredState {
   const apps = new Map(env.apps.map((a) => [a.id, a] as const));
   const principals = new Map<string, string>();
   const unmapped: string[] = [];
   for (const app of env.apps) {
-    const p = principalOf(app);
+    const p = principalOf(naming, app);
     if (p) principals.set(app.id, p);
     else unmapped.push(app.id);
   }
@@ -102,9 +107,15 @@ export function desiredState(
     scope: {
       prefixes: [...domains].sort().map(domainPrefix),
       principals: new Set(principals.values()),
+      namespace: ownsPrincipal(naming, env.domains),
     },
     unmappedApps: unmapped,
   };
+}
+
+/** A principal whose ACLs are the catalog's to decide: an app's, or a removed app's. */
+export function isOwnedPrincipal(scope: Scope, principal: string): boolean {
+  return scope.principals.has(principal) || scope.namespace(principal);
 }
 
 /** A resource name inside one of the catalog's domains (never `__consumer_offsets` & co). */
@@ -112,10 +123,10 @@ export function isManagedName(scope: Scope, name: string): boolean {
   return !name.startsWith('_') && scope.prefixes.some((p) => name.startsWith(p));
 }
 
-/** ACLs the reconciler owns: a managed principal on a managed topic, group or transactional id. */
+/** ACLs the reconciler owns: an owned principal on a managed topic, group or transactional id. */
 export function isManagedAcl(scope: Scope, a: AclBinding): boolean {
   return (
-    scope.principals.has(a.principal) &&
+    isOwnedPrincipal(scope, a.principal) &&
     (a.resourceType === 'TOPIC' ||
       a.resourceType === 'GROUP' ||
       a.resourceType === 'TRANSACTIONAL_ID') &&

@@ -4,30 +4,39 @@
 //                                         with a SCRAM-SHA-512 credential for every user.
 //   add-users <bootstrap>                 stdin: first line is the admin "user<TAB>password", the
 //                                         rest are users to upsert; one JVM for all of them.
+//   remove-users <bootstrap>              stdin: the admin line, then "user<TAB>" per user whose
+//                                         SCRAM credential to delete (absent ones are skipped).
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 
 public final class LocalTool {
   private static final int ITERATIONS = 4096;
 
   public static void main(String[] args) throws Exception {
     if (args.length != 2) {
-      throw new IllegalArgumentException("usage: LocalTool format <server.properties> | add-users <bootstrap>");
+      throw new IllegalArgumentException(
+          "usage: LocalTool format <server.properties> | add-users <bootstrap> | remove-users <bootstrap>");
     }
     List<String[]> users = readUsers();
     switch (args[0]) {
       case "format" -> System.exit(format(args[1], users));
       case "add-users" -> addUsers(args[1], users);
+      case "remove-users" -> removeUsers(args[1], users);
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     }
   }
@@ -58,7 +67,7 @@ public final class LocalTool {
     return org.apache.kafka.common.Uuid.randomUuid().toString();
   }
 
-  private static void addUsers(String bootstrap, List<String[]> users) throws Exception {
+  private static Properties adminProps(String bootstrap, List<String[]> users) {
     if (users.isEmpty()) throw new IllegalArgumentException("admin credentials missing on stdin");
     String[] admin = users.get(0);
     Properties props = new Properties();
@@ -69,6 +78,11 @@ public final class LocalTool {
         "sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
             + admin[0] + "\" password=\"" + admin[1] + "\";");
+    return props;
+  }
+
+  private static void addUsers(String bootstrap, List<String[]> users) throws Exception {
+    Properties props = adminProps(bootstrap, users);
     List<UserScramCredentialAlteration> upserts = new ArrayList<>();
     ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, ITERATIONS);
     for (String[] u : users.subList(1, users.size())) {
@@ -79,5 +93,28 @@ public final class LocalTool {
       client.alterUserScramCredentials(upserts).all().get();
     }
     System.out.println("upserted " + upserts.size() + " SCRAM user(s)");
+  }
+
+  private static void removeUsers(String bootstrap, List<String[]> users) throws Exception {
+    Properties props = adminProps(bootstrap, users);
+    List<UserScramCredentialAlteration> deletions = new ArrayList<>();
+    for (String[] u : users.subList(1, users.size())) {
+      deletions.add(new UserScramCredentialDeletion(u[0], ScramMechanism.SCRAM_SHA_512));
+    }
+    if (deletions.isEmpty()) return;
+    int removed = 0;
+    try (Admin client = Admin.create(props)) {
+      Map<String, KafkaFuture<Void>> results = client.alterUserScramCredentials(deletions).values();
+      for (KafkaFuture<Void> f : results.values()) {
+        try {
+          f.get();
+          removed++;
+        } catch (ExecutionException e) {
+          // Already gone: removing is idempotent.
+          if (!(e.getCause() instanceof ResourceNotFoundException)) throw e;
+        }
+      }
+    }
+    System.out.println("removed " + removed + " SCRAM user(s)");
   }
 }

@@ -5,7 +5,7 @@ import { stackPaths } from './paths';
 import type { Service } from './paths';
 import { parsePort } from './ports';
 import type { Ports } from './ports';
-import { loadPrincipals } from './principals';
+import { loadLocalUsers } from './principals';
 import { down, status } from './stack';
 import { upInteractive } from './up-interactive';
 
@@ -36,7 +36,7 @@ function parseUpArgs(args: string[]): { fresh: boolean; ports: Partial<Ports> } 
 
 async function cmdUp(args: string[]): Promise<void> {
   const { fresh, ports } = parseUpArgs(args);
-  const info = await upInteractive({ fresh, ports, principals: loadPrincipals() });
+  const info = await upInteractive({ fresh, ports, ...loadLocalUsers() });
   if (!info) process.exitCode = 130;
 }
 

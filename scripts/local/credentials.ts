@@ -75,6 +75,26 @@ export function withUsers(
   return { creds: { mechanism: SASL_MECHANISM, users }, added };
 }
 
+/** Users in `owned` that are not wanted any more: their apps left the catalog. */
+export function removedUsers(
+  creds: Credentials,
+  wanted: readonly string[],
+  owned: ((name: string) => boolean) | undefined,
+): string[] {
+  if (!owned) return [];
+  const keep = new Set(wanted);
+  return Object.keys(creds.users)
+    .filter((n) => owned(n) && !keep.has(n))
+    .sort();
+}
+
+/** The same credentials without these users (their SCRAM users removed from the broker). */
+export function withoutUsers(creds: Credentials, names: readonly string[]): Credentials {
+  const gone = new Set(names);
+  const users = Object.fromEntries(Object.entries(creds.users).filter(([n]) => !gone.has(n)));
+  return { mechanism: creds.mechanism, users };
+}
+
 export function passwordOf(creds: Credentials, user: string): string {
   const password = creds.users[user];
   if (password === undefined) throw new StackError(`No credentials for user "${user}".`);

@@ -46,3 +46,14 @@ export async function upsertUsers(
 ): Promise<void> {
   if (users.length > 0) await runTool(classpath, ['add-users', bootstrap], [admin, ...users]);
 }
+
+/** Deletes SCRAM credentials at runtime (absent ones are skipped), authenticated as admin. */
+export async function removeUsers(
+  classpath: string,
+  bootstrap: string,
+  admin: UserSecret,
+  names: readonly string[],
+): Promise<void> {
+  const users = names.map((n): UserSecret => [n, '']);
+  if (users.length > 0) await runTool(classpath, ['remove-users', bootstrap], [admin, ...users]);
+}

@@ -11,7 +11,9 @@ import {
   readCredentials,
   readCredentialsIfPresent,
   saslFor,
+  removedUsers,
   withUsers,
+  withoutUsers,
   writeCredentials,
 } from './credentials';
 import type { Credentials } from './credentials';
@@ -20,7 +22,7 @@ import { StackError, lastLines } from './errors';
 import { kafkaHealthy, registryHealthy } from './health';
 import { withLock } from './lock';
 import { LOG4J_PROPERTIES, serverProperties } from './kafka-config';
-import { formatStorage, upsertUsers } from './kafka-tool';
+import { formatStorage, removeUsers, upsertUsers } from './kafka-tool';
 import type { UserSecret } from './kafka-tool';
 import { SERVICES, stackPaths } from './paths';
 import { makePrivate, privateDir, writePrivateFile } from './permissions';
@@ -39,6 +41,11 @@ export type { AppPrincipal, Credentials, Ports, Service };
 export interface UpOptions {
   /** Catalog apps; each gets a SCRAM principal `<domain>.<app>`. */
   principals?: readonly AppPrincipal[];
+  /**
+   * User names the catalog owns (principals.ts LocalUsers): one that is no app's any more (the
+   * app left the catalog) has its SCRAM user and password removed. None by default.
+   */
+  ownedUsers?: (name: string) => boolean;
   /** Stop everything and wipe the state directory first. */
   fresh?: boolean;
   ports?: Partial<Ports>;
@@ -321,8 +328,12 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
     const done = readProvisioned(paths);
     return userNames.filter((n) => !done.has(n));
   };
+  const stale = removedUsers(creds, userNames, opts.ownedUsers);
 
-  if (toStart.length === 0 && (!wantsKafka || unprovisioned().length === 0)) {
+  if (
+    toStart.length === 0 &&
+    (!wantsKafka || (unprovisioned().length === 0 && stale.length === 0))
+  ) {
     writeAddressBook(paths, ports);
     return stackInfo(paths, ports, [], pinnedVersions());
   }
@@ -381,6 +392,20 @@ async function upLocked(opts: UpOptions): Promise<LocalStackInfo> {
         usersWithSecrets(creds, missing),
       );
       writeProvisioned(paths, [...readProvisioned(paths), ...missing]);
+    }
+    if (wantsKafka && stale.length > 0) {
+      log(`Removing ${stale.length} Kafka principal(s) of apps no longer in the catalog...`);
+      await removeUsers(
+        artifacts.toolClasspath,
+        bootstrap,
+        [ADMIN_USER, passwordOf(creds, ADMIN_USER)],
+        stale,
+      );
+      writeCredentials(paths.credentialsFile, withoutUsers(creds, stale));
+      writeProvisioned(
+        paths,
+        [...readProvisioned(paths)].filter((n) => !stale.includes(n)),
+      );
     }
   } catch (err) {
     stop.abort();

@@ -213,10 +213,14 @@ export class PlatformStack extends CatalogStack {
       keys: domains.keys(),
       dependsOn: [domainBindings],
     });
+    // An app's keys follow the catalog even in protected environments: removing the app from the
+    // catalog is the explicit statement, and prevent_destroy would keep its keys (and block the
+    // deploy) instead.
     this.appKeys = new AccountKeys(this, 'app_keys', {
       ...keyProps,
       accounts: this.appAccounts,
       keys: apps.keys(),
+      preventDestroy: false,
     });
     const fixedKeys = new AccountKeys(this, 'platform_account_keys', {
       ...keyProps,

@@ -1,8 +1,9 @@
 // Access boundaries on the real local broker, checked with a plain kafkajs client (not the client
 // app, whose own checks would refuse first): an app's group prefix ends at a separator, so it
 // cannot use the groups of an app whose name extends its own; old separator-less prefixes are
-// migrated add-then-remove in one pass.
-import { logLevel } from 'kafkajs';
+// migrated add-then-remove in one pass; an app removed from the catalog loses every ACL and its
+// local user.
+import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer } from 'kafkajs';
 import type { OpenClients } from '../../reconciler/cluster/clients';
 import { openClients } from '../../reconciler/cluster/clients';
@@ -12,8 +13,12 @@ import type { AclBinding } from '../../reconciler/cluster/types';
 import { applyPlan } from '../../reconciler/apply/executor';
 import { loadDesired } from '../../reconciler/catalog-source';
 import { readAndPlan, reconcilePass } from '../../reconciler/reconcile';
+import { loadCatalog } from '../../catalog/loader';
+import { renderPlan } from '../../reconciler/plan/render';
+import { localUsers } from '../../scripts/local/principals';
 import { up } from '../../scripts/local/stack';
-import { kafkaAs } from '../support/local';
+import { credentials, kafkaAs, localStack } from '../support/local';
+import { until } from '../support/wait';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 import { catalogFixture, removeDomainResources, uniqueDomain } from '../support/reconciler-fixture';
 
@@ -27,11 +32,34 @@ describe('access boundaries', () => {
   let connection: Connection;
   let clients: OpenClients;
   const user = (app: string): string => `${fx.domain}.${app}`;
-  const desired = () => loadDesired(fx.root, 'local', connection.principalOf);
+  const desired = () => loadDesired(fx.root, 'local', connection.naming);
   const mine = async (): Promise<AclBinding[]> =>
     (await clients.admin.describeAcls()).filter((a) =>
       a.principal.startsWith(`User:${fx.domain}.`),
     );
+
+  /** The first message `app` reads in `group`, from the beginning; rejects when denied. */
+  async function readOne(app: string, group: string): Promise<string> {
+    const consumer = kafkaAs(user(app), {
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).consumer({
+      groupId: group,
+      retry: { retries: 0 },
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [fx.topic('events')], fromBeginning: true });
+      return await new Promise<string>((resolve, reject) => {
+        consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+        consumer
+          .run({ eachMessage: async ({ message }) => resolve(String(message.value)) })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+  }
 
   /**
    * Joins `group` as `app` and reads the topic; resolves once in the group, rejects when denied
@@ -139,7 +167,7 @@ describe('access boundaries', () => {
         environment: 'local',
         commands: [
           { id: 'c1', kind: 'CreateAcl', resource: 'acl refused', acl: refused },
-          { id: 'c2', kind: 'DeleteAcl', resource: 'acl kept', acl: kept },
+          { id: 'c2', kind: 'DeleteAcl', resource: 'acl kept', acl: kept, reason: 'not-granted' },
         ],
         refusals: [],
         unmanaged: [],
@@ -164,4 +192,61 @@ describe('access boundaries', () => {
     );
     await join('svc-reports', `${user('svc-reports')}.main`);
   }, 60_000);
+
+  it('takes all access from an app removed from the catalog, and its local user', async () => {
+    const producer = kafkaAs(user('svc')).producer();
+    await producer.connect();
+    await producer.send({ topic: fx.topic('events'), messages: [{ value: 'before' }] });
+    await producer.disconnect();
+    expect(await readOne('svc-reports', `${user('svc-reports')}.before`)).toBe('before');
+    const password = credentials().users[user('svc-reports')];
+    expect(password).toBeDefined();
+
+    fx.write({
+      ...spec(),
+      apps: { svc: {} },
+      topics: [{ ...spec().topics[0]!, consumers: ['svc'] }],
+    });
+    const { plan } = await readAndPlan(desired(), clients);
+    const removed = plan.commands.filter(
+      (c) => c.kind === 'DeleteAcl' && c.acl.principal === `User:${user('svc-reports')}`,
+    );
+    expect(removed.map((c) => (c.kind === 'DeleteAcl' ? c.reason : c.kind))).toEqual([
+      'app-removed',
+      'app-removed',
+      'app-removed',
+    ]);
+    expect(plan.commands).toHaveLength(removed.length);
+    expect(renderPlan(plan, 'human')).toContain(
+      `- acl ALLOW User:${user('svc-reports')} READ TOPIC:${fx.topic('events')} (its app is no longer in the catalog)`,
+    );
+
+    const report = await reconcilePass(desired(), clients, { mode: 'enforce' });
+    expect(report.state).toBe('succeeded');
+    expect(report.remaining?.inSync).toBe(true);
+    expect((await mine()).filter((a) => a.principal === `User:${user('svc-reports')}`)).toEqual([]);
+    // The broker applies ACL changes a moment after the call returns.
+    await until(async () => {
+      try {
+        await readOne('svc-reports', `${user('svc-reports')}.after`);
+        return undefined;
+      } catch (err) {
+        return /TOPIC_AUTHORIZATION_FAILED|Not authorized/.test(String(err)) || undefined;
+      }
+    }, 20_000);
+
+    // The local tooling removes its SCRAM user: the old password no longer logs in.
+    const { catalog } = loadCatalog(fx.root);
+    await up(localUsers(catalog!));
+    expect(credentials().users[user('svc-reports')]).toBeUndefined();
+    expect(credentials().users[user('svc')]).toBeDefined();
+    const stale = new Kafka({
+      clientId: 'it-removed',
+      brokers: [localStack().bootstrap],
+      sasl: { mechanism: 'scram-sha-512', username: user('svc-reports'), password: password! },
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await expect(stale.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
+  }, 120_000);
 });

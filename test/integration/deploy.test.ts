@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aclBindingKey } from '../../reconciler/cluster/types';
 import type { AclBinding } from '../../reconciler/cluster/types';
+import { userPrincipal } from '../../catalog/access';
 import type { Catalog } from '../../catalog/model';
 import { desiredState } from '../../reconciler/state/desired';
 import type { DesiredState } from '../../reconciler/state/desired';
@@ -88,7 +89,10 @@ async function expectDeployedAsCatalog(): Promise<void> {
       `${catalog.platform.platform.name}-${SANDBOX_ENV}.${app.principal}`,
     );
   }
-  const desired: DesiredState = desiredState(env, (app) => `User:${byApp[app.id] ?? ''}`);
+  const desired: DesiredState = desiredState(env, {
+    kind: 'mapped',
+    principals: Object.fromEntries(env.apps.map((a) => [a.id, userPrincipal(byApp[a.id] ?? '')])),
+  });
 
   const admin = sb.admin();
   await admin.connect();

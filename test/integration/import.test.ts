@@ -234,7 +234,7 @@ describe('npm run import on the local stack', () => {
     const v = validateCatalog(root, { cache: false });
     expect(v.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
 
-    const { plan } = await readAndPlan(loadDesired(root, 'local', connection.principalOf), clients);
+    const { plan } = await readAndPlan(loadDesired(root, 'local', connection.naming), clients);
     expect(plan.commands.map((c) => c.resource)).toEqual([]);
     expect(plan.refusals.filter((r) => r.drift)).toEqual([]);
     expect(plan.inSync).toBe(true);

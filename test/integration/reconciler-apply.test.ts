@@ -60,7 +60,7 @@ describe('reconciler plan and apply', () => {
     permission: 'ALLOW',
   });
 
-  const desired = () => loadDesired(fx.root, 'local', connection.principalOf);
+  const desired = () => loadDesired(fx.root, 'local', connection.naming);
   const enforce = () => reconcilePass(desired(), clients, { mode: 'enforce' });
   const observe = () => reconcilePass(desired(), clients, { mode: 'observe' });
   const mine = async (): Promise<AclBinding[]> =>

@@ -45,7 +45,7 @@ describe('reconciler when the broker stops mid-apply', () => {
 
   it('fails the pass, then converges on the next one without duplicates', async () => {
     const connection = localConnection({ stackRoot: root });
-    const desired = loadDesired(fx.root, 'local', connection.principalOf);
+    const desired = loadDesired(fx.root, 'local', connection.naming);
     const first = await openClients(connection);
     let stopping: Promise<unknown> | undefined;
     const report = await reconcilePass(desired, first, {

@@ -99,11 +99,9 @@ describe('reconciler drift events (observe mode)', () => {
     // First the reconciler's own topics and subjects, applied: observe mode creates nothing.
     fx.write({ apps: { reconciler: {} }, topics: io.topics, schemas: io.schemas });
     clients = await openClients(connection);
-    const setup = await reconcilePass(
-      loadDesired(fx.root, 'local', connection.principalOf),
-      clients,
-      { mode: 'enforce' },
-    );
+    const setup = await reconcilePass(loadDesired(fx.root, 'local', connection.naming), clients, {
+      mode: 'enforce',
+    });
     expect(setup.state).toBe('succeeded');
 
     // Then the drifted resources, made by hand: 1 partition and 1 day of retention where the
@@ -299,11 +297,9 @@ describe('reconciler drift events (observe mode)', () => {
       onRequest: () => undefined,
       onLeadership: () => undefined,
     });
-    const report = await reconcilePass(
-      loadDesired(fx.root, 'local', connection.principalOf),
-      clients,
-      { mode: 'observe' },
-    );
+    const report = await reconcilePass(loadDesired(fx.root, 'local', connection.naming), clients, {
+      mode: 'observe',
+    });
     expect(report.drift).toBeGreaterThan(0);
     const summaries = await collect(topics.summary);
     await io.start();

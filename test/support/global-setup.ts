@@ -1,5 +1,5 @@
 // Reuses a running local stack or starts one; teardown stops only what this run started.
-import { loadPrincipals } from '../../scripts/local/principals';
+import { loadLocalUsers } from '../../scripts/local/principals';
 import { up } from '../../scripts/local/stack';
 import type { Service } from '../../scripts/local/stack';
 import { TEST_APP } from './local';
@@ -7,8 +7,10 @@ import { TEST_APP } from './local';
 export const STARTED_KEY = '__streamplaneStartedServices';
 
 export default async function globalSetup(): Promise<void> {
+  const users = loadLocalUsers();
   const info = await up({
-    principals: [...loadPrincipals(), TEST_APP],
+    principals: [...users.principals, TEST_APP],
+    ownedUsers: users.ownedUsers,
     log: (m) => console.log(`[local-stack] ${m}`),
   });
   (globalThis as Record<string, unknown>)[STARTED_KEY] = info.started satisfies Service[];

@@ -44,7 +44,11 @@ function desired(over: Partial<DesiredState> = {}): DesiredState {
     deletions: [],
     acls: [{ ...acl(), app: 'orders/svc' }],
     subjects: [],
-    scope: { prefixes: ['orders.'], principals: new Set(['User:orders.svc']) },
+    scope: {
+      prefixes: ['orders.'],
+      principals: new Set(['User:orders.svc']),
+      namespace: () => false,
+    },
     unmappedApps: [],
     ...over,
   };

@@ -34,7 +34,11 @@ const desired: DesiredState = {
     },
   ],
   subjects: [],
-  scope: { prefixes: ['orders.'], principals: new Set(['User:orders.svc']) },
+  scope: {
+    prefixes: ['orders.'],
+    principals: new Set(['User:orders.svc']),
+    namespace: () => false,
+  },
   unmappedApps: [],
 };
 

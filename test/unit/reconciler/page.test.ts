@@ -61,7 +61,7 @@ const ORDER_STATUS = 'orders.order-status.v1';
 
 /** The sample catalog against a cluster missing order-created's ACLs and order-status itself. */
 function scenario(at = '2025-01-01T10:00:00.000Z') {
-  const desired = loadDesired(REPO_ROOT, 'local', principalOf);
+  const desired = loadDesired(REPO_ROOT, 'local', { kind: 'app-users' });
   const actual = actualFrom(desired);
   const topics = new Map(actual.topics);
   topics.delete(ORDER_STATUS);

@@ -6,6 +6,7 @@ import { renderPlan } from '../../../reconciler/plan/render';
 import type { ActualState, ActualTopic } from '../../../reconciler/state/actual';
 import type { DesiredAcl, DesiredState } from '../../../reconciler/state/desired';
 import { isManagedAcl } from '../../../reconciler/state/desired';
+import { ownsPrincipal } from '../../../catalog/access';
 
 const acl = (over: Partial<AclBinding> = {}): AclBinding => ({
   principal: 'User:orders.svc',
@@ -34,7 +35,11 @@ function desired(over: Partial<DesiredState> = {}): DesiredState {
     deletions: [],
     acls: [{ ...acl(), app: 'orders/svc' } as DesiredAcl],
     subjects: [],
-    scope: { prefixes: ['orders.'], principals: new Set(['User:orders.svc']) },
+    scope: {
+      prefixes: ['orders.'],
+      principals: new Set(['User:orders.svc']),
+      namespace: () => false,
+    },
     unmappedApps: [],
     ...over,
   };
@@ -126,6 +131,41 @@ describe('planner', () => {
         acl({ resourceType: 'GROUP', resourceName: 'orders.svc', patternType: 'PREFIXED' }),
       ),
     ).toBe(true);
+  });
+
+  it('deletes every ACL of a removed app: a principal in the namespace of a catalog domain', () => {
+    const scope = {
+      ...desired().scope,
+      namespace: ownsPrincipal({ kind: 'app-users' }, ['orders']),
+    };
+    const gone = [
+      acl({ principal: 'User:orders.gone', operation: 'READ' }),
+      acl({
+        principal: 'User:orders.gone',
+        resourceType: 'GROUP',
+        resourceName: 'orders.gone.',
+        patternType: 'PREFIXED',
+        operation: 'READ',
+      }),
+    ];
+    for (const a of gone) expect(isManagedAcl(scope, a)).toBe(true);
+    // Not in the namespace: another domain's users, other principal types, non-app names.
+    for (const principal of [
+      'User:billing.gone',
+      'User:someone',
+      'Group:orders.gone',
+      'User:orders.a.b',
+    ])
+      expect(isManagedAcl(scope, acl({ principal }))).toBe(false);
+    const p = plan(desired({ scope }), actual([inSyncTopic], { acls: [acl(), ...gone] }));
+    expect(p.inSync).toBe(false);
+    expect(p.commands.map((c) => (c.kind === 'DeleteAcl' ? [c.reason, c.acl] : c.kind))).toEqual([
+      ['app-removed', gone[1]],
+      ['app-removed', gone[0]],
+    ]);
+    expect(renderPlan(p, 'human')).toContain(
+      '- acl ALLOW User:orders.gone READ TOPIC:orders.a.v1 (its app is no longer in the catalog)',
+    );
   });
 
   it('migrates a grant by adding the new ACL before removing the old one', () => {

@@ -50,16 +50,23 @@ describe.each(ENVS)('%s', (env) => {
 
   test(
     isProtected
-      ? 'protected: prevent_destroy on environment, cluster, topics, API keys'
+      ? 'protected: prevent_destroy on environment, cluster, topics, platform API keys'
       : 'not protected: no prevent_destroy anywhere',
     () => {
       const platform = stack(s, `platform-${env}`);
+      const keys = platform.resource.confluent_api_key as Record<string, Json>;
       const guarded = [
         platform.resource.confluent_environment.environment,
         platform.resource.confluent_kafka_cluster.cluster,
-        ...Object.values(platform.resource.confluent_api_key as Record<string, Json>),
+        ...Object.entries(keys)
+          .filter(([name]) => !name.startsWith('app_'))
+          .map(([, key]) => key),
       ];
       for (const r of guarded) expect(r.lifecycle?.prevent_destroy === true).toBe(isProtected);
+      // An app removed from the catalog loses its keys, protected or not.
+      expect(keys.app_kafka_key).toBeDefined();
+      expect(keys.app_kafka_key?.lifecycle?.prevent_destroy).not.toBe(true);
+      expect(keys.app_registry_key?.lifecycle?.prevent_destroy).not.toBe(true);
       for (const [, st] of domainStacks) {
         const topics = st.resource.confluent_kafka_topic as Record<string, Json>;
         expect(topics.topic?.lifecycle?.prevent_destroy === true).toBe(false);
