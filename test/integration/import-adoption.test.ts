@@ -50,7 +50,7 @@ test('the first plan after an import adopts every topic, ACL, subject config and
   const registry = new HttpSchemaRegistry({ url: sb.stack.registryUrl });
   try {
     const made = await reconcilePass(
-      desiredState(env, (app) => principals[app.id]),
+      desiredState(env, { kind: 'mapped', principals }),
       { admin, registry },
       { mode: 'enforce' },
     );

@@ -38,7 +38,7 @@ describe('a schema rolled back to a registered version', () => {
       topics: [{ key: 'orders', partitions: 1, schema: 'order.avsc', producers: ['shop'] }],
       schemas: { 'order.avsc': schema },
     });
-  const desired = () => loadDesired(fx.root, 'local', connection.principalOf);
+  const desired = () => loadDesired(fx.root, 'local', connection.naming);
   const enforce = () => reconcilePass(desired(), clients, { mode: 'enforce' });
   const versions = async (): Promise<number[]> =>
     (await fetch(`${localStack().registryUrl}/subjects/${subject}/versions`)).json() as Promise<
