@@ -3,7 +3,7 @@
 // every schema checked); warm (nothing changed since the previous run: files come from the parse
 // cache, schemas from the verdicts); and a pull request (one domain file and one schema changed).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../shared/repo-root';
 import { generateCatalog } from './generate-catalog';
@@ -20,6 +20,14 @@ interface Run {
 
 export async function run(): Promise<void> {
   const { root, topics } = generateCatalog(200, 50);
+  try {
+    measureAll(root, topics);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function measureAll(root: string, topics: number): void {
   // A fresh process per measurement, so peak RSS is the validation's own.
   const measure = (cache: boolean): Run => {
     const script = `
