@@ -1,7 +1,8 @@
 // One level-triggered pass: read actual state, diff with desired, apply (enforce) or only report
 // (observe), then read again to verify. Used by the CLI, the service loop and the benchmark.
 import { randomUUID } from 'node:crypto';
-import type { ApplyOptions, Clients, CommandResult } from './apply/executor';
+import type { ApplyOptions, CommandResult } from './apply/executor';
+import type { Clients } from './cluster/clients';
 import { applyPlan } from './apply/executor';
 import type { Plan } from './plan/commands';
 import { plan as diff } from './plan/planner';

@@ -1,7 +1,6 @@
 // Executes a plan: batched admin requests with bounded concurrency, retries for what may pass,
 // a result for every command. A failure stops only what depends on it (a schema's references).
-import type { KafkaAdmin } from '../cluster/kafka-admin';
-import type { SchemaRegistryApi } from '../cluster/registry';
+import type { Clients } from '../cluster/clients';
 import type { BatchResult, ItemError } from '../cluster/types';
 import type {
   AlterTopicConfig,
@@ -47,11 +46,6 @@ export interface ApplyOptions {
   readonly onResult?: (result: CommandResult, command: Command) => void;
   /** Checked before each request: true stops starting new work (shutdown, lost leadership). */
   readonly shouldStop?: () => boolean;
-}
-
-export interface Clients {
-  readonly admin: KafkaAdmin;
-  readonly registry: SchemaRegistryApi;
 }
 
 /**

@@ -1,9 +1,16 @@
-// Opens the admin client and the registry client for one connection.
-import type { Clients } from '../apply/executor';
+// The reconciler's two clients of a cluster, and how one connection opens them.
 import type { Connection } from './connection';
 import { ConnectionError } from './connection';
+import type { KafkaAdmin } from './kafka-admin';
 import { KafkajsAdmin } from './kafka-admin';
+import type { SchemaRegistryApi } from './registry';
 import { HttpSchemaRegistry } from './registry';
+
+/** What planning and applying talk to: Kafka's admin API and the schema registry. */
+export interface Clients {
+  readonly admin: KafkaAdmin;
+  readonly registry: SchemaRegistryApi;
+}
 
 export interface OpenClients extends Clients {
   close(): Promise<void>;

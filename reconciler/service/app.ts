@@ -5,7 +5,7 @@
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Clients } from '../apply/executor';
+import type { Clients } from '../cluster/clients';
 import { renderPlan } from '../plan/render';
 import type { PlanFormat } from '../plan/render';
 import type { Logger } from '../log';

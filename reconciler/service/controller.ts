@@ -1,7 +1,8 @@
 // The reconcile loop: one pass at a time, on an interval and on request. Only the leader runs
 // passes that apply and publish; other replicas refresh a read-only plan to serve reads.
 import { randomUUID } from 'node:crypto';
-import type { Clients, CommandResult } from '../apply/executor';
+import type { CommandResult } from '../apply/executor';
+import type { Clients } from '../cluster/clients';
 import type { Plan } from '../plan/commands';
 import type { Mode, PassReport } from '../reconcile';
 import { readAndPlan, reconcilePass } from '../reconcile';

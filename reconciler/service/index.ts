@@ -2,9 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { appResourcePrefix } from '../../catalog/naming';
 import { loadEnvironment } from '../catalog-source';
-import type { Clients } from '../apply/executor';
 import { openClients } from '../cluster/clients';
-import type { OpenClients } from '../cluster/clients';
+import type { Clients, OpenClients } from '../cluster/clients';
 import type { Connection } from '../cluster/connection';
 import type { Logger } from '../log';
 import { createLogger, registerSecrets } from '../log';
