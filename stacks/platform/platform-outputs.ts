@@ -5,10 +5,9 @@
 // catalog. The secrets and runtime stacks (one per environment) keep cdktf's.
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import type { TerraformResource } from 'cdktf';
+import type { TerraformResource, TerraformStack } from 'cdktf';
 import { address, remoteStateOutputs } from '../synth';
 import { index } from '../shared/terraform-text';
-import type { PlatformStack } from './platform-stack';
 
 /** The cluster and registry a domain stack's provider talks to. */
 export interface ClusterConnection {
@@ -59,7 +58,7 @@ export interface PlatformOutputsProps {
  * Declares the outputs in the platform stack. All sensitive, as cdktf's cross-stack outputs
  * were: `domain_managers` holds API secrets, and `cdktf output` shows what it showed before.
  */
-export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsProps): void {
+export function addPlatformOutputs(stack: TerraformStack, props: PlatformOutputsProps): void {
   new TerraformOutput(stack, CLUSTER_CONNECTION, { value: props.connection, sensitive: true });
   // `{ for key, val in <block>: key => <value> }` over a for_each block of plain entries.
   const byKey = (block: TerraformResource, value: string): string =>
@@ -93,7 +92,8 @@ export function addPlatformOutputs(stack: PlatformStack, props: PlatformOutputsP
 export class PlatformOutputs extends Construct {
   private readonly outputs: string;
 
-  constructor(scope: Construct, id: string, platform: PlatformStack) {
+  /** @param platform the environment's platform stack, which writes the outputs. */
+  constructor(scope: Construct, id: string, platform: TerraformStack) {
     super(scope, id);
     this.outputs = remoteStateOutputs(this, 'platform', platform);
   }
