@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   api: () => import('./api'),
   synth: () => import('./synth'),
   deploy: () => import('./deploy'),
+  import: () => import('./import'),
 };
 
 async function main(): Promise<void> {

@@ -21,12 +21,16 @@ export function principalResolver(
     if (domain && app && rest.length === 0 && KEBAB.test(domain) && KEBAB.test(app))
       byPrincipal.set(principal, { domain, app, mapped: true });
   }
+  // Answered once per principal: a cluster has tens of thousands of ACLs for a few hundred.
+  const seen = new Map<string, AppName | undefined>();
   return (principal) => {
-    const known = byPrincipal.get(principal);
-    if (known) return known;
-    const m = /^User:([a-z][a-z0-9-]*)\.([a-z][a-z0-9-]*)$/.exec(principal);
-    if (!m || !KEBAB.test(m[1] as string) || !KEBAB.test(m[2] as string)) return undefined;
-    return { domain: m[1] as string, app: m[2] as string, mapped: false };
+    if (seen.has(principal)) return seen.get(principal);
+    let app = byPrincipal.get(principal);
+    const m = app ? null : /^User:([a-z][a-z0-9-]*)\.([a-z][a-z0-9-]*)$/.exec(principal);
+    if (m && KEBAB.test(m[1] as string) && KEBAB.test(m[2] as string))
+      app = { domain: m[1] as string, app: m[2] as string, mapped: false };
+    seen.set(principal, app);
+    return app;
   };
 }
 
