@@ -91,10 +91,15 @@ function readDomainMap(file: string): Record<string, string> {
     !raw ||
     typeof raw !== 'object' ||
     Array.isArray(raw) ||
-    !Object.values(raw).every((v) => typeof v === 'string')
+    !Object.entries(raw).every(
+      ([prefix, domain]) =>
+        prefix.length > 0 &&
+        typeof domain === 'string' &&
+        /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(domain),
+    )
   )
     throw new UsageError(
-      `--domain-map ${file}: write a JSON object of topic-name prefix → domain, e.g. {"orders.": "orders"}`,
+      `--domain-map ${file}: write a JSON object of topic-name prefix → domain (kebab-case), e.g. {"orders.": "orders"}`,
     );
   return raw as Record<string, string>;
 }

@@ -293,6 +293,13 @@ describe('npm run import on the local stack', () => {
       [['--env', 'local', '--bogus'], 2, /Unknown option '--bogus'/],
       [['--env', 'nowhere', '--out', root], 2, /declares no environment "nowhere"/],
       [['--env', 'local', '--out', root, '--domain-pattern', '('], 2, /--domain-pattern/],
+      [['--env', 'local', '--out', root, '--domain', 'Bad_Name'], 2, /kebab-case/],
+      [['--env', 'local', '--out', root, '--domain-map', bad], 2, /--domain-map .*JSON object/],
+      [
+        ['--env', 'local', '--out', root, '--domain-map', bad, '--domain-pattern', 'x'],
+        2,
+        /not both/,
+      ],
       [['--env', 'local', '--out', root, '--connection', bad], 1, /invalid connection settings/],
       [
         ['--env', 'local', '--out', root, '--connection', unreachable],
