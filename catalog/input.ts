@@ -38,9 +38,11 @@ const KIND_NAMES: Record<InputKind, string> = {
 };
 
 /**
- * The text of a file that may be parsed, or undefined (with the reason reported) when it may
+ * The text of a file that may be read, or undefined (with the reason reported) when it may
  * not. A UTF-8 byte order mark is dropped; bare CR line endings become LF, offset for offset,
- * so every position computed later is the line and column an editor shows.
+ * so every position computed later is the line and column an editor shows. Nesting depth is
+ * checked by `deepYaml` (domain files, platform.yaml) and by the schema parser (parse.ts) on
+ * files the parse cache does not know: one it knows was admitted before, with the same text.
  */
 export function admit(
   file: string,
@@ -75,31 +77,25 @@ export function admit(
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
-  const deep =
-    kind === 'platform' || kind === 'domain'
-      ? yamlTooDeep(text, INPUT_LIMITS.depth.yaml)
-      : kind === 'PROTOBUF'
-        ? protoTooDeep(text, INPUT_LIMITS.depth.proto)
-        : jsonTooDeep(text, INPUT_LIMITS.depth.json);
-  if (deep >= 0) {
-    const max =
-      kind === 'PROTOBUF'
-        ? INPUT_LIMITS.depth.proto
-        : kind === 'AVRO' || kind === 'JSON'
-          ? INPUT_LIMITS.depth.json
-          : INPUT_LIMITS.depth.yaml;
-    diagnostics.error(
-      { file, ...textPosition(text, deep) },
-      'nesting-too-deep',
-      `nesting deeper than ${max} levels`,
-      kind === 'PROTOBUF' || kind === 'AVRO' || kind === 'JSON'
-        ? 'flatten the schema: give nested types their own names (or files) and reference them'
-        : 'this is deeper than any catalog setting goes: check the indentation and brackets',
-    );
-    return undefined;
-  }
   return text;
 }
+
+/** Reports a YAML file nested deeper than the limit; true when it is. */
+export function deepYaml(file: string, text: string, diagnostics: Diagnostics): boolean {
+  const deep = yamlTooDeep(text, INPUT_LIMITS.depth.yaml);
+  if (deep < 0) return false;
+  diagnostics.error(
+    { file, ...textPosition(text, deep) },
+    'nesting-too-deep',
+    `nesting deeper than ${INPUT_LIMITS.depth.yaml} levels`,
+    'this is deeper than any catalog setting goes: check the indentation and brackets',
+  );
+  return true;
+}
+
+/** The hint for a schema nested too deep. */
+export const DEEP_SCHEMA_HINT =
+  'flatten the schema: give nested types their own names (or files) and reference them';
 
 function formatBytes(n: number): string {
   return n >= 1024 * KIB
@@ -162,23 +158,41 @@ function textPosition(text: string, at: number): { line: number; col: number } {
   return { line, col: at - (text.lastIndexOf('\n', at - 1) + 1) + 1 };
 }
 
-/** Offset of the bracket that opens level `limit + 1` of a JSON text, or -1. */
-export function jsonTooDeep(text: string, limit: number): number {
-  let depth = 0;
+/**
+ * One pass over a JSON text: the offset of the bracket that opens level `limit + 1` (`deep`),
+ * and of the first key repeated in its object, inside its quote (`duplicate`; JSON.parse keeps
+ * the last of two equal keys without a word); -1 when there is none.
+ */
+export function jsonScan(text: string, limit: number): { deep: number; duplicate: number } {
+  const frames: { keys?: Set<string>; expectKey: boolean }[] = [];
+  let duplicate = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       // Skip the string, escapes included; an unclosed one is the parser's to report.
+      const start = i;
       for (i++; i < text.length; i++) {
         const s = text.charCodeAt(i);
         if (s === 0x5c) i++;
         else if (s === 0x22) break;
       }
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+      const top = frames[frames.length - 1];
+      if (top?.keys && top.expectKey) {
+        top.expectKey = false;
+        const key = text.slice(start + 1, i);
+        if (duplicate < 0 && top.keys.has(key)) duplicate = start + 1;
+        top.keys.add(key);
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (frames.length >= limit) return { deep: i, duplicate };
+      frames.push(c === 0x7b ? { keys: new Set(), expectKey: true } : { expectKey: false });
+    } else if (c === 0x7d || c === 0x5d) frames.pop();
+    else if (c === 0x2c) {
+      const top = frames[frames.length - 1];
+      if (top?.keys) top.expectKey = true;
+    }
   }
-  return -1;
+  return { deep: -1, duplicate };
 }
 
 /** Offset of the brace that opens block level `limit + 1` of a .proto text, or -1. */

@@ -34,7 +34,7 @@ import type { SchemaVerdicts } from './schemas/verdicts';
 import { SourceFile } from './source';
 import type { Path } from './source';
 import { reportZodIssues } from './zod-issues';
-import { admit } from './input';
+import { admit, deepYaml } from './input';
 import type { InputKind } from './input';
 import { knownKeysAt } from './format/known-keys';
 
@@ -118,9 +118,16 @@ function parseAll(
       'the platform team keeps environments, naming and limits there; run from the repository root',
     );
   }
-  const platformSource = new SourceFile(PLATFORM_FILE, platformText ?? '', diagnostics);
-  const platform =
-    platformText === undefined ? undefined : parseWith(platformFile, platformSource, diagnostics);
+  const platformShallow =
+    platformText !== undefined && !deepYaml(PLATFORM_FILE, platformText, diagnostics);
+  const platformSource = new SourceFile(
+    PLATFORM_FILE,
+    platformShallow ? platformText : '',
+    diagnostics,
+  );
+  const platform = platformShallow
+    ? parseWith(platformFile, platformSource, diagnostics)
+    : undefined;
 
   const domains: DomainDraft[] = [];
   const brokenDomains = new Set<string>();
@@ -165,6 +172,10 @@ function parseAll(
       const known = parseCache?.domain(file, text);
       if (known) {
         domains.push(cachedDraft(file, text, known, diagnostics));
+        continue;
+      }
+      if (deepYaml(file, text, diagnostics)) {
+        brokenDomains.add(stem);
         continue;
       }
       const findings = diagnostics.size;
@@ -249,6 +260,15 @@ function readChecked(
 ): string | undefined {
   if (refuseLink(files, file, diagnostics)) return undefined;
   const bytes = files.bytes(file);
+  if (bytes === undefined && kind !== 'platform') {
+    // Listed but unreadable: a link to nothing, or no permission to read it.
+    diagnostics.error(
+      { file, line: 1, col: 1 },
+      'unreadable',
+      `${file} cannot be read (a symbolic link to nothing, or no permission)`,
+      'fix or remove the link, or make the file readable',
+    );
+  }
   return bytes === undefined ? undefined : admit(file, bytes, kind, diagnostics);
 }
 

@@ -4,7 +4,7 @@ import type * as protobuf from 'protobufjs';
 import { lib } from './libraries';
 import type { SchemaFormat } from '../model';
 import type { SchemaOutline } from '../parse-cache';
-import { INPUT_LIMITS } from '../input';
+import { DEEP_SCHEMA_HINT, INPUT_LIMITS, jsonScan, protoTooDeep } from '../input';
 import { jsonErrorOffset } from './json-position';
 import { jsonTree, pointerOffset, protoErrorOffset } from './positions';
 
@@ -52,7 +52,12 @@ export const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float
 export function parseSchemaFile(path: string, domain: string, text: string): ParsedSchema {
   const format = schemaFormat(path) as SchemaFormat;
   const base = { path, domain, format, text, problems: [] as SchemaProblem[] };
-  if (format === 'PROTOBUF') return parseProto(base);
+  if (format === 'PROTOBUF') {
+    const deep = protoTooDeep(text, INPUT_LIMITS.depth.proto);
+    return deep >= 0 ? tooDeep(base, deep, INPUT_LIMITS.depth.proto) : parseProto(base);
+  }
+  const scan = jsonScan(text, INPUT_LIMITS.depth.json);
+  if (scan.deep >= 0) return tooDeep(base, scan.deep, INPUT_LIMITS.depth.json);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -65,6 +70,14 @@ export function parseSchemaFile(path: string, domain: string, text: string): Par
     });
     return { ...base, defines: [], needs: [] };
   }
+  const duplicate = scan.duplicate;
+  if (duplicate >= 0)
+    base.problems.push({
+      rule: 'duplicate-key',
+      message: `key "${text.slice(duplicate, text.indexOf('"', duplicate))}" appears twice in one object`,
+      offset: duplicate,
+      hint: 'each key may appear once in an object: JSON readers keep only one of them; merge or rename',
+    });
   const limit = limitProblem(json, format, text);
   if (limit) base.problems.push(limit);
   if (format === 'JSON' && !(typeof json === 'boolean' || (json && typeof json === 'object' && !Array.isArray(json)))) {
@@ -145,6 +158,20 @@ function limitProblem(json: unknown, format: SchemaFormat, text: string): Schema
 }
 
 /**
+ * A schema nested deeper than the libraries that check it can recurse: refused before parsing
+ * (and, like a file the input gate refused, not reported again through its references).
+ */
+function tooDeep(base: Omit<ParsedSchema, 'defines' | 'needs'>, offset: number, limit: number): ParsedSchema {
+  base.problems.push({
+    rule: 'nesting-too-deep',
+    message: `nesting deeper than ${limit} levels`,
+    offset,
+    hint: DEEP_SCHEMA_HINT,
+  });
+  return { ...base, defines: [], needs: [], refused: true };
+}
+
+/**
  * A schema file whose first pass is known from the parse cache: its JSON is parsed only if a
  * check needs it (a schema that references it changed, or its own verdict is not cached).
  * A class, not a literal with a getter: 10,000 of them are made in a warm run.
@@ -215,6 +242,9 @@ function parseAvro(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: unknown)
   };
 }
 
+/** The JSON Schema dialects the checker (ajv) knows: draft-07 and 2020-12. */
+const KNOWN_DIALECT = /^https?:\/\/json-schema\.org\/(draft-07\/schema|draft\/2020-12\/schema)#?$/;
+
 function parseJsonSchema(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: unknown): ParsedSchema {
   const needs = new Set<string>();
   const walk = (s: unknown): void => {
@@ -227,6 +257,16 @@ function parseJsonSchema(base: Omit<ParsedSchema, 'defines' | 'needs'>, json: un
     }
   };
   walk(json);
+  const dialect = (json as { $schema?: unknown })?.$schema;
+  if (dialect !== undefined && !(typeof dialect === 'string' && KNOWN_DIALECT.test(dialect))) {
+    const at = /"\$schema"\s*:\s*/.exec(base.text);
+    base.problems.push({
+      rule: 'schema-invalid',
+      message: `not a valid JSON schema: unsupported "$schema" ${JSON.stringify(dialect)}`,
+      offset: at ? at.index + at[0].length + 1 : 0,
+      hint: 'use "http://json-schema.org/draft-07/schema#" or "https://json-schema.org/draft/2020-12/schema"',
+    });
+  }
   const id = (json as { $id?: unknown })?.$id;
   return { ...base, json, defines: [], needs: [...needs], ...(typeof id === 'string' ? { namespace: id } : {}) };
 }

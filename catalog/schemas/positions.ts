@@ -352,6 +352,7 @@ export function protoErrorOffset(text: string, message: string): number {
     if (use) return use.index + (use[1] as string).length;
     return code.search(new RegExp(`(?<![\\w.])${escape(name)}(?![\\w])`));
   }
+  if ((m = /^Unknown edition: (\S+)/.exec(message))) return code.search(new RegExp(`["']${escape(m[1] as string)}["']`)) + 1 || -1;
   if ((m = /^invalid key type: (\S+)/.exec(message))) return code.search(new RegExp(`map\\s*<\\s*${escape(m[1] as string)}`));
   return -1;
 }

@@ -33,6 +33,7 @@ function expectFinding(root: string, want: Want): void {
 const status = sample('schemas/orders/order-status.avsc');
 const address = sample('schemas/shipping/address.proto');
 const shipping = sample('topics/shipping.yaml');
+const pa = sample('schemas/payments/payment-authorized.json');
 
 const cases: { name: string; files: Record<string, string | Buffer | null>; want: Want }[] = [
   {
@@ -134,6 +135,61 @@ const cases: { name: string; files: Record<string, string | Buffer | null>; want
       line: 4,
       col: 9,
     },
+  },
+  {
+    name: 'JSON: a key twice in one object, at the second',
+    files: {
+      'schemas/payments/payment-authorized.json': pa.replace(
+        '"type": "object",',
+        '"type": "object",\n  "type": "array",',
+      ),
+    },
+    want: {
+      rule: 'duplicate-key',
+      file: 'schemas/payments/payment-authorized.json',
+      line: 5,
+      col: 4,
+    },
+  },
+  {
+    name: 'JSON Schema: an unsupported $schema, at its value',
+    files: { 'schemas/payments/payment-authorized.json': pa.replace('draft-07', 'draft-99') },
+    want: {
+      rule: 'schema-invalid',
+      file: 'schemas/payments/payment-authorized.json',
+      line: 2,
+      col: 15,
+    },
+  },
+  {
+    name: 'JSON Schema: a local $ref to nothing, at the $ref',
+    files: {
+      'schemas/payments/payment-authorized.json': pa.replace(
+        '"$ref": "money.json"',
+        '"$ref": "#/definitions/nope"',
+      ),
+    },
+    want: {
+      rule: 'schema-invalid',
+      file: 'schemas/payments/payment-authorized.json',
+      line: 8,
+      col: 26,
+    },
+  },
+  {
+    name: 'Protobuf: a field number out of range, at the number',
+    files: { 'schemas/shipping/address.proto': address.replace('city = 4', 'city = 19500') },
+    want: { rule: 'schema-invalid', file: 'schemas/shipping/address.proto', line: 9, col: 17 },
+  },
+  {
+    name: 'Protobuf: a proto3 enum not starting at zero',
+    files: { 'schemas/shipping/address.proto': `${address}\nenum Kind {\n  HOME = 1;\n}\n` },
+    want: { rule: 'schema-invalid', file: 'schemas/shipping/address.proto', line: 14, col: 10 },
+  },
+  {
+    name: 'Protobuf: a block never closed, where it opens',
+    files: { 'schemas/shipping/address.proto': address.replace(/\}\s*$/, '\n') },
+    want: { rule: 'schema-invalid', file: 'schemas/shipping/address.proto', line: 5, col: 17 },
   },
   {
     name: 'JSON Schema: the root must be an object or a boolean',
@@ -354,6 +410,17 @@ describe('bad input is refused at its line', () => {
       const { all } = findings(root);
       expect(all).toContain('schemas/elsewhere:1:1 symlink-outside');
       expect(all).toContain('schemas/orders/loop:1:1 symlink-outside');
+    });
+
+    it('reports a link to nothing', () => {
+      const root = catalogFixture({ 'schemas/shipping/address.proto': null });
+      symlinkSync('nowhere.proto', join(root, 'schemas/shipping/address.proto'));
+      expectFinding(root, {
+        rule: 'unreadable',
+        file: 'schemas/shipping/address.proto',
+        line: 1,
+        col: 1,
+      });
     });
 
     it('accepts a link that stays inside its domain folder', () => {
