@@ -13,6 +13,9 @@ export function userPrincipal(name: string): string {
   return `User:${name}`;
 }
 
+/** Every grant allows, from any host: decided here, once. */
+export const GRANT = Object.freeze({ host: '*', permission: 'ALLOW' } as const);
+
 /** How a cluster names the principals of catalog apps. */
 export type PrincipalNaming =
   /** Users named after the app, `User:<domain>.<app>` (the local stack's SCRAM users). */

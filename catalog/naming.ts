@@ -18,6 +18,9 @@ export function appId(domain: string, app: string): string {
   return `${domain}/${app}`;
 }
 
+/** The reconciler is a catalog app of the platform's own domain (topics/platform.yaml). */
+export const RECONCILER_APP = Object.freeze({ domain: 'platform', name: 'reconciler' } as const);
+
 /** "orders.order-service": the app's user name on self-managed clusters (`User:` + this). */
 export function appPrincipal(domain: string, app: string): string {
   return `${domain}.${app}`;

@@ -2,19 +2,14 @@
 // ACLs the catalog derives for it, and its subjects (references first). Integration tests and
 // benchmarks isolate themselves this way; applying the catalog itself is the reconciler's job
 // (`npm start`, `npm run clientapp -- --setup`).
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  Kafka,
-  ResourcePatternTypes,
-  logLevel,
-} from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { AclEntry, Admin } from 'kafkajs';
+import { GRANT, principalOf } from '../catalog/access';
 import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
 import { subjectClosure } from '../catalog/references';
+import { toKafkajs } from '../reconciler/cluster/kafka-admin';
 import { HttpSchemaRegistry } from '../reconciler/cluster/registry';
 import { REPO_ROOT } from '../shared/repo-root';
 import {
@@ -83,15 +78,14 @@ export function aclEntries(catalog: Catalog, topic: string, prefix: string): Acl
 }
 
 function toEntry(catalog: Catalog, g: AclGrant, prefix: string): AclEntry {
-  return {
-    resourceType: AclResourceTypes[g.resourceType],
+  return toKafkajs({
+    principal: principalOf({ kind: 'app-users' }, catalog.app(g.app)) as string,
+    ...GRANT,
+    resourceType: g.resourceType,
     resourceName: `${prefix}${g.resourceName}`,
-    resourcePatternType: ResourcePatternTypes[g.patternType],
-    principal: `User:${catalog.app(g.app).principal}`,
-    host: '*',
-    operation: AclOperationTypes[g.operation],
-    permissionType: AclPermissionTypes.ALLOW,
-  };
+    patternType: g.patternType,
+    operation: g.operation,
+  });
 }
 
 /** The value subject and everything it references, references first (the catalog's order). */

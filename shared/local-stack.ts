@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { RECONCILER_APP, appPrincipal } from '../catalog/naming';
 import { REPO_ROOT } from './repo-root';
 
 export const ADMIN_USER = 'admin';
-export const RECONCILER_USER = 'platform.reconciler';
+export const RECONCILER_USER = appPrincipal(RECONCILER_APP.domain, RECONCILER_APP.name);
 export const SASL_MECHANISM = 'scram-sha-512';
 /** Apicurio serves the Confluent API under this path. */
 export const CCOMPAT_PATH = '/apis/ccompat/v7';

@@ -92,8 +92,11 @@ const nameOf = (table: Record<string, number>, value: number): string | undefine
   return byValue.get(value);
 };
 
-/** kafkajs wire values for one binding; the binding itself is the exact filter to delete it. */
-function toKafkajs(a: AclBinding) {
+/**
+ * kafkajs wire values for one binding; the binding itself is the exact filter to delete it. The
+ * one mapping to kafkajs' ACL types (the local tooling uses it too).
+ */
+export function toKafkajs(a: AclBinding) {
   if (a.resourceType === 'OTHER' || a.patternType === 'OTHER')
     throw new Error(`cannot express ${a.resourceType}/${a.patternType} ACLs`);
   const operation = OPERATIONS[a.operation];

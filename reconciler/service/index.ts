@@ -1,6 +1,6 @@
 // Wires the service: clients, Kafka in/out and leadership, the loop, the HTTP API and the page.
 import { randomUUID } from 'node:crypto';
-import { appResourcePrefix } from '../../catalog/naming';
+import { RECONCILER_APP, appResourcePrefix } from '../../catalog/naming';
 import { loadEnvironment } from '../catalog-source';
 import { openClients } from '../cluster/clients';
 import type { Clients, OpenClients } from '../cluster/clients';
@@ -62,7 +62,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const log = config.log ?? createLogger();
   const sasl = config.connection.kafka.sasl as { password?: string } | undefined;
   registerSecrets(sasl?.password, config.connection.registry.password);
-  const ioDomain = config.ioDomain ?? 'platform';
+  const ioDomain = config.ioDomain ?? RECONCILER_APP.domain;
   const env = loadEnvironment(config.root, config.environment);
   const opened = config.clients ? undefined : await openClients(config.connection);
   const clients: Clients = config.clients ?? (opened as OpenClients);
@@ -101,7 +101,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       io = new KafkaIo({
         connection: config.connection,
         topics: jobs && existing.has(jobs) ? io_ : rest,
-        groupId: config.groupId ?? `${appResourcePrefix(ioDomain, 'reconciler')}service`,
+        groupId: config.groupId ?? `${appResourcePrefix(ioDomain, RECONCILER_APP.name)}service`,
         environment: env.name,
         log,
         onRequest: (r) =>

@@ -1,6 +1,6 @@
 // What the catalog wants on one cluster, in cluster terms: topics, ACL bindings with real
 // principals, subjects. Also the scope: what the reconciler may touch at all.
-import { ownsPrincipal, principalOf } from '../../catalog/access';
+import { GRANT, ownsPrincipal, principalOf } from '../../catalog/access';
 import type { PrincipalNaming } from '../../catalog/access';
 import type { EnvironmentCatalog, SchemaFormat } from '../../catalog/model';
 import { domainPrefix } from '../../catalog/naming';
@@ -71,12 +71,12 @@ export function desiredState(env: EnvironmentCatalog, naming: PrincipalNaming): 
     acls.push({
       app: g.app,
       principal,
-      host: '*',
+      host: GRANT.host,
       resourceType: g.resourceType,
       resourceName: g.resourceName,
       patternType: g.patternType,
       operation: g.operation,
-      permission: 'ALLOW',
+      permission: GRANT.permission,
     });
   }
   const domains = new Set([

@@ -1,3 +1,4 @@
+import { userPrincipal } from '../../catalog/access';
 import type { Ports } from './ports';
 
 export interface BrokerConfig {
@@ -43,7 +44,7 @@ export function serverProperties(c: BrokerConfig): string {
     'listener.name.controller.plain.sasl.jaas.config': plainJaas,
 
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    'super.users': `User:${c.adminUser}`,
+    'super.users': userPrincipal(c.adminUser),
     'allow.everyone.if.no.acl.found': false,
 
     'log.dirs': c.dataDir,

@@ -3,7 +3,7 @@
 // always host "*", always the app's own service account: never a wildcard principal. Created with
 // the cluster key that may alter ACLs (see AccessManagerKey), not the domain's topic manager.
 import { Construct } from 'constructs';
-import { aclKey } from '../../catalog/access';
+import { GRANT, aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
 import type { ConfluentProvider } from '../.gen/providers/confluent/provider';
@@ -40,8 +40,8 @@ export class AclTable extends Construct {
       patternType: each.value('pattern_type'),
       operation: each.value('operation'),
       principal: principals.principal('each.value.app'),
-      host: '*',
-      permission: 'ALLOW',
+      host: GRANT.host,
+      permission: GRANT.permission,
       // A changed grant is a replacement: the new ACL exists before the old one goes.
       lifecycle: { createBeforeDestroy: true },
     });

@@ -1,6 +1,7 @@
 // The service account ids of the apps a domain stack grants access to, read once from the
 // platform stack into a local: every ACL and role binding then looks its principal up by app id.
 import { Construct } from 'constructs';
+import { userPrincipal } from '../../catalog/access';
 import { Lazy, TerraformLocal } from 'cdktf';
 
 export interface PrincipalsProps {
@@ -39,6 +40,6 @@ export class Principals extends Construct {
    * a literal index into the local, not a lookup token (see `each` in synth/entries.ts).
    */
   principal(appIdExpression: string): string {
-    return `User:\${local.${this.local.friendlyUniqueId}[${appIdExpression}]}`;
+    return userPrincipal(`\${local.${this.local.friendlyUniqueId}[${appIdExpression}]}`);
   }
 }

@@ -6,6 +6,7 @@ import { TerraformLocal, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { isTerraformKind } from '../../catalog/format/platform-file';
 import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
+import { userPrincipal } from '../../catalog/access';
 import { domainPrefix } from '../../catalog/naming';
 import { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
 import { Environment } from '../.gen/providers/confluent/environment';
@@ -145,7 +146,7 @@ export class PlatformStack extends CatalogStack {
       crn: subjects,
     });
     const fixedBindings = new RoleBinding(this, 'platform_account_role', {
-      principal: `User:${expression(this.platformAccounts, 'id', 'each.value.account')}`,
+      principal: userPrincipal(expression(this.platformAccounts, 'id', 'each.value.account')),
       roleName: each.value('role'),
       crnPattern: each.value('crn'),
       ...readinessWait(spec),
@@ -175,7 +176,7 @@ export class PlatformStack extends CatalogStack {
       });
     }
     const domainBindings = new RoleBinding(this, 'domain_manager_role', {
-      principal: `User:${expression(this.domainManagers, 'id', 'each.value.domain')}`,
+      principal: userPrincipal(expression(this.domainManagers, 'id', 'each.value.domain')),
       roleName: 'ResourceOwner',
       crnPattern: each.value('crn'),
       ...readinessWait(spec),
@@ -195,7 +196,7 @@ export class PlatformStack extends CatalogStack {
     const principals = new TerraformLocal(
       this,
       'app_principals',
-      `\${{ for key, val in ${address(this.appAccounts)}: key => "User:\${val.id}" }}`,
+      `\${{ for key, val in ${address(this.appAccounts)}: key => "${userPrincipal('${val.id}')}" }}`,
     );
     principals.overrideLogicalId('app_principals');
     this.appPrincipals = principals.asStringMap;
