@@ -118,8 +118,12 @@ function limitProblem(json: unknown, format: SchemaFormat, text: string): Schema
     };
   };
   const walk = (v: unknown): void => {
-    if (found || !v || typeof v !== 'object') return;
+    if (found) return;
+    if (format === 'AVRO' && path.length === 0 && long(v)) tooLong('the type name', []);
+    if (!v || typeof v !== 'object') return;
     if (Array.isArray(v)) {
+      if (format === 'AVRO')
+        v.forEach((item, k) => long(item) && tooLong(`the type name "${item.slice(0, 40)}…"`, [...path, k]));
       v.forEach((item, k) => {
         path.push(k);
         walk(item);
@@ -129,6 +133,8 @@ function limitProblem(json: unknown, format: SchemaFormat, text: string): Schema
     }
     const o = v as Record<string, unknown>;
     if (format === 'AVRO') {
+      for (const key of ['type', 'items', 'values'] as const)
+        if (long(o[key])) tooLong(`the type name "${(o[key] as string).slice(0, 40)}…"`, [...path, key]);
       for (const key of ['name', 'namespace'] as const)
         if (long(o[key])) tooLong(`the ${key} "${(o[key] as string).slice(0, 40)}…"`, [...path, key]);
       for (const key of ['fields', 'symbols'] as const) {

@@ -132,7 +132,7 @@ export function pointerOffset(root: JsonNode | undefined, pointer: string): numb
 const NAMED = new Set(['record', 'error', 'enum', 'fixed']);
 
 /** Offset of what an avsc error message is about, or -1 when it cannot be told. */
-export function avroErrorOffset(text: string, message: string): number {
+function avroErrorOffsetUnsafe(text: string, message: string): number {
   const root = jsonTree(text);
   if (!root) return -1;
   const all = [...nodes(root)];
@@ -255,7 +255,7 @@ function plain(node: JsonNode): unknown {
 }
 
 /** Offset of what an ajv error without a schema path is about, or -1. */
-export function jsonSchemaErrorOffset(text: string, message: string): number {
+function jsonSchemaErrorOffsetUnsafe(text: string, message: string): number {
   const root = jsonTree(text);
   if (!root) return -1;
   let m: RegExpExecArray | null;
@@ -276,7 +276,7 @@ export function jsonSchemaErrorOffset(text: string, message: string): number {
 }
 
 /** Offset of where a schema names what it needs from another file (`need`), or -1. */
-export function referenceOffset(text: string, format: 'AVRO' | 'JSON' | 'PROTOBUF', need: string): number {
+function referenceOffsetUnsafe(text: string, format: 'AVRO' | 'JSON' | 'PROTOBUF', need: string): number {
   const quoted = JSON.stringify(need);
   if (format === 'PROTOBUF') {
     const m = new RegExp(`\\bimport\\s+(?:weak\\s+|public\\s+)?(["'])${escape(need)}\\1`).exec(text);
@@ -301,7 +301,7 @@ function escape(s: string): string {
 }
 
 /** Offset of what a protobufjs error is about, or -1. Errors with "(line N)" are not handled here. */
-export function protoErrorOffset(text: string, message: string): number {
+function protoErrorOffsetUnsafe(text: string, message: string): number {
   const code = blankComments(text);
   let m: RegExpExecArray | null;
   const block = (typeName: string): { start: number; end: number } => {
@@ -363,3 +363,26 @@ function blankComments(text: string): string {
     s.startsWith('/') ? s.replace(/[^\n]/g, ' ') : s[0] + s.slice(1, -1).replace(/[^\n]/g, ' ') + s.slice(-1),
   );
 }
+
+/**
+ * Placing a finding is best effort: a name from the file that trips a search (a pattern, a
+ * huge token) leaves the finding at the file's start instead of stopping validation.
+ */
+function safe<A extends unknown[]>(fn: (...args: A) => number): (...args: A) => number {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch {
+      return -1;
+    }
+  };
+}
+
+/** Offset of what an avsc error message is about, or -1 when it cannot be told. */
+export const avroErrorOffset = safe(avroErrorOffsetUnsafe);
+/** Offset of what an ajv error without a schema path is about, or -1. */
+export const jsonSchemaErrorOffset = safe(jsonSchemaErrorOffsetUnsafe);
+/** Offset of where a schema names what it needs from another file (`need`), or -1. */
+export const referenceOffset = safe(referenceOffsetUnsafe);
+/** Offset of what a protobufjs error is about, or -1. */
+export const protoErrorOffset = safe(protoErrorOffsetUnsafe);

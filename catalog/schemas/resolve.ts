@@ -51,7 +51,8 @@ export function resolveSchemas(
   for (const p of parsed.values()) {
     const references: SchemaReference[] = [];
     const problems = [...p.problems];
-    for (const need of p.needs) {
+    // A file with a problem of its own is fixed first: its references are not reported too.
+    for (const need of p.problems.length > 0 ? [] : p.needs) {
       const file = locate(p, need, parsed, avroIndex);
       if (file) references.push({ name: need, subject: referenceSubject(file), file });
       // The first few are enough to act on; each costs a scan of the file and a suggestion.
@@ -452,6 +453,10 @@ function protoRoot(r: ResolvedSchema, all: ReadonlyMap<string, ResolvedSchema>):
 /** Offset of the "name" that defines an Avro type, by its full or short name. */
 function nameOffset(text: string, fullName: string): number {
   const short = fullName.slice(fullName.lastIndexOf('.') + 1);
-  const m = new RegExp(`"name"\\s*:\\s*"(${fullName.replace(/\./g, '\\.')}|${short})"`).exec(text);
-  return m ? m.index + m[0].indexOf('"', 6) : text.indexOf(`"${short}"`);
+  for (const token of [JSON.stringify(fullName), JSON.stringify(short)]) {
+    for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+      if (/"name"\s*:\s*$/.test(text.slice(Math.max(0, at - 40), at))) return at;
+    }
+  }
+  return text.indexOf(JSON.stringify(short));
 }
