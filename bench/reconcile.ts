@@ -182,10 +182,7 @@ export async function run(): Promise<void> {
       await settle(stackRoot, 'warm0', 200);
 
       writeCatalog(catalog, 'floor', 0, 1);
-      const floorMs = await floor(
-        clients.admin,
-        loadDesired(catalog, 'local', connection.naming),
-      );
+      const floorMs = await floor(clients.admin, loadDesired(catalog, 'local', connection.naming));
       await settle(stackRoot, 'floor0', TOPICS_PER_DOMAIN);
 
       writeCatalog(catalog, 'bench', 0, 1);

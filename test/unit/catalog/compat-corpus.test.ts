@@ -104,12 +104,10 @@ describe.each(corpora)('compatibility corpus: $format', ({ format, cases }) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const before = version(format, c, c.before, c.beforeFiles);
     const after = version(format, c, c.after, c.afterFiles ?? c.beforeFiles);
-    const older: EarlierVersion[] = [...(c.history ?? [])]
-      .reverse()
-      .map((h, i) => ({
-        label: `v${(c.history?.length ?? 0) - i}`,
-        ...version(format, c, h, c.beforeFiles),
-      }));
+    const older: EarlierVersion[] = [...(c.history ?? [])].reverse().map((h, i) => ({
+      label: `v${(c.history?.length ?? 0) - i}`,
+      ...version(format, c, h, c.beforeFiles),
+    }));
     const verdicts: string[] = [];
     const wrong: string[] = [];
     for (const level of LEVELS) {
