@@ -268,7 +268,7 @@ describe('status page in a browser', () => {
     );
     expect(app).toContain(`User:${fx.domain}.order-service`);
     expect(app).toContain(`TOPIC ${fx.topic('order-created')} WRITE, DESCRIBE`);
-    expect(app).toContain(`TRANSACTIONAL_ID ${fx.domain}.order-service* WRITE, DESCRIBE`);
+    expect(app).toContain(`TRANSACTIONAL_ID ${fx.domain}.order-service.* WRITE, DESCRIBE`);
 
     // The passes, with the untrusted reason as text.
     const text = await bodyText();
