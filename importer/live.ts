@@ -48,7 +48,10 @@ export async function readLive(
   ]);
   const wanted = described.filter((t) => opts.wantTopic(t.name));
   const configs = await admin.describeTopicConfigs(wanted.map((t) => t.name));
-  const topics = wanted.map((t) => ({ ...t, config: configs.get(t.name) ?? {} }));
+  const topics = await withInheritedPolicy(
+    admin,
+    wanted.map((t) => ({ ...t, config: configs.get(t.name) ?? {} })),
+  );
   const existing = new Set(subjectNames);
   const subjects = new Map<string, LiveSubject>();
   // Breadth-first over references: a referenced subject may itself reference others.
@@ -66,4 +69,35 @@ export async function readLive(
     level = read.flatMap((s) => s?.references.map((r) => r.subject) ?? []);
   }
   return { topics, acls, subjectNames, subjects };
+}
+
+/**
+ * The catalog states every topic's cleanup policy and (when it deletes) its retention, so a topic
+ * that leaves them to the broker is imported with the broker's values: what it does today, which
+ * the reconciler then finds in sync without writing anything to the topic.
+ */
+async function withInheritedPolicy<T extends { name: string; config: Record<string, string> }>(
+  admin: KafkaAdmin,
+  topics: T[],
+): Promise<T[]> {
+  // One topic per key it leaves unset: each answers that key's default.
+  const samples = ['cleanup.policy', 'retention.ms']
+    .map((key) => topics.find((t) => t.config[key] === undefined)?.name)
+    .filter((name): name is string => name !== undefined);
+  if (samples.length === 0) return topics;
+  const inherited = await admin.describeTopicDefaults([...new Set(samples)]);
+  return topics.map((t) => {
+    const config = { ...t.config };
+    const policy = inherited['cleanup.policy'];
+    if (config['cleanup.policy'] === undefined && policy !== undefined)
+      config['cleanup.policy'] = policy;
+    const retention = inherited['retention.ms'];
+    if (
+      config['retention.ms'] === undefined &&
+      retention !== undefined &&
+      config['cleanup.policy']?.includes('delete')
+    )
+      config['retention.ms'] = retention;
+    return { ...t, config };
+  });
 }

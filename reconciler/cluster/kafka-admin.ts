@@ -29,6 +29,11 @@ export interface KafkaAdmin {
   describeTopics(): Promise<TopicDescription[]>;
   /** Non-default (dynamic) configs of these topics: one DescribeConfigs request for all. */
   describeTopicConfigs(topics: readonly string[]): Promise<Map<string, Record<string, string>>>;
+  /**
+   * The values these topics take for the keys they do not set themselves (broker and cluster
+   * defaults, the same for every topic of a cluster): one DescribeConfigs request.
+   */
+  describeTopicDefaults(topics: readonly string[]): Promise<Record<string, string>>;
   /** Every ACL matching the filter (all ACLs by default): one DescribeAcls request. */
   describeAcls(filter?: Partial<AclBinding>): Promise<AclBinding[]>;
   createTopics(topics: readonly NewTopic[]): Promise<BatchResult>;
@@ -173,6 +178,24 @@ export class KafkajsAdmin implements KafkaAdmin {
       result.set(r.resourceName, dynamic);
     }
     return result;
+  }
+
+  async describeTopicDefaults(topics: readonly string[]): Promise<Record<string, string>> {
+    const defaults: Record<string, string> = {};
+    if (topics.length === 0) return defaults;
+    const { resources } = await this.call(() =>
+      this.admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+      }),
+    );
+    for (const r of resources) {
+      for (const e of r.configEntries) {
+        if (e.configSource === ConfigSource.TOPIC_CONFIG || e.configValue === null) continue;
+        defaults[e.configName] ??= e.configValue;
+      }
+    }
+    return defaults;
   }
 
   async describeAcls(filter: Partial<AclBinding> = {}): Promise<AclBinding[]> {

@@ -58,7 +58,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
           'changing it is a partition reassignment, which the reconciler does not do',
       });
     }
-    const changes = configChanges(t.config, a.config);
+    const changes = configChanges(t.config, a.config, actual.topicDefaults);
     if (changes.length > 0) {
       configs.push({
         kind: 'AlterTopicConfig',
@@ -118,14 +118,21 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   };
 }
 
+/**
+ * What to change so the topic behaves as the catalog says. A key the topic leaves to the broker
+ * whose default is the catalog's value is in sync: the topic already behaves so (an adopted or
+ * hand-made topic needs no write), and a later change of the broker default shows as drift.
+ */
 export function configChanges(
   desired: Readonly<Record<string, string>>,
   actual: Readonly<Record<string, string>>,
+  inherited: Readonly<Record<string, string>> = {},
 ): ConfigChange[] {
   const changes: ConfigChange[] = [];
   for (const key of Object.keys(desired).sort()) {
     const to = desired[key] as string;
     const from = actual[key];
+    if (from === undefined && inherited[key] === to) continue;
     if (from !== to) changes.push({ key, to, ...(from !== undefined ? { from } : {}) });
   }
   for (const key of Object.keys(actual).sort()) {

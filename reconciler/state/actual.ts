@@ -42,6 +42,11 @@ export interface ActualState {
   readonly acls: readonly AclBinding[];
   /** Catalog subjects that exist in the registry. */
   readonly subjects: ReadonlyMap<string, ActualSubject>;
+  /**
+   * What a topic takes for a catalog key it does not set itself (the broker's default), read only
+   * for keys some topic leaves unset: a topic whose inherited value is the catalog's is in sync.
+   */
+  readonly topicDefaults?: Readonly<Record<string, string>>;
 }
 
 export interface ReadOptions {
@@ -82,7 +87,9 @@ async function readKafka(
   const topics = new Map<string, ActualTopic>();
   for (const t of managed)
     topics.set(t.name, { ...t, config: configs.get(t.name) ?? known.get(t.name) ?? {} });
+  const topicDefaults = await admin.describeTopicDefaults(topicsLeavingUnset(desired, topics));
   return {
+    topicDefaults,
     topics,
     unmanagedTopics: all
       .filter((t) => !isManagedName(desired.scope, t.name))
@@ -90,6 +97,21 @@ async function readKafka(
       .sort(),
     acls: acls.filter((a) => isManagedAcl(desired.scope, a)),
   };
+}
+
+/** One topic per catalog key that some topic leaves to the broker: each tells that key's default. */
+function topicsLeavingUnset(
+  desired: DesiredState,
+  topics: ReadonlyMap<string, ActualTopic>,
+): string[] {
+  const sample = new Map<string, string>();
+  for (const t of desired.topics) {
+    const actual = topics.get(t.name);
+    if (!actual) continue;
+    for (const key of Object.keys(t.config))
+      if (!(key in actual.config) && !sample.has(key)) sample.set(key, t.name);
+  }
+  return [...new Set(sample.values())];
 }
 
 async function readSubjects(

@@ -1,7 +1,7 @@
 // The planner is a pure diff: desired and actual in, ordered commands and refusals out.
 import { driftItems } from '../../../reconciler/service/drift';
 import type { AclBinding } from '../../../reconciler/cluster/types';
-import { plan, sameSchema } from '../../../reconciler/plan/planner';
+import { configChanges, plan, sameSchema } from '../../../reconciler/plan/planner';
 import { renderPlan } from '../../../reconciler/plan/render';
 import type { ActualState, ActualTopic } from '../../../reconciler/state/actual';
 import type { DesiredAcl, DesiredState } from '../../../reconciler/state/desired';
@@ -334,5 +334,28 @@ describe('planner', () => {
     expect(renderPlan(p, 'human', { color: true })).toContain('\u001b[33m~');
     expect(renderPlan(p, 'markdown')).toContain('```diff');
     expect(JSON.parse(renderPlan(p, 'json')).commands).toHaveLength(3);
+  });
+});
+
+describe('configChanges with values the topic leaves to the broker', () => {
+  const desired = { 'cleanup.policy': 'delete', 'retention.ms': '604800000' };
+
+  it('is in sync when the inherited value is the catalog value', () => {
+    expect(configChanges(desired, {}, desired)).toEqual([]);
+  });
+
+  it('sets the key when the inherited value differs or is unknown', () => {
+    expect(configChanges(desired, {}, { 'cleanup.policy': 'delete', 'retention.ms': '1' })).toEqual(
+      [{ key: 'retention.ms', to: '604800000' }],
+    );
+    expect(configChanges(desired, { 'cleanup.policy': 'delete' })).toEqual([
+      { key: 'retention.ms', to: '604800000' },
+    ]);
+  });
+
+  it('never lets an inherited value hide a different value set on the topic', () => {
+    expect(configChanges(desired, { 'retention.ms': '1' }, desired)).toEqual([
+      { key: 'retention.ms', from: '1', to: '604800000' },
+    ]);
   });
 });
