@@ -17,7 +17,7 @@ import { loadCatalog } from '../../catalog/loader';
 import { renderPlan } from '../../reconciler/plan/render';
 import { localUsers } from '../../scripts/local/principals';
 import { up } from '../../scripts/local/stack';
-import { credentials, kafkaAs, localStack } from '../support/local';
+import { credentials, groupCoordinatorReady, kafkaAs, localStack } from '../support/local';
 import { until } from '../support/wait';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 import { catalogFixture, removeDomainResources, uniqueDomain } from '../support/reconciler-fixture';
@@ -105,6 +105,7 @@ describe('access boundaries', () => {
     });
     connection = localConnection();
     clients = await openClients(connection);
+    await groupCoordinatorReady();
   }, 120_000);
 
   afterAll(async () => {

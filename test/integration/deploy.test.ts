@@ -300,7 +300,8 @@ test('in a protected environment, a plan that would destroy a protected topic or
   });
   catalog = sb.synth();
 
-  // Every key, by a destroy plan of the platform stack.
+  // The platform's and domain managers' keys, by a destroy plan of the platform stack. App keys
+  // are not protected: removing an app from the catalog must take its keys (its access) away.
   const destroyPlan = await sb.terraform(PLATFORM, [
     'plan',
     '-destroy',
@@ -309,7 +310,9 @@ test('in a protected environment, a plan that would destroy a protected topic or
   ]);
   expect(destroyPlan.code).toBe(1);
   expect(destroyPlan.stderr).toContain('Instance cannot be destroyed');
-  expect(destroyPlan.stderr).toContain('confluent_api_key.app_kafka_key');
+  expect(destroyPlan.stderr).toContain('confluent_api_key.platform_account_kafka_key');
+  expect(destroyPlan.stderr).toContain('confluent_api_key.domain_manager_kafka_key');
+  expect(destroyPlan.stderr).not.toContain('confluent_api_key.app_kafka_key');
 
   // The cluster, by a change that replaces it (a cluster cannot move regions).
   sb.editYaml('platform.yaml', (doc) => {

@@ -44,3 +44,21 @@ export function topicPrefix(testFile: string): string {
     .replace(/[^A-Za-z0-9-]/g, '-');
   return `it.${name}.${randomBytes(4).toString('hex')}.`;
 }
+
+/**
+ * Waits until the broker's group coordinator answers: a fresh broker creates `__consumer_offsets`
+ * on the first FindCoordinator, so a test that joins a group without retries would race it.
+ */
+export async function groupCoordinatorReady(): Promise<void> {
+  // Quiet: the coordinator is expected to be unavailable for the first tries.
+  const admin = adminKafka({
+    retry: { retries: 10, initialRetryTime: 200 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.describeGroups(['streamplane-it-coordinator']);
+  } finally {
+    await admin.disconnect();
+  }
+}
