@@ -9,6 +9,7 @@ import { loadCatalog } from '../catalog/loader';
 import { ensurePlatformFile, importLive } from '../importer/import';
 import type { LiveState, LiveTopic } from '../importer/live';
 import type { AclBinding } from '../reconciler/cluster/types';
+import { allowBinding } from '../test/support/acl';
 
 const DOMAINS = 100;
 const TOPICS_PER_DOMAIN = 100;
@@ -18,21 +19,7 @@ const RUNS = 3;
 export function liveState(): LiveState {
   const topics: LiveTopic[] = [];
   const acls: AclBinding[] = [];
-  const acl = (
-    principal: string,
-    type: AclBinding['resourceType'],
-    name: string,
-    op: string,
-    pattern: AclBinding['patternType'] = 'LITERAL',
-  ): AclBinding => ({
-    principal,
-    host: '*',
-    resourceType: type,
-    resourceName: name,
-    patternType: pattern,
-    operation: op,
-    permission: 'ALLOW',
-  });
+  const acl = allowBinding;
   for (let d = 0; d < DOMAINS; d++) {
     const domain = `domain${d}`;
     const app = (i: number): string => `User:${domain}.app${i % APPS_PER_DOMAIN}`;

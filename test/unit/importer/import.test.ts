@@ -13,23 +13,10 @@ import { ensurePlatformFile, importLive } from '../../../importer/import';
 import type { LiveState, LiveSubject, LiveTopic } from '../../../importer/live';
 import { keyFor, parseTopicName } from '../../../importer/topics';
 import type { AclBinding } from '../../../reconciler/cluster/types';
+import { allowBinding } from '../../support/acl';
 import { catalogFixture, lines } from '../../support/catalog-fixture';
 
-const allow = (
-  principal: string,
-  type: AclBinding['resourceType'],
-  name: string,
-  op: string,
-  pattern: AclBinding['patternType'] = 'LITERAL',
-): AclBinding => ({
-  principal,
-  host: '*',
-  resourceType: type,
-  resourceName: name,
-  patternType: pattern,
-  operation: op,
-  permission: 'ALLOW',
-});
+const allow = allowBinding;
 
 const topic = (
   name: string,
