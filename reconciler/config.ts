@@ -26,6 +26,15 @@ export const RECONCILER_VARS = {
   registryUrl: 'STREAMPLANE_REGISTRY_URL',
   registryUsername: 'STREAMPLANE_REGISTRY_USERNAME',
   registryPassword: 'STREAMPLANE_REGISTRY_PASSWORD',
+  /** The API's per-client budgets (service/app.ts ApiLimits); unset keeps the defaults. */
+  readBurst: 'RECONCILER_READ_BURST',
+  readsPerSecond: 'RECONCILER_READS_PER_SECOND',
+  passBurst: 'RECONCILER_PASS_BURST',
+  passesPerMinute: 'RECONCILER_PASSES_PER_MINUTE',
+  freshEverySeconds: 'RECONCILER_FRESH_EVERY_SECONDS',
+  readyCacheMs: 'RECONCILER_READY_CACHE_MS',
+  /** Reads of the plan refresh the cluster snapshot at most this often. */
+  planRefreshMinSeconds: 'RECONCILER_PLAN_REFRESH_MIN_SECONDS',
   /** App id → principal, as JSON or a path to a JSON file. */
   principals: 'STREAMPLANE_PRINCIPALS',
 } as const;
@@ -88,7 +97,35 @@ const settingsShape = z.strictObject({
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),
   connectionFile: z.string().min(1).optional(),
+  readBurst: z.coerce.number().int().min(1).optional(),
+  readsPerSecond: z.coerce.number().positive().optional(),
+  passBurst: z.coerce.number().int().min(1).optional(),
+  passesPerMinute: z.coerce.number().positive().optional(),
+  freshEverySeconds: z.coerce.number().positive().optional(),
+  readyCacheMs: z.coerce.number().int().min(0).optional(),
+  planRefreshMinSeconds: z.coerce.number().min(0).optional(),
 });
+
+const LIMIT_KEYS = [
+  'readBurst',
+  'readsPerSecond',
+  'passBurst',
+  'passesPerMinute',
+  'freshEverySeconds',
+  'readyCacheMs',
+] as const;
+
+/** The API budgets the environment sets (the service keeps its defaults for the rest). */
+export function apiLimitsOf(
+  settings: ReconcilerSettings,
+): Partial<Record<(typeof LIMIT_KEYS)[number], number>> {
+  const limits: Partial<Record<(typeof LIMIT_KEYS)[number], number>> = {};
+  for (const key of LIMIT_KEYS) {
+    const value = settings[key];
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
+}
 
 export type ReconcilerSettings = z.infer<typeof settingsShape>;
 

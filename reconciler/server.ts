@@ -4,7 +4,7 @@ import { CatalogError, loadEnvironment } from './catalog-source';
 import { ConnectionError, connectionFor } from './cluster/connection';
 import { createLogger } from './log';
 import type { Mode } from './reconcile';
-import { RECONCILER_VARS, SettingsError, readReconcilerSettings } from './config';
+import { RECONCILER_VARS, SettingsError, apiLimitsOf, readReconcilerSettings } from './config';
 import { generateToken, hashToken } from './service/auth';
 import { startService } from './service';
 import { REPO_ROOT } from '../shared/repo-root';
@@ -37,6 +37,10 @@ async function main(): Promise<void> {
       port: settings.port,
       tokens,
       ...(settings.catalogUrl !== undefined ? { catalogUrl: settings.catalogUrl } : {}),
+      limits: apiLimitsOf(settings),
+      ...(settings.planRefreshMinSeconds !== undefined
+        ? { refreshMinMs: settings.planRefreshMinSeconds * 1000 }
+        : {}),
       connection: connectionFor(
         local ? 'local' : 'confluent-cloud',
         settings.connectionFile ? { connectionFile: settings.connectionFile } : {},

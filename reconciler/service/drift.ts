@@ -83,7 +83,13 @@ function fromCommand(c: Command): DriftItem {
     case 'CreateAcl':
       return item('acl-missing', [{ field: 'acl', desired: describeAcl(c.acl) }]);
     case 'DeleteAcl':
-      return item('acl-extra', [{ field: 'acl', actual: describeAcl(c.acl) }]);
+      return item(
+        'acl-extra',
+        [{ field: 'acl', actual: describeAcl(c.acl) }],
+        c.reason === 'app-removed'
+          ? `${c.acl.principal} belongs to no app in the catalog any more: all its ACLs go`
+          : `the catalog does not grant it to ${c.acl.principal}`,
+      );
     case 'RegisterSchema':
       return item(
         'subject',

@@ -173,6 +173,7 @@ describe('drift items', () => {
       {
         command: 'DeleteAcl',
         differences: [{ field: 'acl', actual: 'ALLOW User:orders.svc READ TOPIC:orders.a.v1' }],
+        message: 'the catalog does not grant it to User:orders.svc',
       },
     ]);
     expect(byKind('subject')).toEqual([
@@ -242,4 +243,21 @@ describe('drift items', () => {
       at: '2026-01-01T00:00:00.000Z',
     });
   });
+});
+
+test('an ACL of an app removed from the catalog is drift that says so', () => {
+  const gone = acl({ principal: 'User:orders.old-app', operation: 'READ' });
+  const p = plan(
+    desired({ scope: { ...desired().scope, namespace: (pr) => pr.startsWith('User:orders.') } }),
+    actual([topic('orders.a.v1', 3)], { acls: [acl(), gone] }),
+  );
+  expect(driftItems(p)).toEqual([
+    {
+      kind: 'acl-extra',
+      resource: 'acl ALLOW User:orders.old-app READ TOPIC:orders.a.v1',
+      command: 'DeleteAcl',
+      differences: [{ field: 'acl', actual: 'ALLOW User:orders.old-app READ TOPIC:orders.a.v1' }],
+      message: 'User:orders.old-app belongs to no app in the catalog any more: all its ACLs go',
+    },
+  ]);
 });

@@ -1,3 +1,4 @@
+import { apiLimitsOf, readReconcilerSettings } from '../../../reconciler/config';
 import { RateLimiter, cachedFor, singleFlight } from '../../../reconciler/service/limits';
 
 describe('service limits', () => {
@@ -43,5 +44,32 @@ describe('service limits', () => {
     expect(await probe()).toBe(1);
     now = 2_000;
     expect(await probe()).toBe(2);
+  });
+});
+
+describe('the API budgets from the environment', () => {
+  it('reads each budget from its variable and leaves the rest to the defaults', () => {
+    const settings = readReconcilerSettings({
+      RECONCILER_READ_BURST: '200',
+      RECONCILER_READS_PER_SECOND: '2.5',
+      RECONCILER_PASSES_PER_MINUTE: '6',
+      RECONCILER_PLAN_REFRESH_MIN_SECONDS: '30',
+    });
+    expect(apiLimitsOf(settings)).toEqual({
+      readBurst: 200,
+      readsPerSecond: 2.5,
+      passesPerMinute: 6,
+    });
+    expect(settings.planRefreshMinSeconds).toBe(30);
+    expect(apiLimitsOf(readReconcilerSettings({}))).toEqual({});
+  });
+
+  it('names the variable of a budget that is not a positive number', () => {
+    expect(() => readReconcilerSettings({ RECONCILER_READ_BURST: '0' })).toThrow(
+      /RECONCILER_READ_BURST: /,
+    );
+    expect(() => readReconcilerSettings({ RECONCILER_READS_PER_SECOND: 'fast' })).toThrow(
+      /RECONCILER_READS_PER_SECOND: /,
+    );
   });
 });
