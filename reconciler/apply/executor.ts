@@ -3,18 +3,15 @@
 import type { Clients } from '../cluster/clients';
 import type { BatchResult, ItemError } from '../cluster/types';
 import type {
-  AlterTopicConfig,
   Command,
   CommandKind,
-  CreateAcl,
-  CreateTopic,
   DeleteAcl,
-  DeleteTopic,
-  IncreasePartitions,
   Plan,
   RegisterSchema,
   SetSubjectCompatibility,
+  Stage,
 } from '../plan/commands';
+import { COMMAND_STAGES, stageOf } from '../plan/commands';
 import { toItemError } from '../cluster/errors';
 import { mapLimit, sleep } from '../util/limit';
 import type { RetryPolicy } from './retry';
@@ -91,53 +88,23 @@ export async function applyPlan(
   opts: ApplyOptions = {},
 ): Promise<CommandResult[]> {
   const run = new Run(clients, opts);
-  const of = <K extends CommandKind>(kind: K): Extract<Command, { kind: K }>[] =>
-    plan.commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === kind);
-
-  const kafka = async (): Promise<void> => {
-    // ACLs before topics. A broker publishes metadata in commit order, and after new topics it
-    // first creates their logs on disk (seconds for a thousand): ACLs committed behind them reach
-    // its authorizer, and so DescribeAcls, only then. Committed first they are visible at once.
-    // Changes to existing topics do not depend on anything here and go along.
-    await Promise.all([
-      run
-        .batches(of('CreateAcl'), (b: CreateAcl[]) => clients.admin.createAcls(b.map((c) => c.acl)))
-        .then(() => run.afterAclCreates(of('DeleteAcl'))),
-      run.batches(of('IncreasePartitions'), (b: IncreasePartitions[]) =>
-        clients.admin.createPartitions(b.map((c) => ({ topic: c.topic, count: c.to }))),
-      ),
-      run.batches(of('AlterTopicConfig'), (b: AlterTopicConfig[]) =>
-        clients.admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
-      ),
-    ]);
-    await run.batches(
-      of('CreateTopic'),
-      (b: CreateTopic[]) =>
-        clients.admin.createTopics(
-          b.map((c) => ({
-            name: c.topic,
-            partitions: c.partitions,
-            replicationFactor: c.replicationFactor,
-            config: c.config,
-          })),
-        ),
-      topicRecords,
-    );
-    // Deletions last: nothing else in a plan depends on them.
-    await run.batches(of('DeleteTopic'), (b: DeleteTopic[]) =>
-      clients.admin.deleteTopics(b.map((c) => c.topic)),
-    );
+  const byStage: Command[][] = COMMAND_STAGES.map(() => []);
+  for (const c of plan.commands) (byStage[stageOf(c.kind)] as Command[]).push(c);
+  // Each stage starts once the stages it comes after have finished; the others run alongside.
+  const started = new Map<number, Promise<void>>();
+  const start = (i: number): Promise<void> => {
+    let p = started.get(i);
+    if (!p) {
+      const stage = COMMAND_STAGES[i] as Stage;
+      const before = [...new Set(stage.after.map(stageOf))];
+      p = Promise.all(before.map(start)).then(() =>
+        run.stage(stage.kinds[0] as CommandKind, byStage[i] as Command[]),
+      );
+      started.set(i, p);
+    }
+    return p;
   };
-  // The registry is another server: its subjects go alongside the Kafka requests.
-  await Promise.all([
-    kafka(),
-    run.subjects(
-      plan.commands.filter(
-        (c): c is RegisterSchema | SetSubjectCompatibility =>
-          c.kind === 'RegisterSchema' || c.kind === 'SetSubjectCompatibility',
-      ),
-    ),
-  ]);
+  await Promise.all(COMMAND_STAGES.map((_, i) => start(i)));
   const order = new Map(plan.commands.map((c, i) => [c.id, i] as const));
   return run.results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }
@@ -161,6 +128,51 @@ class Run {
     this.concurrency = opts.concurrency ?? 4;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.stopped = opts.shouldStop ?? (() => false);
+  }
+
+  /** One stage's commands (COMMAND_STAGES), named by its first kind. */
+  stage(kind: CommandKind, commands: Command[]): Promise<void> {
+    const { admin } = this.clients;
+    const of = <K extends CommandKind>(k: K): Extract<Command, { kind: K }>[] =>
+      commands.filter((c): c is Extract<Command, { kind: K }> => c.kind === k);
+    switch (kind) {
+      case 'CreateAcl':
+        return this.batches(of('CreateAcl'), (b) => admin.createAcls(b.map((c) => c.acl)));
+      case 'DeleteAcl':
+        return this.afterAclCreates(of('DeleteAcl'));
+      case 'IncreasePartitions':
+        return this.batches(of('IncreasePartitions'), (b) =>
+          admin.createPartitions(b.map((c) => ({ topic: c.topic, count: c.to }))),
+        );
+      case 'AlterTopicConfig':
+        return this.batches(of('AlterTopicConfig'), (b) =>
+          admin.alterTopicConfigs(b.map((c) => ({ topic: c.topic, config: c.config }))),
+        );
+      case 'CreateTopic':
+        return this.batches(
+          of('CreateTopic'),
+          (b) =>
+            admin.createTopics(
+              b.map((c) => ({
+                name: c.topic,
+                partitions: c.partitions,
+                replicationFactor: c.replicationFactor,
+                config: c.config,
+              })),
+            ),
+          topicRecords,
+        );
+      case 'DeleteTopic':
+        return this.batches(of('DeleteTopic'), (b) => admin.deleteTopics(b.map((c) => c.topic)));
+      case 'RegisterSchema':
+      case 'SetSubjectCompatibility':
+        return this.subjects(
+          commands.filter(
+            (c): c is RegisterSchema | SetSubjectCompatibility =>
+              c.kind === 'RegisterSchema' || c.kind === 'SetSubjectCompatibility',
+          ),
+        );
+    }
   }
 
   private record(

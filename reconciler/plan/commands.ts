@@ -91,6 +91,54 @@ export type Command =
 
 export type CommandKind = Command['kind'];
 
+/** One step of a plan: its commands' kinds and the kinds that must have finished first. */
+export interface Stage {
+  readonly kinds: readonly CommandKind[];
+  readonly after: readonly CommandKind[];
+}
+
+/**
+ * The one order of command kinds. A plan lists its commands stage by stage, in this order (within
+ * a stage, in the planner's order: a subject's level and schema as the registry needs them), and
+ * results come back in plan order. The executor starts a stage as soon as the stages of its
+ * `after` kinds have finished, so independent stages run side by side:
+ * - ACLs are added before any is removed, so access that moves (a new prefix replacing an old one)
+ *   never lapses;
+ * - ACLs are written before new topics: a broker publishes metadata in commit order and creates
+ *   new topics' logs before applying what was committed behind them, so ACLs written after a
+ *   thousand new topics would reach its authorizer (and DescribeAcls) seconds later;
+ * - subjects live on another server and depend on no Kafka command;
+ * - deletions go last: nothing else in a plan depends on them.
+ */
+export const COMMAND_STAGES: readonly Stage[] = [
+  {
+    kinds: ['CreateTopic'],
+    after: ['CreateAcl', 'DeleteAcl', 'IncreasePartitions', 'AlterTopicConfig'],
+  },
+  { kinds: ['IncreasePartitions'], after: [] },
+  { kinds: ['AlterTopicConfig'], after: [] },
+  { kinds: ['CreateAcl'], after: [] },
+  { kinds: ['DeleteAcl'], after: ['CreateAcl'] },
+  { kinds: ['RegisterSchema', 'SetSubjectCompatibility'], after: [] },
+  { kinds: ['DeleteTopic'], after: ['CreateTopic'] },
+];
+
+const STAGE_OF = new Map(
+  COMMAND_STAGES.flatMap((stage, i) => stage.kinds.map((k) => [k, i] as const)),
+);
+
+/** The position of a kind's stage in COMMAND_STAGES. */
+export function stageOf(kind: CommandKind): number {
+  return STAGE_OF.get(kind) as number;
+}
+
+/** Commands in plan order: stage by stage, each stage's commands in the order given. */
+export function inPlanOrder<C extends { readonly kind: CommandKind }>(commands: readonly C[]): C[] {
+  const stages: C[][] = COMMAND_STAGES.map(() => []);
+  for (const c of commands) (stages[stageOf(c.kind)] as C[]).push(c);
+  return stages.flat();
+}
+
 export type RefusalKind =
   | 'partition-decrease'
   | 'replication-factor-change'

@@ -4,14 +4,12 @@ import { aclBindingKey, describeAcl } from '../cluster/types';
 import type { ActualState, ActualSubject } from '../state/actual';
 import type { DesiredState, DesiredSubject } from '../state/desired';
 import type { Command, ConfigChange, Plan, Refusal } from './commands';
+import { inPlanOrder } from './commands';
 
 type Draft = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
 
 export function plan(desired: DesiredState, actual: ActualState): Plan {
-  const topics: Draft[] = [];
-  const partitions: Draft[] = [];
-  const configs: Draft[] = [];
-  const deletions: Draft[] = [];
+  const drafts: Draft[] = [];
   const refusals: Refusal[] = [];
 
   const wanted = new Set(desired.topics.map((t) => t.name));
@@ -20,7 +18,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     const a = actual.topics.get(t.name);
     const resource = `topic ${t.name}`;
     if (!a) {
-      topics.push({
+      drafts.push({
         kind: 'CreateTopic',
         resource,
         topic: t.name,
@@ -31,7 +29,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
       continue;
     }
     if (a.partitions < t.partitions) {
-      partitions.push({
+      drafts.push({
         kind: 'IncreasePartitions',
         resource,
         topic: t.name,
@@ -60,7 +58,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     }
     const changes = configChanges(t.config, a.config, actual.topicDefaults);
     if (changes.length > 0) {
-      configs.push({
+      drafts.push({
         kind: 'AlterTopicConfig',
         resource,
         topic: t.name,
@@ -73,7 +71,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   for (const [name] of actual.topics) {
     if (wanted.has(name)) continue;
     if (toDelete.has(name)) {
-      deletions.push({ kind: 'DeleteTopic', resource: `topic ${name}`, topic: name });
+      drafts.push({ kind: 'DeleteTopic', resource: `topic ${name}`, topic: name });
     } else {
       refusals.push({
         kind: 'not-in-catalog',
@@ -96,17 +94,9 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     });
   }
 
-  const drafts: Draft[] = [
-    ...topics,
-    ...partitions,
-    ...configs,
-    // Add, then remove: a grant that moves (a prefix migration) is never missing in between.
-    ...creates,
-    ...deletes,
-    ...subjectChanges(desired.subjects, actual.subjects, refusals),
-    ...deletions,
-  ];
-  const commands = drafts.map((d, i) => ({ ...d, id: `c${i + 1}` }) as Command);
+  const subjects = subjectChanges(desired.subjects, actual.subjects, refusals);
+  const ordered = inPlanOrder(drafts.concat(creates, deletes, subjects));
+  const commands = ordered.map((d, i) => ({ ...d, id: `c${i + 1}` }) as Command);
   const drift = commands.length + refusals.filter((r) => r.drift).length;
   return {
     environment: desired.environment,
