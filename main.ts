@@ -1,13 +1,31 @@
 // `npm run synth` / `cdktf synth|diff|deploy`: loads the catalog from the working directory and
 // synthesizes every stack to cdktf.out/. An invalid catalog stops here with its own positioned
 // diagnostics (the same as `npm run validate`), never with a stack trace.
-import { formatDiagnostic } from './catalog/diagnostics';
-import { loadCatalog } from './catalog/loader';
-import { remembered } from './catalog/validate';
-import { readAdoption } from './importer/adoption';
-import { buildStacks } from './stacks/app';
+import { asksForHelp } from './shared/cli';
 
-function main(): number {
+const USAGE = `usage: npm run synth   (or cdktf synth|diff|deploy, which run this app)
+
+Loads the catalog in the working directory and writes every Terraform stack to cdktf.out/
+(exit 0), or prints the catalog's findings (exit 1, see npm run validate).`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (argv.length > 0) {
+    console.error(`unexpected argument "${argv[0]}"\n\n${USAGE}`);
+    return 2;
+  }
+  // cdktf and the catalog load only now: help answers without them.
+  const [{ formatDiagnostic }, { loadCatalog }, { remembered }, { readAdoption }, { buildStacks }] =
+    await Promise.all([
+      import('./catalog/diagnostics'),
+      import('./catalog/loader'),
+      import('./catalog/validate'),
+      import('./importer/adoption'),
+      import('./stacks/app'),
+    ]);
   // What `npm run validate` remembers: files and schemas that passed are not parsed or checked again.
   const memory = remembered(process.cwd());
   const result = loadCatalog(process.cwd(), memory.options);
@@ -24,4 +42,6 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,5 +1,7 @@
 // `npm run bench -- <name…>`: runs benchmarks and prints their figures. Targets are printed next
 // to the figures for people to judge; nothing here fails a build on timings.
+import { asksForHelp } from '../shared/cli';
+
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   startup: () => import('./startup'),
   validate: () => import('./validate'),
@@ -14,6 +16,13 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> }>> = {
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
+  if (asksForHelp(names)) {
+    console.log(
+      `usage: npm run bench [-- <name>…]   (all when none is named)\n\n` +
+        `Benchmarks, each figure printed next to its target: ${Object.keys(BENCHES).join(', ')}.`,
+    );
+    return;
+  }
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {
     console.error(

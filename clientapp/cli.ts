@@ -2,6 +2,7 @@
 //   [--setup] [--verbose]`: a round trip against the local stack (or whatever the KAFKA_*
 // environment variables point at), printing what was published and consumed.
 import { parseArgs } from 'node:util';
+import { asksForHelp } from '../shared/cli';
 import { ClientError } from './errors';
 
 const USAGE =
@@ -9,7 +10,7 @@ const USAGE =
   '[--topic name|key] [--group id] [--setup]';
 
 async function main(): Promise<number> {
-  if (process.argv.slice(2).includes('--help')) {
+  if (asksForHelp(process.argv.slice(2))) {
     console.log(USAGE);
     return 0;
   }

@@ -110,8 +110,12 @@ export async function main(argv: string[]): Promise<number> {
     args = parse(argv);
   } catch (err) {
     const message = (err as Error).message;
-    console.error(message ? `import: ${message}\n\n${USAGE}` : USAGE);
-    return message ? 2 : 0;
+    if (!message) {
+      console.log(USAGE);
+      return 0;
+    }
+    console.error(`import: ${message}\n\n${USAGE}`);
+    return 2;
   }
   // The catalog and the Kafka client load only now: help and usage errors answer without them.
   const [

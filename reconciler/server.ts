@@ -1,15 +1,45 @@
 // `npm run reconciler`: the service, configured from the environment (see README "The reconciler").
 import path from 'node:path';
-import { CatalogError, loadEnvironment } from './catalog-source';
-import { ConnectionError, connectionFor } from './cluster/connection';
-import { createLogger } from './log';
 import type { Mode } from './reconcile';
-import { RECONCILER_VARS, SettingsError, apiLimitsOf, readReconcilerSettings } from './config';
-import { generateToken, hashToken } from './service/auth';
-import { startService } from './service';
+import { asksForHelp } from '../shared/cli';
 import { REPO_ROOT } from '../shared/repo-root';
 
-async function main(): Promise<void> {
+async function usage(): Promise<string> {
+  const { RECONCILER_VARS } = await import('./config');
+  return `usage: npm run reconciler
+
+Serves the reconciler API and status page and reconciles the catalog on an interval. Configured
+from the environment (README, "The reconciler"; reconciler/config.ts):
+${Object.values(RECONCILER_VARS)
+  .map((v) => `  ${v}`)
+  .join('\n')}`;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (asksForHelp(argv) || argv.length > 0) {
+    const text = await usage();
+    if (argv.length > 0 && !asksForHelp(argv)) {
+      console.error(`unexpected argument "${argv[0]}"\n\n${text}`);
+      process.exitCode = 2;
+    } else console.log(text);
+    return;
+  }
+  // The service's modules (fastify, kafkajs, the catalog) load only now.
+  const [
+    { CatalogError, loadEnvironment },
+    { ConnectionError, connectionFor },
+    { createLogger },
+    { RECONCILER_VARS, SettingsError, apiLimitsOf, readReconcilerSettings },
+    { generateToken, hashToken },
+    { startService },
+  ] = await Promise.all([
+    import('./catalog-source'),
+    import('./cluster/connection'),
+    import('./log'),
+    import('./config'),
+    import('./service/auth'),
+    import('./service'),
+  ]);
   const log = createLogger();
   try {
     const settings = readReconcilerSettings(process.env);
@@ -67,4 +97,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+void main(process.argv.slice(2));

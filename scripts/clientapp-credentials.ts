@@ -11,6 +11,7 @@
 // Manager entry) has the keys; the outputs file supplies endpoints the secret lacks.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { asksForHelp } from '../shared/cli';
 import { z } from 'zod';
 import { CLIENT_VARS } from '../clientapp/config';
 
@@ -116,8 +117,12 @@ function readJson(file: string): unknown {
 
 function main(): number {
   const USAGE =
-    'usage: tsx scripts/clientapp-credentials.ts --app domain/app [--outputs outputs.json] ' +
+    'usage: npm run clientapp:credentials -- --app domain/app [--outputs outputs.json] ' +
     '[--secret secret.json] [--env-file FILE]';
+  if (asksForHelp(process.argv.slice(2))) {
+    console.log(USAGE);
+    return 0;
+  }
   let values;
   try {
     values = parseArgs({

@@ -8,15 +8,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toExternalContext, toTypeScript } from '@ovotech/avro-ts';
-import { compile } from 'json-schema-to-typescript';
-import * as prettier from 'prettier';
-import * as protobuf from 'protobufjs';
+import type * as AvroTs from '@ovotech/avro-ts';
+import type * as JsonSchemaToTs from 'json-schema-to-typescript';
+import type * as Prettier from 'prettier';
+import type * as Protobuf from 'protobufjs';
 import type { Schema as AvroSchema } from 'avsc';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, SchemaFile } from '../catalog/model';
 import { subjectClosure } from '../catalog/references';
+import { asksForHelp } from '../shared/cli';
 import { REPO_ROOT } from '../shared/repo-root';
+
+// The generators load when generating: `--help` answers without them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const avroTs = (): typeof AvroTs => require('@ovotech/avro-ts');
+const jsonSchemaToTs = (): typeof JsonSchemaToTs => require('json-schema-to-typescript');
+const prettier = (): typeof Prettier => require('prettier');
+const protobufjs = (): typeof Protobuf => require('protobufjs');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export { REPO_ROOT };
 export const GENERATED_DIR = path.join(REPO_ROOT, 'clientapp', 'generated');
@@ -64,14 +73,14 @@ function avroModule(file: SchemaFile, catalog: Catalog): Generated {
     const target = catalog.schemas.get(ref.file);
     if (!target)
       throw new Error(`${file.path}: referenced schema ${ref.file} is not in the catalog`);
-    Object.assign(refs, toExternalContext(JSON.parse(target.text) as AvroSchema));
+    Object.assign(refs, avroTs().toExternalContext(JSON.parse(target.text) as AvroSchema));
     const ns = ref.name.slice(0, ref.name.lastIndexOf('.'));
     // avro-ts leaves references to other files' namespaces unresolved: import them here.
     imports.push(
       `import type { ${avroNamespace(ns)} } from '${importPath(modulePath(file.path), modulePath(ref.file))}';`,
     );
   }
-  const ts = toTypeScript(schema, { refs });
+  const ts = avroTs().toTypeScript(schema, { refs });
   return {
     module: modulePath(file.path),
     text: [...new Set(imports)].join('\n') + '\n' + ts,
@@ -82,7 +91,7 @@ function avroModule(file: SchemaFile, catalog: Catalog): Generated {
 async function jsonModule(file: SchemaFile): Promise<Generated> {
   const schema = JSON.parse(file.text) as { title?: string };
   const typeName = pascal(schema.title ?? path.basename(file.path, '.json'));
-  const ts = await compile(schema as never, typeName, {
+  const ts = await jsonSchemaToTs().compile(schema as never, typeName, {
     cwd: path.join(REPO_ROOT, path.dirname(file.path)),
     bannerComment: '',
     format: false,
@@ -98,8 +107,9 @@ async function jsonModule(file: SchemaFile): Promise<Generated> {
 
 /** The first message of a .proto file: what Confluent serializers use (message index 0). */
 function firstMessage(file: SchemaFile): string {
+  const protobuf = protobufjs();
   const parsed = protobuf.parse(file.text, { keepCase: false });
-  const visit = (ns: protobuf.NamespaceBase): string | undefined => {
+  const visit = (ns: Protobuf.NamespaceBase): string | undefined => {
     for (const nested of ns.nestedArray) {
       if (nested instanceof protobuf.Type) return nested.name;
       if (nested instanceof protobuf.Namespace) {
@@ -264,9 +274,10 @@ export async function generate(root: string = REPO_ROOT): Promise<Map<string, st
     if (m) bySchema.set(s.path, m);
   }
 
-  const prettierConfig = (await prettier.resolveConfig(path.join(root, 'package.json'))) ?? {};
+  const { format: prettierFormat, resolveConfig } = prettier();
+  const prettierConfig = (await resolveConfig(path.join(root, 'package.json'))) ?? {};
   const format = (text: string): Promise<string> =>
-    prettier.format(text, { ...prettierConfig, parser: 'typescript' });
+    prettierFormat(text, { ...prettierConfig, parser: 'typescript' });
   const files = new Map<string, string>();
   for (const m of modules) {
     const source =
@@ -288,6 +299,14 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, string>):
 }
 
 async function main(): Promise<void> {
+  if (asksForHelp(process.argv.slice(2))) {
+    console.log(
+      'usage: npm run gen:types [-- --out DIR]\n\n' +
+        'TypeScript types for every schema in schemas/ and a typed binding per catalog topic,\n' +
+        'written to clientapp/generated/ (or DIR).',
+    );
+    return;
+  }
   // `--out DIR`: somewhere else than clientapp/generated (the "is it current?" test).
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   const out = values.out ? path.resolve(values.out) : GENERATED_DIR;

@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { asksForHelp } from '../shared/cli';
 import type { Diagnostic } from '../catalog/diagnostics';
 import { DiskFiles, GitFiles, resolveRevision } from '../catalog/files';
 import { CATALOG_PATHS, loadCatalog } from '../catalog/loader';
@@ -402,6 +403,10 @@ const USAGE = `usage: pr-comment.ts render --validation <file> [--plans <dir>] [
        pr-comment.ts stacks --environment <env> [--root <dir>] [--outdir cdktf.out]`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -2,20 +2,47 @@
 // up (a real Kafka broker and schema registry), applies the catalog with the reconciler, runs a
 // typed round trip with the client app, then serves the reconciler API and its status page until
 // Ctrl-C.
-import { formatDiagnostic } from '../catalog/diagnostics';
-import { roundTrip } from '../clientapp/round-trip';
-import { applyLocal, serveLocal } from '../reconciler/local';
-import { render, summaryLine } from '../catalog/report';
-import { validateCatalog } from '../catalog/validate';
+import { asksForHelp } from '../shared/cli';
 import { StackError } from './local/errors';
 import { REPO_ROOT } from './local/paths';
-import { loadLocalUsers } from './local/principals';
-import { upInteractive } from './local/up-interactive';
+
+const USAGE = `usage: npm start
+
+Validates the catalog, starts the local stack (Kafka + schema registry), applies the catalog with
+the reconciler, runs a typed round trip with the client app, then serves the reconciler API and
+its status page until Ctrl-C. The local stack keeps running (npm run local:down stops it).
+Ports: STREAMPLANE_KAFKA_PORT, STREAMPLANE_CONTROLLER_PORT, STREAMPLANE_REGISTRY_PORT.`;
 
 const step = (n: number, total: number, what: string): void =>
   console.log(`\n[${n}/${total}] ${what}`);
 
-async function main(): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (argv.length > 0) {
+    console.error(`unexpected argument "${argv[0]}"\n\n${USAGE}`);
+    return 2;
+  }
+  // Everything else (the catalog, the stack, the Kafka clients, the API) loads only now.
+  const [
+    { formatDiagnostic },
+    { roundTrip },
+    { applyLocal, serveLocal },
+    { render, summaryLine },
+    { validateCatalog },
+    { loadLocalUsers },
+    { upInteractive },
+  ] = await Promise.all([
+    import('../catalog/diagnostics'),
+    import('../clientapp/round-trip'),
+    import('../reconciler/local'),
+    import('../catalog/report'),
+    import('../catalog/validate'),
+    import('./local/principals'),
+    import('./local/up-interactive'),
+  ]);
   const total = 5;
   step(1, total, 'Validating the catalog (platform.yaml, topics/, schemas/)');
   const result = validateCatalog(REPO_ROOT);
@@ -80,7 +107,7 @@ The platform is up on this machine. Try next:
 
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asksForHelp } from '../../shared/cli';
 import { StackError, lastLines } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
-import { isPortFree, parsePort } from '../local/ports';
 import { isAlive } from '../local/proc';
-import { down as localDown, up as localUp } from '../local/stack';
 import { siblingEntryArgs } from '../../shared/repo-root';
 import {
   DEFAULT_DOUBLE_PORT,
@@ -40,6 +39,11 @@ export interface DoubleUpOptions {
 /** Starts the double unless it runs; returns where it listens. Idempotent. */
 export async function doubleUp(options: DoubleUpOptions = {}): Promise<RunningDouble> {
   const log = options.log ?? (() => undefined);
+  // The local stack's modules (kafkajs among them) load only when a command needs them.
+  const [{ up: localUp }, { isPortFree }] = await Promise.all([
+    import('../local/stack'),
+    import('../local/ports'),
+  ]);
   const paths = doublePaths();
   if (options.fresh) {
     await doubleDown();
@@ -51,7 +55,7 @@ export async function doubleUp(options: DoubleUpOptions = {}): Promise<RunningDo
     log(`Confluent Cloud double already running on ${running.url}`);
     return running;
   }
-  const port = options.port ?? portFromEnv();
+  const port = options.port ?? (await portFromEnv());
   if (!(await isPortFree(port))) {
     throw new StackError(
       `Port ${port} (Confluent Cloud double) on 127.0.0.1 is already in use by another program. ` +
@@ -130,19 +134,29 @@ export async function doubleDown(): Promise<boolean> {
   }
   fs.rmSync(paths.pidFile, { force: true });
   fs.rmSync(paths.addressFile, { force: true });
+  const { down: localDown } = await import('../local/stack');
   const stopped = await localDown({ root: paths.stackRoot });
   return running !== undefined || stopped.length > 0;
 }
 
-function portFromEnv(): number {
+async function portFromEnv(): Promise<number> {
   const raw = process.env[PORT_ENV];
-  return raw === undefined ? DEFAULT_DOUBLE_PORT : parsePort(raw, PORT_ENV);
+  if (raw === undefined) return DEFAULT_DOUBLE_PORT;
+  const { parsePort } = await import('../local/ports');
+  return parsePort(raw, PORT_ENV);
 }
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return;
+  }
+  if ((command === 'down' || command === 'status') && args.length > 0)
+    throw new StackError(`Unknown option ${args[0]}.\n${USAGE}`);
   switch (command) {
     case 'up': {
+      const { parsePort } = await import('../local/ports');
       let port: number | undefined;
       let fresh = false;
       for (let i = 0; i < args.length; i++) {

@@ -5,19 +5,23 @@
 // address and Cloud API key in the environment (never on the command line or in a log).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { formatDiagnostic } from '../../catalog/diagnostics';
-import { loadCatalog } from '../../catalog/loader';
+import { asksForHelp } from '../../shared/cli';
 import { StackError } from '../local/errors';
 import { REPO_ROOT } from '../local/paths';
 import { domainStackName, platformStackName } from '../../stacks/shared/names';
-import { doubleUp } from './cli';
 import { cloudApiKey, doubleTerraformEnv } from './service';
 
 const USAGE =
   'Usage: deploy.ts [diff|deploy|destroy] [--env NAME] (default: deploy, the first confluent-double environment)';
 
 /** The stacks of a confluent-double environment: the platform's first, then each domain's. */
-function doubleEnvironment(requested: string | undefined): { env: string; stacks: string[] } {
+async function doubleEnvironment(
+  requested: string | undefined,
+): Promise<{ env: string; stacks: string[] }> {
+  const [{ formatDiagnostic }, { loadCatalog }] = await Promise.all([
+    import('../../catalog/diagnostics'),
+    import('../../catalog/loader'),
+  ]);
   const result = loadCatalog(REPO_ROOT);
   if (!result.catalog) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
@@ -58,6 +62,10 @@ function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return 0;
+  }
   let command = 'deploy';
   let requested: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -66,13 +74,14 @@ async function main(argv: string[]): Promise<number> {
     else if (['diff', 'deploy', 'destroy'].includes(a)) command = a;
     else throw new StackError(`unknown argument "${a}"\n${USAGE}`);
   }
-  const { env, stacks } = doubleEnvironment(requested);
+  const { env, stacks } = await doubleEnvironment(requested);
   console.log('[1/3] Terraform and the Confluent provider (scripts/providers/build.sh)');
   const built = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/providers/build.sh')], {
     stdio: 'inherit',
   });
   if (built.status !== 0) return 1;
   console.log('[2/3] The local stack and the Confluent Cloud double');
+  const { doubleUp } = await import('./cli');
   const double = await doubleUp({ log: (m) => console.log(`  ${m}`) });
   console.log(`  Confluent Cloud double on ${double.url} (environment ${env})`);
   const tfEnv = doubleTerraformEnv(double.url, cloudApiKey());

@@ -1,13 +1,12 @@
-// Local Kafka + schema registry: `tsx scripts/local/cli.ts up|down|status|logs`.
+// Local Kafka + schema registry: `node scripts/run.cjs scripts/local/cli.ts up|down|status|logs`.
+// Each command loads its own modules (the stack's pull in kafkajs, the catalog, zod): help and
+// usage errors answer without them.
 import fs from 'node:fs';
+import { asksForHelp } from '../../shared/cli';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
 import type { Service } from './paths';
-import { parsePort } from './ports';
 import type { Ports } from './ports';
-import { loadLocalUsers } from './principals';
-import { down, status } from './stack';
-import { upInteractive } from './up-interactive';
 
 const USAGE = `Usage: cli.ts <command>
   up [--fresh] [--kafka-port N] [--controller-port N] [--registry-port N]
@@ -15,7 +14,8 @@ const USAGE = `Usage: cli.ts <command>
   status
   logs [kafka|registry] [-n LINES] [-f]`;
 
-function parseUpArgs(args: string[]): { fresh: boolean; ports: Partial<Ports> } {
+async function parseUpArgs(args: string[]): Promise<{ fresh: boolean; ports: Partial<Ports> }> {
+  const { parsePort } = await import('./ports');
   const ports: Partial<Ports> = {};
   let fresh = false;
   for (let i = 0; i < args.length; i++) {
@@ -35,12 +35,17 @@ function parseUpArgs(args: string[]): { fresh: boolean; ports: Partial<Ports> } 
 }
 
 async function cmdUp(args: string[]): Promise<void> {
-  const { fresh, ports } = parseUpArgs(args);
+  const { fresh, ports } = await parseUpArgs(args);
+  const [{ loadLocalUsers }, { upInteractive }] = await Promise.all([
+    import('./principals'),
+    import('./up-interactive'),
+  ]);
   const info = await upInteractive({ fresh, ports, ...loadLocalUsers() });
   if (!info) process.exitCode = 130;
 }
 
 async function cmdStatus(): Promise<void> {
+  const { status } = await import('./stack');
   const { info, services } = await status();
   for (const s of services) {
     const state = s.pid === undefined ? 'stopped' : s.healthy ? 'healthy' : 'running, NOT healthy';
@@ -82,15 +87,22 @@ async function cmdLogs(args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
+  if (asksForHelp(argv)) {
+    console.log(USAGE);
+    return;
+  }
   switch (command) {
     case 'up':
       return cmdUp(args);
     case 'down': {
+      if (args.length > 0) throw new StackError(`Unknown option ${args[0]}.\n${USAGE}`);
+      const { down } = await import('./stack');
       const stopped = await down();
       console.log(stopped.length > 0 ? `Stopped ${stopped.join(' + ')}.` : 'Nothing was running.');
       return;
     }
     case 'status':
+      if (args.length > 0) throw new StackError(`Unknown option ${args[0]}.\n${USAGE}`);
       return cmdStatus();
     case 'logs':
       return cmdLogs(args);
