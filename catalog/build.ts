@@ -15,7 +15,7 @@ import type { RuleContext } from './rules/context';
 import { schemaPath } from './rules/schemas';
 import { fullName } from './rules/topics';
 import { dependencies } from './schemas/resolve';
-import { PLAIN_KEY_TYPES } from './format/domain-file';
+import { PLAIN_KEY_TYPES } from './format/key-types';
 
 export function buildCatalog(ctx: RuleContext): Catalog {
   const { platform } = ctx;

@@ -4,16 +4,10 @@ import type { Diagnostic, Position } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles, linkFolder } from './files';
 import type { CatalogFiles } from './files';
-import {
-  app as appShape,
-  appName,
-  domainFile,
-  topic as topicShape,
-  topicKey,
-} from './format/domain-file';
+import type * as DomainFormat from './format/domain-file';
 import type { AppSpec, TopicSpec } from './format/domain-file';
 import type { ZodError, ZodType } from 'zod';
-import { platformFile } from './format/platform-file';
+import type * as PlatformFormat from './format/platform-file';
 import type { PlatformFile } from './format/platform-file';
 import { buildCatalog } from './build';
 import type { Catalog } from './model';
@@ -33,10 +27,23 @@ import { resolveSchemas } from './schemas/resolve';
 import type { SchemaVerdicts } from './schemas/verdicts';
 import { SourceFile } from './source';
 import type { Path } from './source';
-import { reportZodIssues } from './zod-issues';
+import type * as ZodIssues from './zod-issues';
 import { admit, deepYaml } from './input';
 import type { InputKind } from './input';
-import { knownKeysAt } from './format/known-keys';
+import type * as KnownKeys from './format/known-keys';
+
+// The formats' zod shapes and what reports their issues load with the first file the parse
+// cache does not know: validating an unchanged catalog loads neither zod nor a YAML parser.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const domainFormat = (): typeof DomainFormat =>
+  require('./format/domain-file') as typeof DomainFormat;
+const platformFormat = (): typeof PlatformFormat =>
+  require('./format/platform-file') as typeof PlatformFormat;
+const reportZodIssues: typeof ZodIssues.reportZodIssues = (...args) =>
+  (require('./zod-issues') as typeof ZodIssues).reportZodIssues(...args);
+const knownKeysAt: typeof KnownKeys.knownKeysAt = (...args) =>
+  (require('./format/known-keys') as typeof KnownKeys).knownKeysAt(...args);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PLATFORM_FILE = 'platform.yaml';
 export const TOPICS_DIR = 'topics';
@@ -118,16 +125,34 @@ function parseAll(
       'the platform team keeps environments, naming and limits there; run from the repository root',
     );
   }
+  const knownPlatform =
+    platformText === undefined ? undefined : parseCache?.platform(PLATFORM_FILE, platformText);
+  const platformFindings = diagnostics.size;
   const platformShallow =
-    platformText !== undefined && !deepYaml(PLATFORM_FILE, platformText, diagnostics);
+    platformText !== undefined &&
+    (knownPlatform !== undefined || !deepYaml(PLATFORM_FILE, platformText, diagnostics));
   const platformSource = new SourceFile(
     PLATFORM_FILE,
     platformShallow ? platformText : '',
     diagnostics,
+    knownPlatform && { keys: knownPlatform.keys },
   );
-  const platform = platformShallow
-    ? parseWith(platformFile, platformSource, diagnostics)
-    : undefined;
+  const platform =
+    knownPlatform?.platform ??
+    (platformShallow
+      ? parseWith(platformFormat().platformFile, platformSource, diagnostics)
+      : undefined);
+  if (
+    !knownPlatform &&
+    platform &&
+    platformText !== undefined &&
+    platformSource.keyOffsets &&
+    diagnostics.size === platformFindings
+  )
+    parseCache?.rememberPlatform(PLATFORM_FILE, platformText, {
+      keys: platformSource.keyOffsets,
+      platform,
+    });
 
   const domains: DomainDraft[] = [];
   const brokenDomains = new Set<string>();
@@ -322,6 +347,7 @@ function parseDomain(
     string,
     unknown
   >;
+  const { app: appShape, appName, domainFile, topic: topicShape, topicKey } = domainFormat();
   let broken = false;
   const head = domainFile.safeParse(source.data ?? {});
   if (!head.success) {

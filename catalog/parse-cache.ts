@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AppSpec, DomainHeader, TopicSpec } from './format/domain-file';
+import type { PlatformFile } from './format/platform-file';
 import { CACHE_DIR, packageVersion } from './schemas/verdicts';
 
 /** A domain file's checked parts and the key offsets its positions need. */
@@ -21,6 +22,12 @@ export interface ParsedDomain {
   readonly topics: ReadonlyMap<string, TopicSpec>;
 }
 
+/** platform.yaml checked, and the key offsets its positions need. */
+export interface ParsedPlatform {
+  readonly keys: ReadonlyMap<string, number>;
+  readonly platform: PlatformFile;
+}
+
 /** What the first pass learns from a schema file (see schemas/parse.ts). */
 export interface SchemaOutline {
   readonly defines: readonly string[];
@@ -29,6 +36,8 @@ export interface SchemaOutline {
 }
 
 export interface ParseCache {
+  platform(path: string, text: string): ParsedPlatform | undefined;
+  rememberPlatform(path: string, text: string, parsed: ParsedPlatform): void;
   domain(path: string, text: string): ParsedDomain | undefined;
   rememberDomain(path: string, text: string, parsed: ParsedDomain): void;
   schema(path: string, text: string): SchemaOutline | undefined;
@@ -40,6 +49,7 @@ type Entries<T> = Map<string, { readonly text: string; readonly value: T }>;
 
 interface Stored {
   readonly salt: string;
+  readonly platform: Entries<ParsedPlatform>;
   readonly domains: Entries<ParsedDomain>;
   readonly schemas: Entries<SchemaOutline>;
 }
@@ -49,6 +59,7 @@ export class ParseCacheFile implements ParseCache {
   private readonly salt = salt();
   private readonly old: Stored;
   // Entries used by this run: the only ones written back, so the file never outgrows the catalog.
+  private readonly platforms: Entries<ParsedPlatform> = new Map();
   private readonly domains: Entries<ParsedDomain> = new Map();
   private readonly schemas: Entries<SchemaOutline> = new Map();
   private changed = false;
@@ -59,6 +70,14 @@ export class ParseCacheFile implements ParseCache {
 
   static forRoot(root: string): ParseCacheFile {
     return new ParseCacheFile(join(root, CACHE_DIR, 'parsed-files.v8'));
+  }
+
+  platform(path: string, text: string): ParsedPlatform | undefined {
+    return this.take(this.old.platform, this.platforms, path, text);
+  }
+
+  rememberPlatform(path: string, text: string, parsed: ParsedPlatform): void {
+    this.put(this.platforms, path, text, parsed);
   }
 
   domain(path: string, text: string): ParsedDomain | undefined {
@@ -80,12 +99,19 @@ export class ParseCacheFile implements ParseCache {
   /** Writes the file when this run parsed something new or no longer needs an old entry. */
   save(): void {
     const dropped =
-      this.old.domains.size > this.domains.size || this.old.schemas.size > this.schemas.size;
+      this.old.platform.size > this.platforms.size ||
+      this.old.domains.size > this.domains.size ||
+      this.old.schemas.size > this.schemas.size;
     if (!this.changed && !dropped) return;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const tmp = `${this.path}.${process.pid}.tmp`;
-      const stored: Stored = { salt: this.salt, domains: this.domains, schemas: this.schemas };
+      const stored: Stored = {
+        salt: this.salt,
+        platform: this.platforms,
+        domains: this.domains,
+        schemas: this.schemas,
+      };
       writeFileSync(tmp, serialize(stored));
       renameSync(tmp, this.path);
     } catch {
@@ -109,12 +135,20 @@ export class ParseCacheFile implements ParseCache {
   }
 
   private read(): Stored {
-    const empty: Stored = { salt: this.salt, domains: new Map(), schemas: new Map() };
+    const empty: Stored = {
+      salt: this.salt,
+      platform: new Map(),
+      domains: new Map(),
+      schemas: new Map(),
+    };
     try {
       const stored = deserialize(readFileSync(this.path)) as Partial<Stored>;
       // Not `instanceof Map`: deserialize makes its maps in the main realm (not a test VM's).
       const isMap = (v: unknown): boolean => Object.prototype.toString.call(v) === '[object Map]';
-      return stored.salt === this.salt && isMap(stored.domains) && isMap(stored.schemas)
+      return stored.salt === this.salt &&
+        isMap(stored.platform) &&
+        isMap(stored.domains) &&
+        isMap(stored.schemas)
         ? (stored as Stored)
         : empty;
     } catch {

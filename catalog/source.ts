@@ -5,23 +5,18 @@
 // order of magnitude faster; the positioned `yaml` Document is built only when something needs
 // a position (a finding) or when js-yaml rejects the file, in which case `yaml` reports the
 // problem precisely. Both produce the same data (a property test holds them to it).
-import {
-  CORE_SCHEMA,
-  constructFromEvents,
-  EVENT_ALIAS,
-  EVENT_DOCUMENT,
-  EVENT_MAPPING,
-  EVENT_POP,
-  EVENT_SCALAR,
-  EVENT_SEQUENCE,
-  getScalarValue,
-  parseEvents,
-} from 'js-yaml';
+import type * as JsYaml from 'js-yaml';
 import type { Event } from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, parseDocument, Parser } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
 import { LineIndex } from './schemas/json-position';
+
+// Both YAML libraries load on first use: a file the parse cache knows is not parsed at all.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const jsYaml = (): typeof JsYaml => require('js-yaml') as typeof JsYaml;
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type Path = readonly (string | number)[];
 
@@ -64,7 +59,7 @@ export class SourceFile {
 
   /** The positioned document, parsed on first use. */
   get doc(): Document.Parsed {
-    this.parsed ??= parseDocument(this.text, { uniqueKeys: true, prettyErrors: false });
+    this.parsed ??= yaml().parseDocument(this.text, { uniqueKeys: true, prettyErrors: false });
     return this.parsed;
   }
 
@@ -121,6 +116,7 @@ export class SourceFile {
       const offset = this.keys?.get(path.join('\0'));
       if (offset !== undefined) return this.at(offset);
     }
+    const { isMap, isPair, isScalar, isSeq } = yaml();
     let node: unknown = this.doc.contents;
     let keyNode: unknown = undefined;
     for (const segment of path) {
@@ -163,6 +159,7 @@ export class SourceFile {
 export function fastLoad(
   text: string,
 ): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
+  const { CORE_SCHEMA, EVENT_DOCUMENT, constructFromEvents, parseEvents } = jsYaml();
   try {
     const events = parseEvents(text, {});
     const special = events.some((e) =>
@@ -179,6 +176,8 @@ export function fastLoad(
 
 /** Offsets of the plain-scalar mapping keys at depth one and two ("topics\0order-created"). */
 function keyOffsets(events: readonly Event[], text: string): Map<string, number> {
+  const { EVENT_ALIAS, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE, getScalarValue } =
+    jsYaml();
   const out = new Map<string, number>();
   // One frame per open collection: whether the next node of a mapping is a key, and its key.
   const stack: { map: boolean; expectKey: boolean; key: string | undefined }[] = [];
@@ -220,7 +219,7 @@ function firstLine(message: string): string {
 /** Offset of the quote that opens a quoted scalar left unclosed before `before`, or -1. */
 function unclosedQuote(text: string, before: number): number {
   let found = -1;
-  const stack: unknown[] = [...new Parser().parse(text)];
+  const stack: unknown[] = [...new (yaml().Parser)().parse(text)];
   while (stack.length > 0) {
     const t = stack.pop();
     if (!t || typeof t !== 'object') continue;

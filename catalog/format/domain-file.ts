@@ -81,9 +81,6 @@ export const appName = kebabName('app');
 export const topicKey = kebabName('topic');
 export { app };
 
-/** Plain key types a topic may use instead of a key schema file. */
-export const PLAIN_KEY_TYPES = ['string', 'long', 'int', 'uuid', 'bytes', 'none'] as const;
-
 export type DomainFile = z.infer<typeof domainFile>;
 export type TopicSpec = z.infer<typeof topic>;
 export type AppSpec = z.infer<typeof app>;

@@ -1,6 +1,6 @@
 // Schema rules: files exist and parse, references resolve, Avro namespaces belong to the domain.
 import { posix } from 'node:path';
-import { PLAIN_KEY_TYPES } from '../format/domain-file';
+import { PLAIN_KEY_TYPES } from '../format/key-types';
 import type { Diagnostics } from '../diagnostics';
 import { referenceClosure } from '../references';
 import { lineCol } from '../schemas/json-position';

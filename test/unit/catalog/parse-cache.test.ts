@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { DiskFiles } from '../../../catalog/files';
 import { loadCatalog } from '../../../catalog/loader';
-import type { ParseCache, ParsedDomain, SchemaOutline } from '../../../catalog/parse-cache';
+import type {
+  ParseCache,
+  ParsedDomain,
+  ParsedPlatform,
+  SchemaOutline,
+} from '../../../catalog/parse-cache';
 import { ParseCacheFile } from '../../../catalog/parse-cache';
 import { validateCatalog } from '../../../catalog/validate';
 import { catalogFixture, lines } from '../../support/catalog-fixture';
@@ -15,6 +20,13 @@ class Spy implements ParseCache {
   readonly hits: string[] = [];
   readonly remembered: string[] = [];
   constructor(private readonly inner: ParseCache) {}
+  platform(path: string, text: string): ParsedPlatform | undefined {
+    return this.hit(path, this.inner.platform(path, text));
+  }
+  rememberPlatform(path: string, text: string, parsed: ParsedPlatform): void {
+    this.remembered.push(path);
+    this.inner.rememberPlatform(path, text, parsed);
+  }
   domain(path: string, text: string): ParsedDomain | undefined {
     return this.hit(path, this.inner.domain(path, text));
   }
@@ -54,8 +66,9 @@ describe('parse cache', () => {
     validateCatalog(root); // fills the cache
     const spy = new Spy(ParseCacheFile.forRoot(root));
     const cached = loadCatalog(new DiskFiles(root), { parseCache: spy });
-    // Every file came from the cache: 4 domain files and 12 schemas.
-    expect(spy.hits).toHaveLength(16);
+    // Every file came from the cache: platform.yaml, 4 domain files and 12 schemas.
+    expect(spy.hits).toHaveLength(17);
+    expect(spy.hits).toContain('platform.yaml');
     expect(spy.remembered).toEqual([]);
     expect(cached.diagnostics).toEqual(fresh.diagnostics);
     expect(validateCatalog(root)).toEqual(fresh);
@@ -80,8 +93,23 @@ describe('parse cache', () => {
     writeFileSync(orders, readFileSync(orders, 'utf8').replace('partitions: 6', 'partitoins: 6'));
     const first = new Spy(ParseCacheFile.forRoot(root));
     loadCatalog(new DiskFiles(root), { parseCache: first });
-    expect(first.remembered).toHaveLength(15);
+    expect(first.remembered).toHaveLength(16);
     expect(first.remembered).not.toContain('topics/orders.yaml');
+  });
+
+  it('never remembers a platform.yaml with a problem, and reports it again', () => {
+    const root = catalogFixture();
+    const platform = join(root, 'platform.yaml');
+    writeFileSync(
+      platform,
+      readFileSync(platform, 'utf8').replace('partitions: 3', 'partitions: 0'),
+    );
+    const first = new Spy(ParseCacheFile.forRoot(root));
+    const fresh = loadCatalog(new DiskFiles(root), { parseCache: first });
+    expect(fresh.errorCount).toBeGreaterThan(0);
+    expect(first.remembered).not.toContain('platform.yaml');
+    expect(validateCatalog(root).diagnostics).toEqual(validateCatalog(root).diagnostics);
+    expect(validateCatalog(root).diagnostics).toEqual(fresh.diagnostics);
   });
 
   it('ignores a cache written by other catalog code or library versions', () => {
