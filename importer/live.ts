@@ -4,6 +4,7 @@
 import type { KafkaAdmin } from '../reconciler/cluster/kafka-admin';
 import type { RegisteredSchema, SchemaRegistryApi } from '../reconciler/cluster/registry';
 import type { AclBinding } from '../reconciler/cluster/types';
+import { inheritedDefaults } from '../reconciler/state/actual';
 import { mapLimit } from '../reconciler/util/limit';
 
 export interface LiveTopic {
@@ -80,12 +81,12 @@ async function withInheritedPolicy<T extends { name: string; config: Record<stri
   admin: KafkaAdmin,
   topics: T[],
 ): Promise<T[]> {
-  // One topic per key it leaves unset: each answers that key's default.
-  const samples = ['cleanup.policy', 'retention.ms']
-    .map((key) => topics.find((t) => t.config[key] === undefined)?.name)
-    .filter((name): name is string => name !== undefined);
-  if (samples.length === 0) return topics;
-  const inherited = await admin.describeTopicDefaults([...new Set(samples)]);
+  const keys = ['cleanup.policy', 'retention.ms'];
+  const inherited = await inheritedDefaults(
+    admin,
+    topics.map((t) => ({ name: t.name, config: t.config, keys })),
+  );
+  if (Object.keys(inherited).length === 0) return topics;
   return topics.map((t) => {
     const config = { ...t.config };
     const policy = inherited['cleanup.policy'];

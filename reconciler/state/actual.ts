@@ -87,7 +87,13 @@ async function readKafka(
   const topics = new Map<string, ActualTopic>();
   for (const t of managed)
     topics.set(t.name, { ...t, config: configs.get(t.name) ?? known.get(t.name) ?? {} });
-  const topicDefaults = await admin.describeTopicDefaults(topicsLeavingUnset(desired, topics));
+  const topicDefaults = await inheritedDefaults(
+    admin,
+    desired.topics.flatMap((t) => {
+      const actual = topics.get(t.name);
+      return actual ? [{ name: t.name, config: actual.config, keys: Object.keys(t.config) }] : [];
+    }),
+  );
   return {
     topicDefaults,
     topics,
@@ -99,19 +105,29 @@ async function readKafka(
   };
 }
 
-/** One topic per catalog key that some topic leaves to the broker: each tells that key's default. */
-function topicsLeavingUnset(
-  desired: DesiredState,
-  topics: ReadonlyMap<string, ActualTopic>,
-): string[] {
+/** A topic as far as sampling its broker defaults goes: its own configs and the keys asked for. */
+export interface UnsetKeys {
+  readonly name: string;
+  /** The topic's dynamic (topic-level) configs. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The keys whose value matters for this topic. */
+  readonly keys: Iterable<string>;
+}
+
+/**
+ * What the broker gives a topic for each key some topic leaves unset. The defaults are the same
+ * for every topic of a cluster, so one topic per such key answers it: a single DescribeConfigs
+ * request for a few topics, whatever the topic count, and none when every topic sets every key.
+ */
+export async function inheritedDefaults(
+  admin: Pick<KafkaAdmin, 'describeTopicDefaults'>,
+  topics: Iterable<UnsetKeys>,
+): Promise<Record<string, string>> {
   const sample = new Map<string, string>();
-  for (const t of desired.topics) {
-    const actual = topics.get(t.name);
-    if (!actual) continue;
-    for (const key of Object.keys(t.config))
-      if (!(key in actual.config) && !sample.has(key)) sample.set(key, t.name);
-  }
-  return [...new Set(sample.values())];
+  for (const t of topics)
+    for (const key of t.keys) if (!(key in t.config) && !sample.has(key)) sample.set(key, t.name);
+  if (sample.size === 0) return {};
+  return admin.describeTopicDefaults([...new Set(sample.values())]);
 }
 
 async function readSubjects(
