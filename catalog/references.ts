@@ -1,8 +1,10 @@
 // The reference closure: what a schema or subject needs registered (or loaded) before it can be
 // used, which is everything it references, transitively. The one walk of the reference graph:
-// catalog validation over schema files, the domain stacks' subject reads, the local stack's
-// registrations and type generation all call it. The catalog has refused reference cycles
-// before anyone asks (a cycle would still end: each node is visited once).
+// catalog validation over schema files, compatibility, the domain stacks' subject reads and
+// layers, the local stack's registrations and type generation call referenceClosure; whoever
+// walks a registry's references (the client app's codec, JSON Schema messages, the importer)
+// calls readReferenceClosure. The catalog has refused reference cycles before anyone asks (a
+// cycle would still end: each node is visited once).
 import type { Subject } from './model';
 
 /**
@@ -20,6 +22,43 @@ export function referenceClosure<K>(roots: Iterable<K>, references: (node: K) =>
   };
   for (const root of roots) visit(root);
   return out;
+}
+
+/**
+ * referenceClosure over a graph known only as it is read (a registry's references): `read` gets
+ * one level of unread nodes at a time (so it may read them concurrently) and answers each with
+ * its value, or undefined when there is none (left out, and not followed). Every node is read
+ * once, by `key`; the values come back references first, roots in their given order.
+ */
+export async function readReferenceClosure<K, V>(
+  roots: Iterable<K>,
+  read: (level: readonly K[]) => Promise<readonly (V | undefined)[]>,
+  references: (value: V) => Iterable<K>,
+  key: (node: K) => string = String,
+): Promise<V[]> {
+  const values = new Map<string, V | undefined>();
+  const unread = (nodes: Iterable<K>): K[] => {
+    const level = new Map<string, K>();
+    for (const node of nodes) if (!values.has(key(node))) level.set(key(node), node);
+    return [...level.values()];
+  };
+  const rootList = [...roots];
+  for (let level = unread(rootList); level.length > 0;) {
+    const answers = await read(level);
+    level.forEach((node, i) => values.set(key(node), answers[i]));
+    level = unread(answers.flatMap((v) => (v === undefined ? [] : [...references(v)])));
+  }
+  const next = (k: string): string[] => {
+    const v = values.get(k);
+    return v === undefined ? [] : [...references(v)].map((node) => key(node));
+  };
+  return referenceClosure(
+    rootList.map((node) => key(node)),
+    next,
+  ).flatMap((k) => {
+    const v = values.get(k);
+    return v === undefined ? [] : [v];
+  });
 }
 
 /** Subjects by name, made once per list of subjects (a catalog's or an environment's). */

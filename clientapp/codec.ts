@@ -13,8 +13,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import avro from 'avsc';
 import * as protobuf from 'protobufjs';
-import { wireFormat } from '../reconciler/cluster/registry';
-import type { RegistryReference, SchemaRegistryApi } from '../reconciler/cluster/registry';
+import { referencedVersions, wireFormat } from '../reconciler/cluster/registry';
+import type { SchemaRegistryApi } from '../reconciler/cluster/registry';
 import { SchemaValidationError, UnknownSchemaError, WireFormatError } from './errors';
 import type { SchemaSource, TopicBinding } from './topic';
 
@@ -144,24 +144,13 @@ export class Codec {
       );
     }
     const named = {};
-    const loaded = new Set<string>();
-    const load = async (references: readonly RegistryReference[]): Promise<void> => {
-      for (const r of references) {
-        const key = `${r.subject}@${r.version}`;
-        if (loaded.has(key)) continue;
-        loaded.add(key);
-        const referenced = await this.registry.version(r.subject, r.version);
-        if (!referenced) {
-          throw new UnknownSchemaError(
-            `${r.subject} (version ${r.version})`,
-            this.opts.registryUrl,
-          );
-        }
-        await load(referenced.references);
-        avro.Type.forSchema(JSON.parse(referenced.schema) as avro.Schema, { registry: named });
-      }
-    };
-    await load(schema.references);
+    const referenced = await referencedVersions(
+      this.registry,
+      schema.references,
+      (r) => new UnknownSchemaError(`${r.subject} (version ${r.version})`, this.opts.registryUrl),
+    );
+    for (const r of referenced)
+      avro.Type.forSchema(JSON.parse(r.schema) as avro.Schema, { registry: named });
     return avro.Type.forSchema(JSON.parse(schema.schema) as avro.Schema, { registry: named });
   }
 

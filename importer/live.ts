@@ -4,6 +4,7 @@
 import type { KafkaAdmin } from '../reconciler/cluster/kafka-admin';
 import type { RegisteredSchema, SchemaRegistryApi } from '../reconciler/cluster/registry';
 import type { AclBinding } from '../reconciler/cluster/types';
+import { readReferenceClosure } from '../catalog/references';
 import { inheritedDefaults } from '../reconciler/state/actual';
 import { mapLimit } from '../reconciler/util/limit';
 
@@ -54,21 +55,24 @@ export async function readLive(
     wanted.map((t) => ({ ...t, config: configs.get(t.name) ?? {} })),
   );
   const existing = new Set(subjectNames);
-  const subjects = new Map<string, LiveSubject>();
-  // Breadth-first over references: a referenced subject may itself reference others.
-  let level = topics.flatMap((t) => opts.subjectsOf(t.name)).filter((s) => existing.has(s));
-  while (level.length > 0) {
-    const todo = [...new Set(level)].filter((s) => !subjects.has(s));
-    const read = await mapLimit(todo, opts.registryConcurrency ?? 16, async (name) => {
-      const [latest, compatibility] = await Promise.all([
-        registry.latest(name),
-        registry.compatibility(name),
-      ]);
-      return latest ? { ...latest, ...(compatibility ? { compatibility } : {}) } : undefined;
-    });
-    for (const s of read) if (s) subjects.set(s.subject, s);
-    level = read.flatMap((s) => s?.references.map((r) => r.subject) ?? []);
-  }
+  // A referenced subject may itself reference others: the closure, a level at a time.
+  const read = await readReferenceClosure(
+    topics.flatMap((t) => opts.subjectsOf(t.name)).filter((s) => existing.has(s)),
+    (level) =>
+      mapLimit(
+        level,
+        opts.registryConcurrency ?? 16,
+        async (name): Promise<LiveSubject | undefined> => {
+          const [latest, compatibility] = await Promise.all([
+            registry.latest(name),
+            registry.compatibility(name),
+          ]);
+          return latest ? { ...latest, ...(compatibility ? { compatibility } : {}) } : undefined;
+        },
+      ),
+    (s) => s.references.map((r) => r.subject),
+  );
+  const subjects = new Map(read.map((s) => [s.subject, s] as const));
   return { topics, acls, subjectNames, subjects };
 }
 

@@ -80,14 +80,13 @@ export function addEnvironment(
   }
 
   // Topics and who may use them.
-  const subjectsByName = new Map(env.subjects.map((s) => [s.name, s] as const));
   const access = (domain: string) => stackOf(domain);
   for (const t of env.topics) {
     const stack = stackOf(t.domain);
     const roots = [t.schema?.value, t.schema?.key].filter((s): s is string => s !== undefined);
     const topic = stack.topics.addTopic(t, {
       access,
-      subjects: readSubjects(roots, subjectsByName),
+      subjects: readSubjects(roots, env.subjects),
     });
     for (const id of t.producers) topic.grantProduce(catalog.app(id));
     for (const id of t.consumers) topic.grantConsume(catalog.app(id));

@@ -4,8 +4,8 @@
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { RegistryError, wireFormat } from './registry';
-import type { RegistryReference, SchemaRegistryApi } from './registry';
+import { RegistryError, referencedVersions, wireFormat } from './registry';
+import type { SchemaRegistryApi } from './registry';
 
 export type JsonMessagesRegistry = Pick<SchemaRegistryApi, 'latest' | 'version' | 'schemaById'>;
 
@@ -74,17 +74,17 @@ export class JsonSchemaMessages {
     const schema = await this.registry.schemaById(id);
     if (!schema) throw new RegistryError(`schema ${id} not found`, 404, 40403);
     // Referenced schemas under the names the $refs use, every level of references.
-    const add = async (references: readonly RegistryReference[]): Promise<void> => {
-      for (const r of references) {
-        if (this.ajv.getSchema(r.name)) continue;
-        const referenced = await this.registry.version(r.subject, r.version);
-        if (!referenced)
-          throw new RegistryError(`${r.subject} version ${r.version} not found`, 404);
-        this.ajv.addSchema(JSON.parse(referenced.schema) as object, r.name);
-        await add(referenced.references);
-      }
-    };
-    await add(schema.references);
+    const referenced = await referencedVersions(
+      this.registry,
+      schema.references,
+      (r) => new RegistryError(`${r.subject} version ${r.version} not found`, 404),
+    );
+    const byVersion = new Map(referenced.map((r) => [`${r.subject}@${r.version}`, r] as const));
+    for (const r of [schema, ...referenced].flatMap((s) => s.references)) {
+      const target = byVersion.get(`${r.subject}@${r.version}`);
+      if (target && !this.ajv.getSchema(r.name))
+        this.ajv.addSchema(JSON.parse(target.schema) as object, r.name);
+    }
     const { $schema: _draft, ...body } = JSON.parse(schema.schema) as Record<string, unknown>;
     return this.ajv.compile(body);
   }

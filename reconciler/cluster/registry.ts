@@ -3,6 +3,7 @@
 // of the reconciler, the local stack's tooling and the client app's codec. The API has no batch
 // reads: subjects are read one by one, with bounded concurrency by callers.
 import type { SchemaFormat } from '../../catalog/model';
+import { readReferenceClosure } from '../../catalog/references';
 import { TransientError } from './errors';
 
 export interface RegistryReference {
@@ -261,6 +262,31 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * The schema versions `references` name and, transitively, the ones those reference: each read
+ * once (a level at a time, concurrently), references first, so loading them in order never meets
+ * an unknown name. A version the registry does not have throws `missing(reference)`.
+ */
+export function referencedVersions(
+  registry: Pick<SchemaRegistryApi, 'version'>,
+  references: readonly RegistryReference[],
+  missing: (reference: RegistryReference) => Error,
+): Promise<RegisteredSchema[]> {
+  return readReferenceClosure(
+    references,
+    (level) =>
+      Promise.all(
+        level.map(async (r) => {
+          const found = await registry.version(r.subject, r.version);
+          if (!found) throw missing(r);
+          return found;
+        }),
+      ),
+    (schema) => schema.references,
+    (r) => `${r.subject}@${r.version}`,
+  );
+}
 
 /**
  * The Confluent wire format: magic byte 0, the schema id (4 bytes, big-endian), then the payload

@@ -1,7 +1,11 @@
 // The reference closure: one walk of the reference graph, used by validation, the stacks, the
 // local stack and type generation.
 import { loadCatalog } from '../../../catalog/loader';
-import { referenceClosure, subjectClosure } from '../../../catalog/references';
+import {
+  readReferenceClosure,
+  referenceClosure,
+  subjectClosure,
+} from '../../../catalog/references';
 import { REPO_ROOT } from '../../support/catalog-fixture';
 
 describe('referenceClosure', () => {
@@ -39,6 +43,40 @@ describe('referenceClosure', () => {
 
   test('a cycle ends', () => {
     expect(referenceClosure(['a'], (n) => (n === 'a' ? ['b'] : ['a']))).toEqual(['b', 'a']);
+  });
+});
+
+describe('readReferenceClosure (a graph read as it is walked, e.g. a registry)', () => {
+  const graph: Record<string, string[]> = {
+    order: ['line', 'money'],
+    line: ['money', 'sku'],
+    money: ['currency'],
+    currency: [],
+    sku: [],
+  };
+
+  test('reads each node once, a level at a time, and orders as referenceClosure does', async () => {
+    const levels: string[][] = [];
+    const values = await readReferenceClosure(
+      ['order'],
+      async (level) => {
+        levels.push([...level]);
+        return level.map((n) => (graph[n] ? { n, refs: graph[n] } : undefined));
+      },
+      (v) => v.refs,
+    );
+    expect(values.map((v) => v.n)).toEqual(referenceClosure(['order'], (n) => graph[n] ?? []));
+    expect(levels).toEqual([['order'], ['line', 'money'], ['sku', 'currency']]);
+  });
+
+  test('nodes answered with undefined are left out and not followed; keys dedupe nodes', async () => {
+    const values = await readReferenceClosure(
+      [{ id: 'order' }, { id: 'order' }, { id: 'gone' }],
+      async (level) => level.map((r) => (r.id === 'gone' ? undefined : r.id)),
+      (id) => (id === 'order' ? [{ id: 'gone' }, { id: 'money' }] : []),
+      (r) => r.id,
+    );
+    expect(values).toEqual(['money', 'order']);
   });
 });
 
