@@ -4,7 +4,6 @@
 // never import the tooling that starts processes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { RECONCILER_APP, appPrincipal } from '../catalog/naming';
 import { REPO_ROOT } from './repo-root';
 
@@ -18,15 +17,26 @@ export const DEFAULT_LOCAL_PORTS = { kafka: 19092, controller: 19093, registry: 
 /** `.local/` of this checkout: the local stack's state directory. */
 export const DEFAULT_LOCAL_ROOT = path.join(REPO_ROOT, '.local');
 
-const addressBook = z.object({
+export interface LocalAddressBook {
   /** Kafka bootstrap address (SASL_PLAINTEXT, SCRAM-SHA-512). */
-  bootstrap: z.string().min(1),
+  readonly bootstrap: string;
   /** Base URL of the registry's Confluent-compatible API. */
-  registryUrl: z.url(),
-  credentialsFile: z.string().min(1),
-});
+  readonly registryUrl: string;
+  readonly credentialsFile: string;
+}
 
-export type LocalAddressBook = z.infer<typeof addressBook>;
+/**
+ * The address book's shape, checked by hand: every command that connects to the local stack
+ * reads it, and a schema library would cost each of them more than the rest of the file.
+ */
+function asAddressBook(value: unknown): LocalAddressBook | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { bootstrap, registryUrl, credentialsFile } = value as Record<string, unknown>;
+  const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  if (!text(bootstrap) || !text(credentialsFile) || !text(registryUrl)) return undefined;
+  if (!URL.canParse(registryUrl)) return undefined;
+  return { bootstrap, registryUrl, credentialsFile };
+}
 
 /** SCRAM passwords by user name (`.local/credentials.json`, mode 0600, never logged). */
 export interface LocalCredentials {
@@ -75,13 +85,13 @@ export function readAddressBook(root: string = DEFAULT_LOCAL_ROOT): LocalAddress
   } catch {
     return addressesFor(root, DEFAULT_LOCAL_PORTS);
   }
-  const parsed = addressBook.safeParse(parseJson(raw));
-  if (!parsed.success) {
+  const book = asAddressBook(parseJson(raw));
+  if (!book) {
     throw new LocalStackMissing(
       `${addressBookFile(root)} is not a local stack address book: run \`npm run local:up\``,
     );
   }
-  return parsed.data;
+  return book;
 }
 
 export function readLocalCredentials(file: string): LocalCredentials {

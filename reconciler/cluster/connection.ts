@@ -2,11 +2,11 @@
 // Local: the local stack's files. Anything else: a JSON file or STREAMPLANE_* environment variables.
 import fs from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { principalOf } from '../../catalog/access';
 import type { PrincipalNaming } from '../../catalog/access';
 import type { App } from '../../catalog/model';
-import { RECONCILER_VARS } from '../config';
+import type * as Config from '../config';
 import {
   ADMIN_USER,
   LocalStackMissing,
@@ -62,24 +62,33 @@ export function localConnection(opts: { stackRoot?: string; user?: string } = {}
   };
 }
 
-const fileShape = z.strictObject({
-  bootstrap: z.string().min(1),
-  ssl: z.boolean().default(true),
-  sasl: z
-    .strictObject({
-      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-      username: z.string().min(1),
-      password: z.string().min(1),
-    })
-    .optional(),
-  registry: z.strictObject({
-    url: z.url(),
-    username: z.string().optional(),
-    password: z.string().optional(),
-  }),
-  /** App id ("orders/order-service") → principal ("User:sa-abc123", from `cdktf output`). */
-  principals: z.record(z.string(), z.string().regex(/^User:.+/, 'a principal is "User:<id>"')),
-});
+// zod and the service's configuration load only for a connection file or variables: a command on
+// the local stack (plan, apply) needs neither.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const zod = (): typeof Zod.z => (require('zod') as typeof Zod).z;
+const config = (): typeof Config => require('../config');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const connectionShape = (z: typeof Zod.z) =>
+  z.strictObject({
+    bootstrap: z.string().min(1),
+    ssl: z.boolean().default(true),
+    sasl: z
+      .strictObject({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1),
+        password: z.string().min(1),
+      })
+      .optional(),
+    registry: z.strictObject({
+      url: z.url(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+    }),
+    /** App id ("orders/order-service") → principal ("User:sa-abc123", from `cdktf output`). */
+    principals: z.record(z.string(), z.string().regex(/^User:.+/, 'a principal is "User:<id>"')),
+  });
+let fileShape: ReturnType<typeof connectionShape> | undefined;
 
 /** A connection file, or the same settings from STREAMPLANE_* variables when no file is given. */
 export function externalConnection(
@@ -97,6 +106,7 @@ export function externalConnection(
   } else {
     raw = fromEnv(env);
   }
+  fileShape ??= connectionShape(zod());
   const parsed = fileShape.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -118,7 +128,7 @@ export function externalConnection(
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): unknown {
-  const v = RECONCILER_VARS;
+  const v = config().RECONCILER_VARS;
   let principals: unknown = {};
   const rawPrincipals = env[v.principals];
   if (rawPrincipals) {
