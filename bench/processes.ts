@@ -3,10 +3,17 @@
 // to warm the file cache and the launcher's staleness check, then `runs` times.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../shared/repo-root';
 
 const LAUNCHER = join(REPO_ROOT, 'scripts', 'run.cjs');
+
+/** The machine's load while measuring: figures on a shared, busy machine are read with it. */
+export function loadLine(): string {
+  const [one, five, fifteen] = loadavg().map((l) => l.toFixed(2));
+  return `load average ${one} ${five} ${fifteen} (1, 5, 15 min) on ${cpus().length} cores`;
+}
 
 /**
  * node's arguments to evaluate `script` in a fresh process that requires this checkout's modules
@@ -24,6 +31,8 @@ export interface ProcessFigures {
   readonly cpu?: number;
   readonly exitCodes: readonly number[];
   readonly stderr: string;
+  /** The 1-minute load average when the runs ended. */
+  readonly load: number;
 }
 
 /** CPU seconds used so far by this process's reaped children (Linux: /proc/self/stat). */
@@ -40,13 +49,24 @@ function childrenCpu(): number | undefined {
 
 export function timeCommand(
   args: readonly string[],
-  options: { runs?: number; warmup?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    runs?: number;
+    warmup?: boolean;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Run the compiled entry (dist/<source>.js) with node itself, without the launcher. */
+    direct?: boolean;
+  } = {},
 ): ProcessFigures {
   const runs = options.runs ?? 5;
+  const [entry = '', ...rest] = args;
+  const argv = options.direct
+    ? [join(REPO_ROOT, 'dist', entry.replace(/\.ts$/, '.js')), ...rest]
+    : [LAUNCHER, ...args];
   const once = (): { wall: number; cpu?: number; code: number; stderr: string } => {
     const cpu0 = childrenCpu();
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    const r = spawnSync(process.execPath, argv, {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? process.env,
       encoding: 'utf8',
@@ -71,14 +91,16 @@ export function timeCommand(
     ...(median.cpu !== undefined ? { cpu: median.cpu } : {}),
     exitCodes: all.map((r) => r.code),
     stderr: median.stderr,
+    load: loadavg()[0] ?? 0,
   };
 }
 
-/** One line: label, min and median wall time, the median run's CPU, the target. */
+/** One line: label, min and median wall time, the median run's CPU (user + system), the target. */
 export function processLine(label: string, f: ProcessFigures, target: string): string {
   const codes = [...new Set(f.exitCodes)].join('/');
   return (
     `  ${label.padEnd(44)} min ${f.min.toFixed(3)} s  median ${f.median.toFixed(3)} s` +
-    `${f.cpu !== undefined ? `  (cpu ${f.cpu.toFixed(2)} s)` : ''}   target ${target}   exit ${codes}`
+    `${f.cpu !== undefined ? `  (cpu ${f.cpu.toFixed(2)} s)` : ''}   target ${target}   exit ${codes}` +
+    `   load ${f.load.toFixed(1)}`
   );
 }

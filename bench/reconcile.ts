@@ -19,7 +19,7 @@ import type { KafkaAdmin } from '../reconciler/cluster/kafka-admin';
 import type { NewTopic } from '../reconciler/cluster/types';
 import type { DesiredState } from '../reconciler/state/desired';
 import { sleep } from '../reconciler/util/limit';
-import { processLine, timeCommand } from './processes';
+import { loadLine, processLine, timeCommand } from './processes';
 import { down, up } from '../scripts/local/stack';
 import { loadDesired } from '../reconciler/catalog-source';
 import { openClients } from '../reconciler/cluster/clients';
@@ -63,19 +63,23 @@ function writeCatalog(
   }
 }
 
-/** One enforce pass with the CLI's options. */
+/** One enforce pass with the CLI's options, and the CPU this process spent on it (user + system). */
 async function pass(
   root: string,
   connection: Connection,
   clients: OpenClients,
-): Promise<PassReport> {
+): Promise<PassReport & { cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
   const desired = loadDesired(root, 'local', connection.naming);
-  return reconcilePass(desired, clients, { mode: 'enforce' });
+  const report = await reconcilePass(desired, clients, { mode: 'enforce' });
+  const cpu = process.cpuUsage(cpu0);
+  return { ...report, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-function line(label: string, r: PassReport, extra = ''): void {
+function line(label: string, r: PassReport & { cpuMs?: number }, extra = ''): void {
+  const cpu = r.cpuMs !== undefined ? ` (cpu ${r.cpuMs.toFixed(0)} ms)` : '';
   console.log(
-    `  ${label.padEnd(34)} ${String(r.durationMs).padStart(6)} ms   ` +
+    `  ${label.padEnd(34)} ${String(r.durationMs).padStart(6)} ms${cpu}   ` +
       `${String(r.roundTrips.admin).padStart(4)} Kafka round trips   ${r.counts.commands} commands ` +
       `(${r.counts.failed} failed)   ${r.state}${extra}`,
   );
@@ -174,7 +178,7 @@ export async function run(): Promise<void> {
     const connection = localConnection({ stackRoot });
     const clients = await openClients(connection);
     try {
-      console.log('reconcile: private local broker (Kafka 3.9, KRaft, SCRAM, ACLs)');
+      console.log(`reconcile: private local broker (Kafka 3.9, KRaft, SCRAM, ACLs); ${loadLine()}`);
 
       // A fresh broker (and client) is slow on its first large requests: warm both up first.
       writeCatalog(catalog, 'warm', 0, 1, 200);
@@ -246,7 +250,7 @@ export async function run(): Promise<void> {
       for (let i = 0; i < 3; i++) runs.push(await pass(catalog, connection, clients));
       const best = runs.reduce((a, b) => (a.durationMs <= b.durationMs ? a : b));
       line(`no-op pass, ${domains},000 topics (best/3)`, best, '   target < 1000 ms');
-      console.log(`    runs: ${runs.map((r) => r.durationMs).join(', ')} ms`);
+      console.log(`    runs: ${runs.map((r) => r.durationMs).join(', ')} ms; ${loadLine()}`);
       if (runs.some((r) => r.error)) brokerTail(stackRoot);
     } finally {
       await clients.close();
