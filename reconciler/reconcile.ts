@@ -5,6 +5,7 @@ import type { ApplyOptions, CommandResult } from './apply/executor';
 import type { Clients } from './cluster/clients';
 import { applyPlan } from './apply/executor';
 import type { Plan } from './plan/commands';
+import { commandKey } from './plan/commands';
 import { plan as diff } from './plan/planner';
 import type { ActualState, ReadOptions } from './state/actual';
 import { readActual } from './state/actual';
@@ -119,19 +120,18 @@ async function verify(
   results: readonly CommandResult[],
   timeoutMs: number,
 ): Promise<Plan> {
-  const key = (c: { kind: string; resource: string }): string => `${c.kind} ${c.resource}`;
-  const notDone = new Set(results.filter((r) => r.outcome !== 'succeeded').map(key));
+  const notDone = new Set(results.filter((r) => r.outcome !== 'succeeded').map(commandKey));
   // Topics this pass created have the configs they were created with (see ReadOptions).
   const knownConfigs = new Map(
     applied.commands.flatMap((c) =>
-      c.kind === 'CreateTopic' && !notDone.has(key(c)) ? [[c.topic, c.config] as const] : [],
+      c.kind === 'CreateTopic' && !notDone.has(commandKey(c)) ? [[c.topic, c.config] as const] : [],
     ),
   );
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
     if (i > 0) await sleep(Math.min(250 * i, 2000));
     const { plan } = await readAndPlan(desired, clients, { knownConfigs });
-    const lagging = plan.commands.filter((c) => !notDone.has(key(c)));
+    const lagging = plan.commands.filter((c) => !notDone.has(commandKey(c)));
     if (lagging.length === 0 || Date.now() > deadline) return plan;
   }
 }

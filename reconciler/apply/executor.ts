@@ -6,12 +6,13 @@ import type {
   Command,
   CommandKind,
   DeleteAcl,
+  Identity,
   Plan,
   RegisterSchema,
   SetSubjectCompatibility,
   Stage,
 } from '../plan/commands';
-import { COMMAND_STAGES, stageOf } from '../plan/commands';
+import { COMMAND_STAGES, identityOf, stageOf } from '../plan/commands';
 import { toItemError } from '../cluster/errors';
 import { mapLimit, sleep } from '../util/limit';
 import type { RetryPolicy } from './retry';
@@ -19,7 +20,7 @@ import { DEFAULT_RETRY, backoff, withRetry } from './retry';
 
 export type Outcome = 'succeeded' | 'failed' | 'skipped';
 
-export interface CommandResult {
+export interface CommandResult extends Identity {
   readonly id: string;
   readonly kind: CommandKind;
   readonly resource: string;
@@ -187,6 +188,7 @@ class Run {
       id: c.id,
       kind: c.kind,
       resource: c.resource,
+      ...identityOf(c),
       outcome,
       ...(e ? { error: e.message } : {}),
       ...(e && 'code' in e && e.code ? { code: e.code } : {}),

@@ -2,7 +2,29 @@
 import type { AclBinding } from '../cluster/types';
 import type { SchemaFormat } from '../../catalog/model';
 
-interface Base {
+/**
+ * What a command, refusal or result is about, in the catalog's terms: what status conditions,
+ * links to catalog lines and reports group by, without reading it back out of `resource`.
+ */
+export interface Identity {
+  /** The catalog topic it belongs to: the topic itself, its key or value subject, an ACL on it. */
+  readonly topic?: string;
+  /** The registry subject it acts on. */
+  readonly subject?: string;
+  /** The catalog app ("orders/order-service") whose access it is. */
+  readonly app?: string;
+}
+
+/** The identity fields of a command or refusal, alone (for results and events). */
+export function identityOf(x: Identity): Identity {
+  return {
+    ...(x.topic !== undefined ? { topic: x.topic } : {}),
+    ...(x.subject !== undefined ? { subject: x.subject } : {}),
+    ...(x.app !== undefined ? { app: x.app } : {}),
+  };
+}
+
+interface Base extends Identity {
   /** Stable within one plan ("c1", "c2", ...), for results and events. */
   readonly id: string;
   /** What it acts on, for people: "topic orders.order-created.v1". */
@@ -43,7 +65,6 @@ export interface AlterTopicConfig extends Base {
 export interface CreateAcl extends Base {
   readonly kind: 'CreateAcl';
   readonly acl: AclBinding;
-  readonly app?: string;
 }
 
 export interface DeleteAcl extends Base {
@@ -59,6 +80,8 @@ export interface DeleteAcl extends Base {
 export interface RegisterSchema extends Base {
   readonly kind: 'RegisterSchema';
   readonly subject: string;
+  /** The topic whose key or value schema this is; absent for a referenced-only subject. */
+  readonly topic?: string;
   readonly schemaType: SchemaFormat;
   readonly path: string;
   readonly schema: string;
@@ -146,12 +169,18 @@ export type RefusalKind =
   | 'no-principal'
   | 'schema-rollback';
 
-export interface Refusal {
+export interface Refusal extends Identity {
   readonly kind: RefusalKind;
   readonly resource: string;
   readonly reason: string;
   /** Drift the catalog must resolve (counts as drift); false for deliberate non-actions. */
   readonly drift: boolean;
+  /**
+   * The two numbers of a refused change: partitions or replication factor (the catalog's and the
+   * cluster's), schema version (the catalog's schema's and the subject's latest).
+   */
+  readonly desired?: number;
+  readonly actual?: number;
 }
 
 export interface Plan {
@@ -165,21 +194,10 @@ export interface Plan {
   readonly inSync: boolean;
 }
 
-/** The topic a command is about, if any: what /status groups conditions by. */
-export function topicOf(c: Command): string | undefined {
-  switch (c.kind) {
-    case 'CreateTopic':
-    case 'IncreasePartitions':
-    case 'AlterTopicConfig':
-    case 'DeleteTopic':
-      return c.topic;
-    case 'CreateAcl':
-    case 'DeleteAcl':
-      return c.acl.resourceType === 'TOPIC' && c.acl.patternType === 'LITERAL'
-        ? c.acl.resourceName
-        : undefined;
-    case 'RegisterSchema':
-    case 'SetSubjectCompatibility':
-      return c.subject.replace(/-(key|value)$/, '');
-  }
+/**
+ * The same command across plans and results (a plan's ids are its own): its kind and what it
+ * acts on.
+ */
+export function commandKey(c: { readonly kind: string; readonly resource: string }): string {
+  return `${c.kind} ${c.resource}`;
 }

@@ -1,5 +1,6 @@
 // The diff: desired (catalog) against actual (cluster) into ordered commands and refusals.
 // Pure and deterministic: the same inputs always give the same plan, so it is unit-tested alone.
+import type { AclBinding } from '../cluster/types';
 import { aclBindingKey, describeAcl } from '../cluster/types';
 import type { ActualState, ActualSubject } from '../state/actual';
 import type { DesiredState, DesiredSubject } from '../state/desired';
@@ -40,7 +41,10 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
       refusals.push({
         kind: 'partition-decrease',
         resource,
+        topic: t.name,
         drift: true,
+        desired: t.partitions,
+        actual: a.partitions,
         reason:
           `has ${a.partitions} partitions, the catalog says ${t.partitions}: Kafka cannot remove ` +
           `partitions (keep ${a.partitions} in ${t.source.file}:${t.source.line}, or create a new topic version)`,
@@ -50,7 +54,10 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
       refusals.push({
         kind: 'replication-factor-change',
         resource,
+        topic: t.name,
         drift: true,
+        desired: t.replicationFactor,
+        actual: a.replicationFactor,
         reason:
           `replication factor is ${a.replicationFactor}, the catalog says ${t.replicationFactor}: ` +
           'changing it is a partition reassignment, which the reconciler does not do',
@@ -76,6 +83,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
       refusals.push({
         kind: 'not-in-catalog',
         resource: `topic ${name}`,
+        topic: name,
         drift: false,
         reason:
           'is in a catalog domain but not in the catalog: kept, never deleted (a topic is ' +
@@ -89,6 +97,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
     refusals.push({
       kind: 'no-principal',
       resource: `app ${app}`,
+      app,
       drift: true,
       reason: 'has no principal in the connection settings: its ACLs cannot be planned',
     });
@@ -142,18 +151,38 @@ function aclChanges(
   const missing = [...want].filter(([key]) => !have.has(key));
   for (const [, a] of missing.sort(([x], [y]) => x.localeCompare(y))) {
     const { app, ...acl } = a;
-    creates.push({ kind: 'CreateAcl', resource: `acl ${describeAcl(acl)}`, acl, app });
-  }
-  const deletes: Draft[] = actual.acls
-    .filter((a) => !want.has(aclBindingKey(a)))
-    .sort((x, y) => aclBindingKey(x).localeCompare(aclBindingKey(y)))
-    .map((acl) => ({
-      kind: 'DeleteAcl',
+    creates.push({
+      kind: 'CreateAcl',
       resource: `acl ${describeAcl(acl)}`,
       acl,
-      reason: desired.scope.principals.has(acl.principal) ? 'not-granted' : 'app-removed',
-    }));
+      app,
+      ...aclTopic(acl),
+    });
+  }
+  const stray = actual.acls.filter((a) => !want.has(aclBindingKey(a)));
+  // The app of a principal the catalog grants something to (a removed app has none).
+  const appOf = new Map(stray.length ? desired.acls.map((a) => [a.principal, a.app]) : []);
+  const deletes: Draft[] = stray
+    .sort((x, y) => aclBindingKey(x).localeCompare(aclBindingKey(y)))
+    .map((acl) => {
+      const app = appOf.get(acl.principal);
+      return {
+        kind: 'DeleteAcl',
+        resource: `acl ${describeAcl(acl)}`,
+        acl,
+        ...(app !== undefined ? { app } : {}),
+        ...aclTopic(acl),
+        reason: desired.scope.principals.has(acl.principal) ? 'not-granted' : 'app-removed',
+      };
+    });
   return { creates, deletes };
+}
+
+/** The topic an ACL names literally; a prefix names none. */
+function aclTopic(acl: AclBinding): { topic?: string } {
+  return acl.resourceType === 'TOPIC' && acl.patternType === 'LITERAL'
+    ? { topic: acl.resourceName }
+    : {};
 }
 
 /**
@@ -172,6 +201,7 @@ function subjectChanges(
   for (const s of subjects) {
     const a = actual.get(s.name);
     const resource = `subject ${s.name}`;
+    const topicOf = s.topic !== undefined ? { topic: s.topic } : {};
     // The registry's own comparison, when the text differs from the latest version; void when a
     // reference is registered now (the schema will pin its new version, so it is a new schema).
     const held = s.references.some((r) => registering.has(r.subject)) ? undefined : a?.registeredAs;
@@ -190,6 +220,7 @@ function subjectChanges(
           kind: 'RegisterSchema',
           resource,
           subject: s.name,
+          ...topicOf,
           schemaType: s.format,
           path: s.path,
           schema: s.text,
@@ -204,6 +235,7 @@ function subjectChanges(
             kind: 'SetSubjectCompatibility',
             resource,
             subject: s.name,
+            ...topicOf,
             to: s.compatibility,
             ...(a?.compatibility ? { from: a.compatibility } : {}),
           }
@@ -228,7 +260,11 @@ function rollbackRefusal(
   return {
     kind: 'schema-rollback',
     resource: `subject ${s.name}`,
+    subject: s.name,
+    ...(s.topic !== undefined ? { topic: s.topic } : {}),
     drift: true,
+    desired: held.version,
+    actual: a.version,
     reason:
       `schema ${s.path} is version ${held.version} of the subject (id ${held.id}), latest is ` +
       `version ${a.version}: a schema registry never makes an old version latest again ` +

@@ -111,15 +111,16 @@ function fromCommand(c: Command): DriftItem {
   }
 }
 
-// The planner words these refusals with both numbers; the values are read back from its text
-// (test/unit/reconciler/drift.test.ts runs the real planner, so a rewording fails there).
-function refusedNumbers(kind: DriftKind, field: string, re: RegExp, r: Refusal): DriftItem {
-  const m = re.exec(r.reason);
+/** A refused change with the planner's two numbers (the catalog's and the cluster's). */
+function refusedNumbers(kind: DriftKind, field: string, r: Refusal): DriftItem {
   return {
     kind,
     resource: r.resource,
     command: 'Refused',
-    differences: m ? [{ field, desired: Number(m[2]), actual: Number(m[1]) }] : [],
+    differences:
+      r.desired !== undefined && r.actual !== undefined
+        ? [{ field, desired: r.desired, actual: r.actual }]
+        : [],
     refused: true,
     message: r.reason,
   };
@@ -128,31 +129,12 @@ function refusedNumbers(kind: DriftKind, field: string, re: RegExp, r: Refusal):
 function fromRefusal(r: Refusal): DriftItem {
   switch (r.kind) {
     case 'partition-decrease':
-      return refusedNumbers(
-        'partitions',
-        'partitions',
-        /^has (\d+) partitions, the catalog says (\d+)/,
-        r,
-      );
+      return refusedNumbers('partitions', 'partitions', r);
     case 'replication-factor-change':
-      return refusedNumbers(
-        'replication-factor',
-        'replication.factor',
-        /^replication factor is (\d+), the catalog says (\d+)/,
-        r,
-      );
-    case 'schema-rollback': {
-      // The catalog's schema is an older version (desired) than the subject's latest (actual).
-      const m = /is version (\d+) of the subject .*latest is version (\d+)/.exec(r.reason);
-      return {
-        kind: 'subject',
-        resource: r.resource,
-        command: 'Refused',
-        differences: m ? [{ field: 'version', desired: Number(m[1]), actual: Number(m[2]) }] : [],
-        refused: true,
-        message: r.reason,
-      };
-    }
+      return refusedNumbers('replication-factor', 'replication.factor', r);
+    // The catalog's schema is an older version (desired) than the subject's latest (actual).
+    case 'schema-rollback':
+      return refusedNumbers('subject', 'version', r);
     case 'no-principal':
     case 'not-in-catalog':
       // not-in-catalog is never drift (filtered above); an app without a principal has no ACLs.

@@ -1,7 +1,7 @@
 // Each managed topic's state with Kubernetes-style conditions, from the latest plan and pass.
 import type { CommandResult } from '../apply/executor';
 import type { Command, Plan, Refusal } from '../plan/commands';
-import { topicOf } from '../plan/commands';
+import { commandKey } from '../plan/commands';
 import type { Mode } from '../reconcile';
 import type { DesiredState } from '../state/desired';
 
@@ -44,26 +44,24 @@ export function topicStatuses(
   lastResults: readonly CommandResult[] = [],
 ): TopicStatus[] {
   const byTopic = new Map<string, Command[]>();
+  const planned = new Map<string, Command>();
   for (const c of plan.commands) {
-    const t = topicOf(c);
-    if (t) byTopic.set(t, [...(byTopic.get(t) ?? []), c]);
+    planned.set(commandKey(c), c);
+    if (c.topic !== undefined) byTopic.set(c.topic, [...(byTopic.get(c.topic) ?? []), c]);
   }
-  const failed = new Map<string, CommandResult>();
+  const refusedByTopic = new Map<string, Refusal[]>();
+  for (const r of plan.refusals)
+    if (r.drift && r.topic !== undefined)
+      refusedByTopic.set(r.topic, [...(refusedByTopic.get(r.topic) ?? []), r]);
+  // A topic failed when a command of the last pass failed and is still planned.
+  const failed = new Set<string>();
   for (const r of lastResults) {
-    if (r.outcome !== 'failed') continue;
-    const c = plan.commands.find((p) => p.resource === r.resource && p.kind === r.kind);
-    const t = c && topicOf(c);
-    if (t) failed.set(t, r);
+    const t = r.outcome === 'failed' ? planned.get(commandKey(r))?.topic : undefined;
+    if (t !== undefined) failed.add(t);
   }
   return desired.topics.map((t) => {
     const commands = byTopic.get(t.name) ?? [];
-    const refusals = plan.refusals.filter(
-      (r) =>
-        r.drift &&
-        (r.resource === `topic ${t.name}` ||
-          r.resource === `subject ${t.name}-key` ||
-          r.resource === `subject ${t.name}-value`),
-    );
+    const refusals = refusedByTopic.get(t.name) ?? [];
     const conditions: Condition[] = (
       ['Exists', 'PartitionsInSync', 'ConfigInSync', 'AclsInSync', 'SchemaInSync'] as const
     ).map((type) => {

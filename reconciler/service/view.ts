@@ -9,6 +9,7 @@ import { loadCatalog } from '../../catalog/loader';
 import type { LoadResult } from '../../catalog/loader';
 import type { App, Catalog } from '../../catalog/model';
 import type { CommandResult } from '../apply/executor';
+import type { Identity } from '../plan/commands';
 import { isCatalogBase } from '../config';
 import type { Mode } from '../reconcile';
 import type { Snapshot } from './controller';
@@ -281,7 +282,6 @@ export class Overview {
         });
       const apps = d.apps.map((app): AppView => {
         const source = sourceLink(d.file, locate(['apps', app.name]), base);
-        appSources.set(app.principal, source);
         appSources.set(app.id, source);
         const principal = this.opts.principalOf(app);
         return {
@@ -310,23 +310,12 @@ export class Overview {
       });
     }
 
-    const sourceOf = (resource: string): SourceLink | undefined => {
-      const [what, ...rest] = resource.split(' ');
-      const name = rest.join(' ');
-      if (what === 'topic') return sources.get(name);
-      if (what === 'subject') return sources.get(name.replace(/-(key|value)$/, ''));
-      if (what === 'app') return appSources.get(name);
-      if (what === 'acl') {
-        const m = /\s(TOPIC|GROUP|TRANSACTIONAL_ID):(\S+?)(\*)?(\s|$)/.exec(resource);
-        if (!m) return undefined;
-        return m[1] === 'TOPIC' && !m[3]
-          ? sources.get(m[2] as string)
-          : appSources.get(m[2] as string);
-      }
-      return undefined;
-    };
+    // The line that declares what a command is about: its topic's, else its app's.
+    const sourceOf = (r: Identity): SourceLink | undefined =>
+      (r.topic !== undefined ? sources.get(r.topic) : undefined) ??
+      (r.app !== undefined ? appSources.get(r.app) : undefined);
     const commandView = (r: CommandResult): CommandView => {
-      const source = sourceOf(r.resource);
+      const source = sourceOf(r);
       return {
         kind: r.kind,
         resource: r.resource,

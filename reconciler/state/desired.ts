@@ -17,6 +17,8 @@ export interface DesiredTopic {
 
 export interface DesiredSubject {
   readonly name: string;
+  /** The topic whose key or value schema it is; absent for a subject only referenced. */
+  readonly topic?: string;
   readonly format: SchemaFormat;
   readonly path: string;
   readonly text: string;
@@ -79,6 +81,10 @@ export function desiredState(env: EnvironmentCatalog, naming: PrincipalNaming): 
       permission: GRANT.permission,
     });
   }
+  const topicOfSubject = new Map<string, string>();
+  for (const t of env.topics)
+    for (const subject of [t.schema?.key, t.schema?.value])
+      if (subject !== undefined) topicOfSubject.set(subject, t.name);
   const domains = new Set([
     ...env.apps.map((a) => a.domain),
     ...env.topics.map((t) => t.domain),
@@ -96,14 +102,18 @@ export function desiredState(env: EnvironmentCatalog, naming: PrincipalNaming): 
     })),
     deletions: env.deletions.map((t) => t.name),
     acls,
-    subjects: env.subjects.map((s) => ({
-      name: s.name,
-      format: s.schema.format,
-      path: s.schema.path,
-      text: s.schema.text,
-      references: s.schema.references.map((r) => ({ name: r.name, subject: r.subject })),
-      compatibility: s.compatibility,
-    })),
+    subjects: env.subjects.map((s) => {
+      const topic = topicOfSubject.get(s.name);
+      return {
+        name: s.name,
+        ...(topic !== undefined ? { topic } : {}),
+        format: s.schema.format,
+        path: s.schema.path,
+        text: s.schema.text,
+        references: s.schema.references.map((r) => ({ name: r.name, subject: r.subject })),
+        compatibility: s.compatibility,
+      };
+    }),
     scope: {
       prefixes: [...domains].sort().map(domainPrefix),
       principals: new Set(principals.values()),

@@ -77,6 +77,7 @@ function scenario(at = '2025-01-01T10:00:00.000Z') {
       id: create?.id ?? 'c1',
       kind: 'CreateTopic',
       resource: `topic ${ORDER_STATUS}`,
+      topic: ORDER_STATUS,
       outcome: 'failed',
       error: `broker said ${EVIL}`,
       code: 'POLICY_VIOLATION',

@@ -305,6 +305,74 @@ describe('planner', () => {
     expect(same.refusals).toEqual([]);
   });
 
+  it("carries the catalog's topic, subject and app on commands and refusals", () => {
+    const subjects = [
+      {
+        name: 'orders.money',
+        format: 'JSON' as const,
+        path: 'schemas/orders/money.json',
+        text: '{"type":"object"}',
+        references: [],
+        compatibility: 'BACKWARD',
+      },
+      {
+        name: 'orders.a.v1-value',
+        topic: 'orders.a.v1',
+        format: 'JSON' as const,
+        path: 'schemas/orders/a.json',
+        text: '{"type":"object"}',
+        references: [],
+        compatibility: 'BACKWARD',
+      },
+    ];
+    const group = acl({
+      resourceType: 'GROUP',
+      patternType: 'PREFIXED',
+      resourceName: 'orders.svc.',
+      operation: 'READ',
+    });
+    const p = plan(
+      desired({
+        subjects,
+        acls: [
+          { ...acl(), app: 'orders/svc' },
+          { ...group, app: 'orders/svc' },
+        ],
+        unmappedApps: ['orders/other'],
+      }),
+      actual([{ ...inSyncTopic, partitions: 9 }], { acls: [acl({ operation: 'READ' })] }),
+    );
+    const ids = p.commands.map(({ kind, topic, subject, app }) => ({ kind, topic, subject, app }));
+    expect(ids).toEqual([
+      { kind: 'CreateAcl', topic: undefined, subject: undefined, app: 'orders/svc' },
+      { kind: 'CreateAcl', topic: 'orders.a.v1', subject: undefined, app: 'orders/svc' },
+      { kind: 'DeleteAcl', topic: 'orders.a.v1', subject: undefined, app: 'orders/svc' },
+      { kind: 'RegisterSchema', topic: undefined, subject: 'orders.money', app: undefined },
+      {
+        kind: 'SetSubjectCompatibility',
+        topic: undefined,
+        subject: 'orders.money',
+        app: undefined,
+      },
+      {
+        kind: 'RegisterSchema',
+        topic: 'orders.a.v1',
+        subject: 'orders.a.v1-value',
+        app: undefined,
+      },
+      {
+        kind: 'SetSubjectCompatibility',
+        topic: 'orders.a.v1',
+        subject: 'orders.a.v1-value',
+        app: undefined,
+      },
+    ]);
+    expect(p.refusals).toMatchObject([
+      { kind: 'no-principal', app: 'orders/other' },
+      { kind: 'partition-decrease', topic: 'orders.a.v1', desired: 3, actual: 9 },
+    ]);
+  });
+
   it('compares schemas by content, not formatting', () => {
     expect(sameSchema('AVRO', '{"type":"string"}', '{ "type" : "string" }')).toBe(true);
     expect(sameSchema('JSON', '{"a":1,"b":2}', '{"b":2,"a":1}')).toBe(true);
