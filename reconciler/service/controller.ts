@@ -1,17 +1,15 @@
 // The reconcile loop: one pass at a time, on an interval and on request. Only the leader runs
 // passes that apply and publish; other replicas refresh a read-only plan to serve reads.
 import { randomUUID } from 'node:crypto';
-import type { CommandResult } from '../apply/executor';
 import type { Clients } from '../cluster/clients';
-import type { Plan } from '../plan/commands';
 import type { Mode, PassReport } from '../reconcile';
 import { readAndPlan, reconcilePass } from '../reconcile';
 import type { DesiredState } from '../state/desired';
 import type { Logger } from '../log';
 import type { Metrics } from './metrics';
-import type { TopicStatus } from './status';
 import { singleFlight } from './limits';
-import { topicStatuses } from './status';
+import type { ObservedPlan, Snapshot } from './status-store';
+import { StatusStore } from './status-store';
 import type { Reconciliation } from './store';
 import { ReconciliationStore, finishWith } from './store';
 
@@ -40,38 +38,19 @@ export interface ControllerOptions {
   readonly refreshMinMs?: number;
 }
 
-/** A plan and when the cluster was read for it. */
-export interface ObservedPlan {
-  readonly plan: Plan;
-  readonly observedAt: string;
-}
-
-export interface Snapshot {
-  readonly environment?: string;
-  readonly mode: Mode;
-  readonly leader: boolean;
-  readonly observedAt?: string;
-  readonly drift?: number;
-  readonly lastPass?: Omit<PassReport, 'plan' | 'remaining' | 'results'>;
-  readonly error?: string;
-  readonly topics: readonly TopicStatus[];
-}
-
 export class Controller {
   readonly store = new ReconciliationStore();
   private readonly queue: string[] = [];
   private timer?: NodeJS.Timeout;
   private current?: Promise<void>;
   private stopping = false;
-  private lastPlan?: { plan: Plan; desired: DesiredState; at: string };
-  private lastReport?: PassReport;
-  private lastResults: readonly CommandResult[] = [];
-  private lastError?: string;
-  private memo?: { key: readonly unknown[]; snapshot: Snapshot };
+  private readonly status: StatusStore;
   /** Concurrent refreshes share one read of the cluster and the registry. */
   private readonly refreshOnce = singleFlight(() => this.readFresh());
 
-  constructor(private readonly opts: ControllerOptions) {}
+  constructor(private readonly opts: ControllerOptions) {
+    this.status = new StatusStore(opts.mode);
+  }
 
   start(): void {
     const tick = (): void => {
@@ -209,11 +188,7 @@ export class Controller {
       },
     });
     metrics.recordPass(report);
-    this.lastReport = report;
-    this.lastResults = report.results;
-    this.lastError = report.error;
-    const latest = report.remaining ?? report.plan;
-    if (latest && desired) this.lastPlan = { plan: latest, desired, at: new Date().toISOString() };
+    this.status.passed(report, desired);
     log.info(
       {
         reconciliation: rec.id,
@@ -246,11 +221,10 @@ export class Controller {
       const desired = this.opts.desired();
       const { plan } = await readAndPlan(desired, this.opts.clients);
       const at = new Date().toISOString();
-      this.lastPlan = { plan, desired, at };
-      this.lastError = undefined;
+      this.status.compared(plan, desired, at);
       return { plan, observedAt: at };
     } catch (err) {
-      this.lastError = (err as Error).message;
+      this.status.failed((err as Error).message);
       this.opts.metrics.errors.inc({ where: 'observe' });
       throw err;
     }
@@ -262,42 +236,20 @@ export class Controller {
    * share that one read. A failed refresh serves the last plan if there is one.
    */
   async readPlan(opts: { fresh?: boolean } = {}): Promise<ObservedPlan> {
-    const last = this.lastPlan;
+    const last = this.status.lastPlan();
     const minMs = this.opts.refreshMinMs ?? 5_000;
-    if (last && (!opts.fresh || Date.now() - Date.parse(last.at) < minMs))
-      return { plan: last.plan, observedAt: last.at };
+    if (last && (!opts.fresh || Date.now() - Date.parse(last.observedAt) < minMs)) return last;
     try {
       return await this.refreshOnce();
     } catch (err) {
-      if (last) return { plan: last.plan, observedAt: last.at };
+      if (last) return last;
       throw err;
     }
   }
 
   /** Built once per comparison: /status is served from memory, however many ask. */
   snapshot(): Snapshot {
-    const key = [this.lastPlan, this.lastReport, this.lastError, this.opts.isLeader()];
-    const memo = this.memo;
-    if (memo && memo.key.every((k, i) => k === key[i])) return memo.snapshot;
-    const snapshot = this.buildSnapshot();
-    this.memo = { key, snapshot };
-    return snapshot;
-  }
-
-  private buildSnapshot(): Snapshot {
-    const p = this.lastPlan;
-    const last = this.lastReport;
-    const lastPass = last
-      ? (({ plan: _p, remaining: _r, results: _res, ...rest }) => rest)(last)
-      : undefined;
-    return {
-      ...(p ? { environment: p.plan.environment, observedAt: p.at, drift: p.plan.drift } : {}),
-      mode: this.opts.mode,
-      leader: this.opts.isLeader(),
-      ...(lastPass ? { lastPass } : {}),
-      ...(this.lastError ? { error: this.lastError } : {}),
-      topics: p ? topicStatuses(p.desired, p.plan, this.opts.mode, this.lastResults) : [],
-    };
+    return this.status.snapshot(this.opts.isLeader());
   }
 
   /** Stops the loop; the pass in flight finishes its current request, then ends. */

@@ -145,8 +145,6 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     isLeader,
     onTransition: (rec) => io?.publishJob(rec) ?? Promise.resolve(),
     onPass: async (report) => {
-      // Transition times are stamped per pass, whether or not anyone has the page open.
-      overview.observe();
       await io?.publishPass(report);
     },
     ...(config.batchSize ? { batchSize: config.batchSize } : {}),

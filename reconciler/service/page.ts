@@ -3,11 +3,11 @@
 // descriptions, reasons and error messages come from the catalog, the cluster or API callers.
 // The one inline style and script carry a per-response nonce that the CSP requires.
 import { randomBytes } from 'node:crypto';
+import type { Condition } from './status';
 import type { Caller } from './auth';
 import type {
   AppView,
   CommandView,
-  ConditionView,
   DomainView,
   FailureView,
   PassView,
@@ -377,7 +377,7 @@ function conditionRows(t: TopicView, ago: (iso?: string) => Html): Html {
   return html`<table class="conditions">
     <tbody>
       ${t.conditions.map(
-        (c: ConditionView) =>
+        (c: Condition) =>
           html`<tr data-condition="${c.type}">
             <td>${c.type}</td>
             <td>${badge(c.status)}</td>

@@ -12,8 +12,8 @@ import type { CommandResult } from '../apply/executor';
 import type { Identity } from '../plan/commands';
 import { isCatalogBase } from '../config';
 import type { Mode } from '../reconcile';
-import type { Snapshot } from './controller';
-import type { Condition, TopicState, TopicStatus } from './status';
+import type { Condition, TopicState } from './status';
+import type { Snapshot } from './status-store';
 import type { Reconciliation } from './store';
 
 /** Where the catalog declares an item; `href` only when a catalog URL is configured. */
@@ -23,23 +23,18 @@ export interface SourceLink {
   readonly href?: string;
 }
 
-export interface ConditionView extends Condition {
-  /** When this replica first saw the condition with its current status. */
-  readonly lastTransitionTime?: string;
-}
-
 export interface TopicView {
   readonly name: string;
   readonly domain: string;
   /** False until a pass (or a follower's read) has compared the topic with the cluster. */
   readonly observed: boolean;
   readonly state: TopicState;
-  /** When the topic entered its current state, as far as this replica saw. */
+  /** When the topic entered its current state, as far as this replica saw (status.ts). */
   readonly since?: string;
   readonly partitions: number;
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
-  readonly conditions: readonly ConditionView[];
+  readonly conditions: readonly Condition[];
   readonly source: SourceLink;
 }
 
@@ -134,39 +129,6 @@ export function sourceLink(file: string, line: number, base?: string): SourceLin
   return { file, line, href: `${base.replace(/\/+$/, '')}/${path}#L${line}` };
 }
 
-/**
- * Kubernetes' lastTransitionTime, kept per replica: when a topic's state or a condition's status
- * last changed, stamped with the time of the comparison that first showed the new value.
- */
-export class TransitionTracker {
-  private readonly seen = new Map<string, { value: string; since: string }>();
-  private lastAt?: string;
-
-  observe(topics: readonly TopicStatus[], at: string): void {
-    if (at === this.lastAt) return;
-    this.lastAt = at;
-    const live = new Set<string>();
-    const mark = (key: string, value: string): void => {
-      live.add(key);
-      const before = this.seen.get(key);
-      if (before?.value !== value) this.seen.set(key, { value, since: at });
-    };
-    for (const t of topics) {
-      mark(`${t.topic}\0`, t.state);
-      for (const c of t.conditions) mark(`${t.topic}\0${c.type}`, c.status);
-    }
-    for (const key of this.seen.keys()) if (!live.has(key)) this.seen.delete(key);
-  }
-
-  stateSince(topic: string): string | undefined {
-    return this.seen.get(`${topic}\0`)?.since;
-  }
-
-  conditionSince(topic: string, type: Condition['type']): string | undefined {
-    return this.seen.get(`${topic}\0${type}`)?.since;
-  }
-}
-
 export interface OverviewOptions {
   /** Catalog directory. */
   readonly root: string;
@@ -195,19 +157,11 @@ interface LoadedCatalog {
 const STATES: readonly TopicState[] = ['ready', 'drifted', 'pending', 'failed'];
 
 export class Overview {
-  readonly transitions = new TransitionTracker();
   private loaded?: LoadedCatalog;
   private readonly now: () => number;
 
   constructor(private readonly opts: OverviewOptions) {
     this.now = opts.now ?? Date.now;
-  }
-
-  /** Feeds the transition times from the controller's latest comparison (after every pass). */
-  observe(): Snapshot {
-    const snap = this.opts.controller.snapshot();
-    if (snap.observedAt) this.transitions.observe(snap.topics, snap.observedAt);
-    return snap;
   }
 
   /** The catalog for the page, read again after the TTL; a broken one keeps the last good one. */
@@ -245,7 +199,7 @@ export class Overview {
   }
 
   view(): StatusView {
-    const snap = this.observe();
+    const snap = this.opts.controller.snapshot();
     const loaded = this.catalog();
     const base = this.opts.catalogUrl;
     const statuses = new Map(snap.topics.map((t) => [t.topic, t] as const));
@@ -263,20 +217,16 @@ export class Overview {
           const status = statuses.get(t.name);
           const source = sourceLink(t.source.file, t.source.line, base);
           sources.set(t.name, source);
-          const since = this.transitions.stateSince(t.name);
           return {
             name: t.name,
             domain: t.domain,
             observed: status !== undefined,
             state: status?.state ?? 'pending',
-            ...(status && since ? { since } : {}),
+            ...(status ? { since: status.since } : {}),
             partitions: t.partitions,
             producers: t.producers,
             consumers: t.consumers,
-            conditions: (status?.conditions ?? []).map((c) => {
-              const at = this.transitions.conditionSince(t.name, c.type);
-              return { ...c, ...(at ? { lastTransitionTime: at } : {}) };
-            }),
+            conditions: status?.conditions ?? [],
             source,
           };
         });

@@ -6,7 +6,7 @@ import { loadDesired } from '../../../reconciler/catalog-source';
 import { plan } from '../../../reconciler/plan/planner';
 import type { ActualState } from '../../../reconciler/state/actual';
 import type { DesiredState } from '../../../reconciler/state/desired';
-import type { Snapshot } from '../../../reconciler/service/controller';
+import type { Snapshot } from '../../../reconciler/service/status-store';
 import {
   Html,
   contentSecurityPolicy,
@@ -17,7 +17,7 @@ import {
 } from '../../../reconciler/service/page';
 import { topicStatuses } from '../../../reconciler/service/status';
 import { ReconciliationStore } from '../../../reconciler/service/store';
-import { Overview, TransitionTracker, sourceLink } from '../../../reconciler/service/view';
+import { Overview, sourceLink } from '../../../reconciler/service/view';
 import type { StatusView } from '../../../reconciler/service/view';
 import { REPO_ROOT } from '../../support/catalog-fixture';
 
@@ -91,7 +91,7 @@ function scenario(at = '2025-01-01T10:00:00.000Z') {
     leader: true,
     observedAt: at,
     drift: p.drift,
-    topics: topicStatuses(desired, p, 'enforce', results),
+    topics: topicStatuses(desired, p, 'enforce', results, { at }),
   };
   return { desired, plan: p, results, snapshot };
 }
@@ -160,28 +160,6 @@ describe('catalog links', () => {
       expect(() => readReconcilerSettings({ RECONCILER_CATALOG_URL: bad })).toThrow(
         /RECONCILER_CATALOG_URL: an http\(s\) URL or a path/,
       );
-  });
-});
-
-describe('transition times', () => {
-  it('moves only when a state or a condition status changes', () => {
-    const t = new TransitionTracker();
-    const status = (state: 'ready' | 'pending', exists: 'True' | 'False', reason = 'InSync') => [
-      {
-        topic: 'a',
-        state,
-        conditions: [{ type: 'Exists' as const, status: exists, reason }],
-      },
-    ];
-    t.observe(status('pending', 'False', 'Pending'), 't1');
-    t.observe(status('pending', 'False', 'Refused'), 't2'); // reason only: no transition
-    expect(t.stateSince('a')).toBe('t1');
-    expect(t.conditionSince('a', 'Exists')).toBe('t1');
-    t.observe(status('ready', 'True'), 't3');
-    expect(t.stateSince('a')).toBe('t3');
-    expect(t.conditionSince('a', 'Exists')).toBe('t3');
-    t.observe([], 't4'); // the topic left the catalog
-    expect(t.stateSince('a')).toBeUndefined();
   });
 });
 
