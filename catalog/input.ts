@@ -224,7 +224,7 @@ export function protoTooDeep(text: string, limit: number): number {
 export function yamlTooDeep(text: string, limit: number): number {
   const indents: number[] = [];
   let flow = 0;
-  let quote = '';
+  let quote = 0; // the character code of the quote a scalar is open in, across lines
   let blockScalar = -1; // indentation of the key that opened a block scalar (| or >)
   let i = 0;
   while (i < text.length) {
@@ -261,27 +261,50 @@ export function yamlTooDeep(text: string, limit: number): number {
       }
       if (depth > limit) return i + indent;
     } else depth = indents.length;
-    let last = '';
+    // Character codes: this loop visits every character of every domain file.
+    // The previous character outside quotes (a space for any blank); -1 before the first one.
+    let last = -1;
+    // The block-scalar test below needs a "|" or ">" on the line: most lines have none.
+    let indicator = false;
     for (let k = j; k < end; k++) {
-      const c = text[k] as string;
+      const c = text.charCodeAt(k);
+      if (c === 0x7c || c === 0x3e) indicator = true;
       if (quote) {
-        if (quote === '"' && c === '\\') k++;
+        if (quote === 0x22 && c === 0x5c) k++;
         else if (c === quote) {
-          if (quote === "'" && text[k + 1] === "'") k++;
-          else quote = '';
+          if (quote === 0x27 && text.charCodeAt(k + 1) === 0x27) k++;
+          else quote = 0;
         }
         continue;
       }
-      if (c === '#' && (k === j || last === ' ' || last === '\t')) break;
-      const boundary = k === j || ' \t[{,:'.includes(last);
-      if ((c === '"' || c === "'") && boundary) quote = c;
-      else if (c === '[' || c === '{') {
+      // '#' after a blank starts a comment; a quote opens after a blank, [ { , or :.
+      if (c === 0x23 && (k === j || last === 0x20)) {
+        // The block-scalar test strips a comment only up to a line break of its own (\r).
+        for (; k < end && !indicator; k++) {
+          const d = text.charCodeAt(k);
+          indicator = d === 0x7c || d === 0x3e;
+        }
+        break;
+      }
+      const boundary =
+        last === -1 ||
+        last === 0x20 ||
+        last === 0x5b ||
+        last === 0x7b ||
+        last === 0x2c ||
+        last === 0x3a;
+      if ((c === 0x22 || c === 0x27) && boundary) quote = c;
+      else if (c === 0x5b || c === 0x7b) {
         if (depth + ++flow > limit) return k;
-      } else if ((c === ']' || c === '}') && flow > 0) flow--;
-      if (c !== ' ' && c !== '\t' && c !== '\r') last = c;
-      else last = ' ';
+      } else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--;
+      last = c !== 0x20 && c !== 0x09 && c !== 0x0d ? c : 0x20;
     }
-    if (!quote && flow === 0 && /[|>][-+0-9]*$/.test(text.slice(j, end).replace(/\s+(#.*)?$/, '')))
+    if (
+      indicator &&
+      !quote &&
+      flow === 0 &&
+      /[|>][-+0-9]*$/.test(text.slice(j, end).replace(/\s+(#.*)?$/, ''))
+    )
       blockScalar = indent;
     i = end + 1;
   }

@@ -21,7 +21,9 @@ import {
   refusedSchema,
   schemaFormat,
 } from './schemas/parse';
-import type { ParseCache, ParsedDomain } from './parse-cache';
+import type { ParseCache, ParsedDomain, SchemaOutline } from './parse-cache';
+import type * as Parallel from './parallel';
+import type { Helped, Helpers, ParallelOptions } from './parallel';
 import type { ParsedSchema } from './schemas/parse';
 import { resolveSchemas } from './schemas/resolve';
 import type { SchemaVerdicts } from './schemas/verdicts';
@@ -69,6 +71,8 @@ export interface LoadOptions {
   readonly parseCache?: ParseCache;
   /** Receives milliseconds per phase (domains, schemas, rules, …), for the benchmark. */
   readonly phases?: Map<string, number>;
+  /** Helper threads for a large catalog from disk (see parallel.ts); false for none. */
+  readonly parallel?: ParallelOptions | false;
 }
 
 /** Runs `fn` and, when asked for, adds its duration to `phases` under `name`. */
@@ -113,7 +117,24 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
 function parseAll(
   files: CatalogFiles,
   diagnostics: Diagnostics,
-  { verdicts, parseCache, phases }: LoadOptions,
+  options: LoadOptions,
+): RuleContext | undefined {
+  const slot: { helpers?: Helpers } = {};
+  try {
+    return parseFiles(files, diagnostics, options, slot);
+  } finally {
+    if (slot.helpers) {
+      options.phases?.set('items done by helper threads', slot.helpers.helped());
+      slot.helpers.stop();
+    }
+  }
+}
+
+function parseFiles(
+  files: CatalogFiles,
+  diagnostics: Diagnostics,
+  { verdicts, parseCache, phases, parallel }: LoadOptions,
+  slot: { helpers?: Helpers },
 ): RuleContext | undefined {
   const refused = diagnostics.size;
   const platformText = readChecked(files, PLATFORM_FILE, 'platform', diagnostics);
@@ -158,6 +179,8 @@ function parseAll(
   const brokenDomains = new Set<string>();
   const domainFiles = timed(phases, 'list files', () => files.list([TOPICS_DIR]));
   const schemaFiles = timed(phases, 'list files', () => files.list([SCHEMAS_DIR]));
+  const helped = startHelpers(files, domainFiles, schemaFiles, parseCache, parallel);
+  slot.helpers = helped?.helpers;
   timed(phases, 'domain files', () => {
     const misplaced = new Set<string>();
     for (const file of domainFiles) {
@@ -194,8 +217,10 @@ function parseAll(
         brokenDomains.add(stem);
         continue;
       }
-      const known = parseCache?.domain(file, text);
+      const cached = parseCache?.domain(file, text);
+      const known = cached ?? helped?.take<ParsedDomain>('domains', file, text);
       if (known) {
+        if (!cached) parseCache?.rememberDomain(file, text, known);
         domains.push(cachedDraft(file, text, known, diagnostics));
         continue;
       }
@@ -257,8 +282,10 @@ function parseAll(
         parsed.set(file, refusedSchema(file, domain, format));
         continue;
       }
-      const outline = parseCache?.schema(file, text);
+      const cached = parseCache?.schema(file, text);
+      const outline = cached ?? helped?.take<SchemaOutline>('schemas', file, text);
       if (outline) {
+        if (!cached) parseCache?.rememberSchema(file, text, outline);
         parsed.set(file, new OutlinedSchema(file, domain, text, outline));
         continue;
       }
@@ -268,9 +295,68 @@ function parseAll(
       if (schema.problems.length === 0) parseCache?.rememberSchema(file, text, outlineOf(schema));
     }
   });
-  const schemas = timed(phases, 'schema checks', () => resolveSchemas(parsed, verdicts));
+  const schemas = timed(phases, 'schema checks', () =>
+    resolveSchemas(parsed, verdicts, helped?.helpers),
+  );
   if (!platform) return undefined;
   return { platform, platformSource, domains, brokenDomains, schemas, diagnostics };
+}
+
+/**
+ * Helper threads for a large catalog (parallel.ts), given the domain and schema files that the
+ * parse cache does not know; `take` answers with what a helper made of a file, if it has this text.
+ */
+function startHelpers(
+  files: CatalogFiles,
+  domainFiles: readonly string[],
+  schemaFiles: readonly string[],
+  parseCache: ParseCache | undefined,
+  options: ParallelOptions | false | undefined,
+):
+  | {
+      helpers: Helpers;
+      take<T>(phase: 'domains' | 'schemas', file: string, text: string): T | undefined;
+    }
+  | undefined {
+  if (options === false || !(files instanceof DiskFiles)) return undefined;
+  const todo = (file: string): boolean => !files.escapes(file) && !parseCache?.remembers(file);
+  const domains = domainFiles.filter(
+    (f) => posix.dirname(f) === TOPICS_DIR && f.endsWith('.yaml') && todo(f),
+  );
+  const schemas = schemaFiles.filter(
+    (f) => schemaFormat(f) !== undefined && f.split('/').length >= 3 && todo(f),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Helpers } = require('./parallel') as typeof Parallel;
+  const helpers = Helpers.start(files.root, domains, schemas, options);
+  if (!helpers) return undefined;
+  const index = {
+    domains: new Map(domains.map((f, i) => [f, i])),
+    schemas: new Map(schemas.map((f, i) => [f, i])),
+  };
+  return {
+    helpers,
+    take: <T>(phase: 'domains' | 'schemas', file: string, text: string): T | undefined => {
+      const i = index[phase].get(file);
+      const made = i === undefined ? undefined : helpers.take<Helped<T>>(phase, i);
+      return made?.text === text ? made.value : undefined;
+    },
+  };
+}
+
+/**
+ * A domain file's parse as the parse cache keeps it, or undefined when it has any finding (the
+ * loading thread then parses it again and reports them): what a helper thread returns.
+ */
+export function cleanDomain(file: string, text: string): ParsedDomain | undefined {
+  const diagnostics = new Diagnostics();
+  if (deepYaml(file, text, diagnostics)) return undefined;
+  const source = new SourceFile(file, text, diagnostics);
+  if (source.data === undefined) return undefined;
+  const { draft, broken } = parseDomain(source, diagnostics);
+  const { header, apps, topics } = draft;
+  if (broken || !header || !source.keyOffsets || diagnostics.size > 0) return undefined;
+  return { keys: source.keyOffsets, header, apps, topics };
 }
 
 /**

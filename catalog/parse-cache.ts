@@ -36,6 +36,8 @@ export interface SchemaOutline {
 }
 
 export interface ParseCache {
+  /** Whether an entry for this path is kept, whatever its text. */
+  remembers(path: string): boolean;
   platform(path: string, text: string): ParsedPlatform | undefined;
   rememberPlatform(path: string, text: string, parsed: ParsedPlatform): void;
   domain(path: string, text: string): ParsedDomain | undefined;
@@ -70,6 +72,10 @@ export class ParseCacheFile implements ParseCache {
 
   static forRoot(root: string): ParseCacheFile {
     return new ParseCacheFile(join(root, CACHE_DIR, 'parsed-files.v8'));
+  }
+
+  remembers(path: string): boolean {
+    return this.old.domains.has(path) || this.old.schemas.has(path);
   }
 
   platform(path: string, text: string): ParsedPlatform | undefined {

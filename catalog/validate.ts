@@ -22,6 +22,8 @@ export interface ValidateOptions {
   readonly cache?: boolean;
   /** Receives milliseconds per phase of loading the catalog, for the benchmark. */
   readonly phases?: Map<string, number>;
+  /** Helper threads for a large catalog (see parallel.ts; by default as the machine allows). */
+  readonly parallel?: LoadOptions['parallel'];
 }
 
 export interface ValidationResult {
@@ -58,7 +60,11 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
   const { phases } = options;
   const memory =
     options.cache === false ? undefined : timed(phases, 'caches', () => remembered(root));
-  const head = loadCatalog(files, { ...memory?.options, ...(phases && { phases }) });
+  const head = loadCatalog(files, {
+    ...memory?.options,
+    ...(phases && { phases }),
+    ...(options.parallel !== undefined && { parallel: options.parallel }),
+  });
   const extra = new Diagnostics();
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
   if (options.base !== undefined) {

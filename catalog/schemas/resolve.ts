@@ -12,6 +12,7 @@ import type { Type as AvroType } from 'avsc';
 import { avroRegistry } from './avro';
 import { verdictKey } from './verdicts';
 import type { SchemaVerdicts } from './verdicts';
+import type { SchemaJob } from '../parallel';
 import type { AvroLookup } from './avro';
 import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
@@ -29,6 +30,7 @@ export interface ResolvedSchema {
 export function resolveSchemas(
   parsed: ReadonlyMap<string, ParsedSchema>,
   verdicts?: SchemaVerdicts,
+  helpers?: CheckHelpers,
 ): Map<string, ResolvedSchema> {
   const avroIndex = new Map<string, string>();
   const out = new Map<string, ResolvedSchema>();
@@ -61,7 +63,7 @@ export function resolveSchemas(
     }
     out.set(p.path, { parsed: p, references, problems });
   }
-  withoutSourceMaps(() => checkAll(out, verdicts));
+  withoutSourceMaps(() => checkAll(out, verdicts, helpers));
   reportDomainCycles(out);
   return out;
 }
@@ -86,11 +88,28 @@ function withoutSourceMaps(fn: () => void): void {
  * References first: a schema whose references are broken is not checked (its references'
  * findings say what to fix), nor is one on a reference cycle (reported at its reference).
  */
-function checkAll(out: Map<string, ResolvedSchema>, verdicts: SchemaVerdicts | undefined): void {
-  const avroCache: AvroCache = new Map();
-  const jsonSchemas = new JsonSchemas(out);
+function checkAll(
+  out: Map<string, ResolvedSchema>,
+  verdicts: SchemaVerdicts | undefined,
+  helpers: CheckHelpers | undefined,
+): void {
+  const checker = new SchemaChecker(out);
   const keys = new Map<string, string>();
   reportCycles(out);
+  if (helpers) {
+    const todo = [...out.values()].filter(
+      (r) =>
+        r.problems.length === 0 &&
+        !r.parsed.refused &&
+        !(verdicts && verdicts.has(keyOf(r, out, keys))),
+    );
+    helpers.startChecks(
+      [...out.values()]
+        .filter((r) => !r.parsed.refused)
+        .map((r) => ({ path: r.parsed.path, domain: r.parsed.domain, text: r.parsed.text, references: r.references })),
+      todo.map((r) => r.parsed.path),
+    );
+  }
   const ok = new Map<string, boolean>();
   const check = (r: ResolvedSchema): boolean => {
     const known = ok.get(r.parsed.path);
@@ -103,8 +122,12 @@ function checkAll(out: Map<string, ResolvedSchema>, verdicts: SchemaVerdicts | u
     }
     if (fine) {
       const key = verdicts && keyOf(r, out, keys);
-      if (!(key && verdicts?.has(key))) {
-        const problem = validate(r, out, avroCache, jsonSchemas);
+      if (key && verdicts?.has(key)) {
+        // Passed before, with the same text and references.
+      } else if (helpers?.passed(r.parsed.path)) {
+        if (key) verdicts?.add(key);
+      } else {
+        const problem = checker.problem(r);
         if (problem) {
           r.problems.push(problem);
           fine = false;
@@ -115,7 +138,32 @@ function checkAll(out: Map<string, ResolvedSchema>, verdicts: SchemaVerdicts | u
     return fine;
   };
   for (const r of out.values()) check(r);
-  jsonSchemas.dispose();
+  checker.dispose();
+}
+
+/** Helper threads that check schemas too (see ../parallel.ts). */
+export interface CheckHelpers {
+  startChecks(schemas: readonly SchemaJob[], candidates: readonly string[]): void;
+  passed(path: string): boolean;
+}
+
+/** Checks schemas one at a time, sharing avsc types and ajv instances between the checks. */
+export class SchemaChecker {
+  private readonly avroCache: AvroCache = new Map();
+  private readonly jsonSchemas: JsonSchemas;
+
+  constructor(private readonly all: ReadonlyMap<string, ResolvedSchema>) {
+    this.jsonSchemas = new JsonSchemas(all);
+  }
+
+  /** The schema's problem, or undefined when its format's library accepts it. */
+  problem(r: ResolvedSchema): SchemaProblem | undefined {
+    return validate(r, this.all, this.avroCache, this.jsonSchemas);
+  }
+
+  dispose(): void {
+    this.jsonSchemas.dispose();
+  }
 }
 
 /**

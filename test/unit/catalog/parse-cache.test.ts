@@ -20,6 +20,9 @@ class Spy implements ParseCache {
   readonly hits: string[] = [];
   readonly remembered: string[] = [];
   constructor(private readonly inner: ParseCache) {}
+  remembers(path: string): boolean {
+    return this.inner.remembers(path);
+  }
   platform(path: string, text: string): ParsedPlatform | undefined {
     return this.hit(path, this.inner.platform(path, text));
   }
