@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../shared/repo-root';
 import { generateCatalog } from './generate-catalog';
-import { evalArgs, processLine, timeCommand } from './processes';
+import { evalArgs, loadLine, processLine, timeCommand } from './processes';
 
 interface Figures {
   loadMs: number;
   buildMs: number;
   synthMs: number;
   maxRssMb: number;
+  cpuMs: number;
   stacks: number;
 }
 
@@ -33,7 +34,7 @@ export async function run(): Promise<void> {
     const t2 = performance.now();
     app.synth();
     const t3 = performance.now();
-    console.log(JSON.stringify({ loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2, maxRssMb: process.resourceUsage().maxRSS / 1024, stacks: app.node.children.length }));
+    console.log(JSON.stringify({ loadMs: t1 - t0, buildMs: t2 - t1, synthMs: t3 - t2, maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000, stacks: app.node.children.length }));
   `;
   try {
     const f = JSON.parse(
@@ -46,10 +47,15 @@ export async function run(): Promise<void> {
     console.log(
       `  time: ${(total / 1000).toFixed(1)} s (catalog ${(f.loadMs / 1000).toFixed(1)} s, constructs ${(f.buildMs / 1000).toFixed(1)} s, synth ${(f.synthMs / 1000).toFixed(1)} s)   target < 5 s`,
     );
-    console.log(`  peak RSS: ${f.maxRssMb.toFixed(0)} MB   target < 500 MB`);
-    // What a user waits for: `npm run synth` in the catalog, a whole process, start-up included.
-    const whole = timeCommand([join(REPO_ROOT, 'main.ts')], { runs: 1, warmup: false, cwd: root });
-    console.log(processLine('npm run synth, whole process', whole, '< 5 s'));
+    console.log(
+      `  peak RSS: ${f.maxRssMb.toFixed(0)} MB   target < 500 MB   (CPU ${(f.cpuMs / 1000).toFixed(1)} s)`,
+    );
+    // What a user waits for: `npm run synth` in the catalog, a whole process, start-up included;
+    // after one run that fills what `npm run validate` remembers, as in a checkout where it ran.
+    const runs = Number(process.env.BENCH_RUNS ?? 5);
+    const whole = timeCommand([join(REPO_ROOT, 'main.ts')], { runs, cwd: root });
+    console.log(`  ${loadLine()}`);
+    console.log(processLine(`npm run synth, whole process, median of ${runs}`, whole, '< 5 s'));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });

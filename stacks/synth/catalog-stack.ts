@@ -4,7 +4,7 @@
 // json-stable-stringify; entries hold no token, so they skip both (synthesis then grows with the
 // elements that hold tokens, not with the catalog): they are merged into the stack's JSON after
 // resolution. cdktf's own synthesizer still runs (aspects, validations, manifest, annotations)
-// and writes the stack without them; the complete stack is then written over it, its entries
+// but writes only `{}` for the stack, which the complete stack is then written over, its entries
 // rendered straight from their maps (the same text). A domain's stacks in different environments
 // mostly hold the same entries (access and schemas do not vary by environment): each text is
 // rendered once and reused while the entries are equal.
@@ -48,7 +48,7 @@ export class CatalogStack extends TerraformStack {
   private readonly plainBlocks: { resource: TerraformResource; entries: Entries<object> }[] = [];
   private readonly plainMoves: (() => readonly BlockMove[])[] = [];
   private readonly plainImports: (() => readonly ImportBlock[])[] = [];
-  /** Set while cdktf's synthesizer runs: the resolved stack it writes, without plain entries. */
+  /** Set while cdktf's synthesizer runs: the resolved stack, without plain entries. */
   private resolved?: { tf?: Json };
   private stackOverrides = false;
 
@@ -139,9 +139,10 @@ export class CatalogStack extends TerraformStack {
   /** The stack's Terraform JSON, entries included: cdktf's own rendering. */
   override toTerraform(): Json {
     if (this.resolved) {
-      const tf = this.synthesizedTerraform();
-      this.resolved.tf = tf;
-      return tf;
+      this.resolved.tf = this.synthesizedTerraform();
+      // cdktf serializes and writes what this returns; the complete stack is written over it
+      // right after (see the constructor), so cdktf's text of the stack would be thrown away.
+      return UNWRITTEN;
     }
     return this.withEntries(super.toTerraform() as Json, (entries) => entries.toJSON());
   }
@@ -220,6 +221,9 @@ export class CatalogStack extends TerraformStack {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** What cdktf's synthesizer writes for a catalog stack before the stack is written: `{}`. */
+const UNWRITTEN: Json = { toJSON: () => ({}) };
 
 /** Per app, by rendering key and block: the last entries rendered and their text. */
 const renderings = new WeakMap<
