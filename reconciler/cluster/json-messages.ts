@@ -1,6 +1,8 @@
 // JSON Schema messages in the Confluent wire format (registry.ts's wireFormat), checked against
 // the schema their id names in the registry, with the formats (date-time…) the schemas use. The
-// reconciler's own events, summaries, jobs and requests travel this way.
+// reconciler's own events, summaries, jobs and requests travel this way. A message written
+// without the registry (plain JSON) is checked against the schema the caller holds for its
+// topic (the catalog's): either way the JSON Schema is the one definition of a message.
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -12,10 +14,13 @@ export type JsonMessagesRegistry = Pick<SchemaRegistryApi, 'latest' | 'version' 
 /** A value that does not match its schema: the JSON pointers of what is wrong. */
 export class JsonSchemaValidationError extends Error {
   constructor(
-    readonly schemaId: number,
+    /** Undefined for a plain-JSON message: it names no registered schema. */
+    readonly schemaId: number | undefined,
     readonly paths: readonly string[],
   ) {
-    super(`value does not match schema ${schemaId}: ${paths.join(', ')}`);
+    super(
+      `value does not match ${schemaId === undefined ? "its topic's schema" : `schema ${schemaId}`}: ${paths.join(', ')}`,
+    );
     this.name = 'JsonSchemaValidationError';
   }
 }
@@ -41,23 +46,43 @@ export class JsonSchemaMessages {
 
   /**
    * The value of a wire-format message, checked against the schema its id names (`T` is what the
-   * caller knows that schema to describe).
+   * caller knows that schema to describe). With `plain`, a message that is not in the wire
+   * format is read as plain JSON and checked against that schema (a JSON Schema document that
+   * references no other) instead of being refused.
    */
-  async decode<T = Record<string, unknown>>(message: Buffer): Promise<T> {
+  async decode<T = Record<string, unknown>>(message: Buffer, plain?: string): Promise<T> {
     const id = wireFormat.schemaId(message);
-    if (id === undefined) throw new Error('not in the Confluent wire format (no magic byte 0)');
+    if (id === undefined) {
+      if (plain === undefined)
+        throw new Error('not in the Confluent wire format (no magic byte 0)');
+      const value: unknown = JSON.parse(message.toString('utf8'));
+      this.check(undefined, this.plainValidator(plain), value);
+      return value as T;
+    }
     const validate = await this.validator(id);
     const value: unknown = JSON.parse(wireFormat.payload(message).toString('utf8'));
     this.check(id, validate, value);
     return value as T;
   }
 
-  private check(id: number, validate: ValidateFunction, value: unknown): void {
+  private check(id: number | undefined, validate: ValidateFunction, value: unknown): void {
     if (validate(value)) return;
     const paths = (validate.errors ?? []).map(
       (e) => `${e.instancePath || '(value)'} ${e.message ?? 'is invalid'}`,
     );
     throw new JsonSchemaValidationError(id, paths);
+  }
+
+  private readonly plainValidators = new Map<string, ValidateFunction>();
+
+  private plainValidator(schema: string): ValidateFunction {
+    let validate = this.plainValidators.get(schema);
+    if (!validate) {
+      const { $schema: _draft, ...body } = JSON.parse(schema) as Record<string, unknown>;
+      validate = this.ajv.compile(body);
+      this.plainValidators.set(schema, validate);
+    }
+    return validate;
   }
 
   private validator(id: number): Promise<ValidateFunction> {

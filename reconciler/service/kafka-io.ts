@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
-import { z } from 'zod';
 import type { EnvironmentCatalog } from '../../catalog/model';
+import type { ReconcilerEvent } from '../../clientapp/generated/platform/reconciler-event';
+import type { ReconcilerSummary } from '../../clientapp/generated/platform/reconciler-summary';
+import type { Reconciliation as JobMessage } from '../../clientapp/generated/platform/reconciliation';
 import type { ReconciliationRequest } from '../../clientapp/generated/platform/reconciliation-request';
 import type { Connection } from '../cluster/connection';
 import { JsonSchemaMessages } from '../cluster/json-messages';
@@ -28,6 +30,11 @@ export interface IoTopics {
   readonly jobs?: string;
   /** Value subject of each topic. */
   readonly subjects: Readonly<Record<string, string>>;
+  /**
+   * The catalog's JSON Schema of each topic's values (schemas/platform/*.json): what a message
+   * written without the registry (plain JSON) is checked against.
+   */
+  readonly schemas: Readonly<Record<string, string>>;
 }
 
 const KEYS = {
@@ -58,6 +65,12 @@ export function ioTopics(env: EnvironmentCatalog, domain: string): IoTopics | un
     subjects: Object.fromEntries(
       declared.map((t) => [t?.name as string, t?.schema?.value as string]),
     ),
+    schemas: Object.fromEntries(
+      declared.flatMap((t) => {
+        const schema = env.subjects.find((s) => s.name === t?.schema?.value)?.schema;
+        return schema?.format === 'JSON' ? [[t?.name as string, schema.text] as const] : [];
+      }),
+    ),
   };
 }
 
@@ -83,42 +96,32 @@ export function driftEvent(report: PassReport, d: DriftItem, at: string): DriftE
   };
 }
 
-export interface DriftEvent {
-  readonly reconciliationId: string;
-  readonly environment: string;
-  readonly command: string;
-  readonly resource: string;
+/**
+ * A drift event: reconciler-event.json's type with what its description adds for outcome
+ * "drifted" (the schema is open, and a property declared there would break BACKWARD).
+ */
+export interface DriftEvent extends ReconcilerEvent {
   readonly outcome: 'drifted';
   readonly drift: DriftItem['kind'];
   readonly differences: DriftItem['differences'];
   readonly refused?: boolean;
   readonly message?: string;
-  readonly at: string;
 }
 
 /** The requests topic's messages: schemas/platform/reconciliation-request.json's generated type. */
 export type { ReconciliationRequest };
 
-/** Also checks plain-JSON requests (written without the registry), which no schema checked. */
-export const reconciliationRequest = z.object({
-  requestId: z.string().min(1),
-  environment: z.string().min(1),
-  requestedBy: z.string().optional(),
-  reason: z.string().optional(),
-  dryRun: z.boolean().optional(),
-}) satisfies z.ZodType<ReconciliationRequest>;
-
-/** One job's state on the jobs topic (schemas/platform/reconciliation.json). */
-const jobMessage = z
-  .object({
-    id: z.string().min(1),
-    environment: z.string().min(1),
-    state: z.enum(['accepted', 'running', 'succeeded', 'failed']),
-    source: z.enum(['api', 'kafka', 'interval', 'startup']),
-    mode: z.enum(['enforce', 'observe']),
-    acceptedAt: z.string(),
-  })
-  .passthrough();
+/**
+ * What the JSON Schemas do not say: ids name something (a minLength there would narrow a
+ * registered schema, which BACKWARD compatibility refuses).
+ */
+function namesSomething(value: {
+  readonly requestId?: string;
+  readonly id?: string;
+  readonly environment: string;
+}): boolean {
+  return (value.requestId ?? value.id) !== '' && value.environment !== '';
+}
 
 /** Results per job message: keeps a big pass well below the broker's 1 MB message limit. */
 export const JOB_RESULTS_LIMIT = 1000;
@@ -258,12 +261,11 @@ export class KafkaIo {
   private async decodeJob(value: Buffer | null): Promise<Reconciliation | undefined> {
     if (!value) return undefined; // a tombstone: nothing to merge
     try {
-      const decoded: unknown =
-        value[0] === 0 ? await this.registry.decode(value) : JSON.parse(value.toString('utf8'));
-      const parsed = jobMessage.safeParse(decoded);
-      if (!parsed.success || parsed.data.environment !== this.opts.environment) return undefined;
-      const { environment: _env, ...job } = parsed.data;
-      return job as unknown as Reconciliation;
+      const decoded = await this.decode<JobMessage>(this.opts.topics.jobs as string, value);
+      if (!namesSomething(decoded) || decoded.environment !== this.opts.environment)
+        return undefined;
+      const { environment: _env, ...job } = decoded;
+      return job as Reconciliation;
     } catch (err) {
       this.opts.log.warn({ err: (err as Error).message }, 'ignored an undecodable job message');
       return undefined;
@@ -278,11 +280,11 @@ export class KafkaIo {
     const topic = this.opts.topics.jobs;
     if (!topic || !this.producer) return Promise.resolve();
     const { results, ...rest } = job;
-    const payload = {
-      ...JSON.parse(JSON.stringify(rest)),
+    const payload: JobMessage = {
+      ...(JSON.parse(JSON.stringify(rest)) as Omit<JobMessage, 'environment'>),
       environment: this.opts.environment,
       ...(results ? { results: results.slice(0, JOB_RESULTS_LIMIT) } : {}),
-    } as Record<string, unknown>;
+    };
     const write = async (): Promise<void> => {
       try {
         const value = await this.encode(topic, payload);
@@ -306,12 +308,10 @@ export class KafkaIo {
   private async decodeRequest(value: Buffer | null): Promise<ReconciliationRequest | undefined> {
     if (!value) return undefined;
     try {
-      const decoded: unknown =
-        value[0] === 0 ? await this.registry.decode(value) : JSON.parse(value.toString('utf8'));
-      const parsed = reconciliationRequest.safeParse(decoded);
-      if (parsed.success) return parsed.data;
+      const decoded = await this.decode<ReconciliationRequest>(this.opts.topics.requests, value);
+      if (namesSomething(decoded)) return decoded;
       this.opts.log.warn(
-        { issues: parsed.error.issues },
+        { issues: ['requestId and environment must not be empty'] },
         'ignored a malformed reconciliation request',
       );
     } catch (err) {
@@ -321,6 +321,11 @@ export class KafkaIo {
       );
     }
     return undefined;
+  }
+
+  /** A message of one of the platform's topics: wire format, or plain JSON checked the same way. */
+  private decode<T>(topic: string, value: Buffer): Promise<T> {
+    return this.registry.decode<T>(value, this.opts.topics.schemas[topic]);
   }
 
   private async encode(topic: string, payload: unknown): Promise<Buffer> {
@@ -353,7 +358,7 @@ export class KafkaIo {
     const t = this.opts.topics;
     const events = await Promise.all(
       report.results.map(async (r) => {
-        const event = {
+        const event: ReconcilerEvent = {
           reconciliationId: report.id,
           environment: report.environment,
           command: r.kind,
@@ -379,7 +384,7 @@ export class KafkaIo {
       // The registry's latest events schema predates "drifted": publish the rest regardless.
       driftError = err as Error;
     }
-    const summary = {
+    const summary: ReconcilerSummary = {
       reconciliationId: report.id,
       environment: report.environment,
       mode: report.mode,

@@ -69,4 +69,15 @@ describe('JsonSchemaMessages', () => {
     await expect(messages.decode(wireFormat.header(7))).rejects.toThrow(/schema 7 not found/);
     await expect(messages.decode(Buffer.from('{}'))).rejects.toThrow(/wire format/);
   });
+
+  test('plain JSON (written without the registry) is checked against the schema given for it', async () => {
+    const plain = JSON.stringify(money);
+    const bytes = Buffer.from(JSON.stringify({ currency: 'EUR' }));
+    expect(await messages.decode(bytes, plain)).toEqual({ currency: 'EUR' });
+    const wrong = messages.decode(Buffer.from(JSON.stringify({ currency: 'eur' })), plain);
+    await expect(wrong).rejects.toThrow(JsonSchemaValidationError);
+    await expect(wrong).rejects.toThrow(/its topic's schema: \/currency must match pattern/);
+    // A framed message is still checked against the schema its id names, not the plain one.
+    expect(await messages.decode(await messages.encode(41, value), plain)).toEqual(value);
+  });
 });
