@@ -1,8 +1,10 @@
-// What each kind of access needs, in Kafka ACL terms: the single answer used by the stacks'
-// grantProduce/grantConsume, the reconciler's plan and the local stack. Nothing broader: no
+// What each kind of access needs, in Kafka ACL terms, and who holds it: the single answer used by
+// the stacks (CatalogAccess.byOwner, grantProduce/grantConsume), the reconciler's plan
+// (CatalogAccess.acls), the local stack and the status page (topic, byApp). Nothing broader: no
 // ALL, no wildcard principal, no cluster-wide grant. Since Kafka 3.0 (KIP-679) WRITE on a
 // topic implies idempotent writes, so no cluster-level IDEMPOTENT_WRITE is ever needed.
-import type { App } from './model';
+import type { App, Subject } from './model';
+import { subjectClosure } from './references';
 
 /**
  * The one place a Kafka user principal is written: "orders.order-service" →
@@ -151,4 +153,211 @@ export function uniqueGrants(grants: Iterable<AclGrant>): AclGrant[] {
     if (!byKey.has(key)) byKey.set(key, g);
   }
   return [...byKey.values()];
+}
+
+/** What one app may do with one topic: the ACLs its role needs and the subjects it reads. */
+export interface TopicGrant {
+  readonly topic: string;
+  /** The topic's domain, which holds its ACLs (aclOwner). */
+  readonly owner: string;
+  /** App id, "domain/app". */
+  readonly app: string;
+  readonly role: 'produce' | 'consume';
+  /** The role's ACLs, the app's consumer-group or transactional-id prefix included. */
+  readonly acls: readonly AclGrant[];
+  /** The topic's key and value subjects and, transitively, what they reference (sorted). */
+  readonly subjectReads: readonly string[];
+}
+
+/** Schema registry read access: one app, one subject. */
+export interface SubjectRead {
+  readonly app: string;
+  readonly subject: string;
+}
+
+/** Everything one domain holds: the ACLs on what it owns and the subject reads of its apps. */
+export interface OwnedAccess {
+  readonly acls: readonly AclGrant[];
+  readonly subjectReads: readonly SubjectRead[];
+}
+
+/** Everything one app is granted. */
+export interface AppAccess {
+  /** Its roles, topic by topic, in the catalog's order. */
+  readonly topics: readonly TopicGrant[];
+  /** Its ACLs, each once. */
+  readonly acls: readonly AclGrant[];
+  /** The subjects it reads, each once, sorted. */
+  readonly subjectReads: readonly string[];
+}
+
+/** What each CatalogAccess has derived so far, by key. */
+const derived = new WeakMap<CatalogAccess, Map<string, unknown>>();
+
+const NOTHING: OwnedAccess = Object.freeze({ acls: [], subjectReads: [] });
+
+/** A topic as far as access goes. */
+export interface AccessTopic {
+  readonly name: string;
+  readonly domain: string;
+  readonly producers: readonly string[];
+  readonly consumers: readonly string[];
+  readonly schema?: { readonly value?: string; readonly key?: string };
+}
+
+/** The subjects a reader of the topic needs: its key and value subjects and their references. */
+export function subjectsToRead(topic: AccessTopic, subjects: readonly Subject[]): string[] {
+  const roots = [topic.schema?.value, topic.schema?.key].filter((s): s is string => !!s);
+  return subjectClosure(subjects, roots)
+    .map((s) => s.name)
+    .sort();
+}
+
+/** One app's role on one topic, as the catalog grants it. */
+export function topicGrant(
+  topic: AccessTopic,
+  app: App,
+  role: TopicGrant['role'],
+  subjectReads: readonly string[],
+): TopicGrant {
+  const acls = role === 'produce' ? produceGrants(topic.name, app) : consumeGrants(topic.name, app);
+  return Object.freeze({
+    topic: topic.name,
+    owner: topic.domain,
+    app: app.id,
+    role,
+    acls,
+    subjectReads,
+  });
+}
+
+/**
+ * The domain that holds an ACL: a topic's ACLs stay with the topic's domain, the app-scoped
+ * ones (consumer-group and transactional-id prefixes) with the app's domain, which owns them.
+ */
+export function aclOwner(grant: AclGrant, topicGrant: Pick<TopicGrant, 'owner'>, app: App): string {
+  return grant.resourceType === 'TOPIC' ? topicGrant.owner : app.domain;
+}
+
+/**
+ * A catalog's access, derived once and asked for by topic, owner (domain) or app: what the
+ * domain stacks create, what the local tooling grants and what the status page shows. Access
+ * does not vary by environment (only topic sizes do).
+ */
+export class CatalogAccess {
+  constructor(
+    private readonly topics: readonly AccessTopic[],
+    private readonly apps: ReadonlyMap<string, App>,
+    private readonly subjects: readonly Subject[],
+  ) {
+    // Frozen as the model is; what it derives lives beside it (`derived`), so two accesses of
+    // equal catalogs stay equal whatever either was asked.
+    Object.freeze(this);
+  }
+
+  private app(id: string): App {
+    const app = this.apps.get(id);
+    if (!app) throw new Error(`no app "${id}" in the catalog`);
+    return app;
+  }
+
+  /** Every app's role on every topic, in the catalog's order (producers, then consumers). */
+  get grants(): readonly TopicGrant[] {
+    return this.cached('grants', () => {
+      const out: TopicGrant[] = [];
+      for (const t of this.topics) {
+        const reads = Object.freeze(subjectsToRead(t, this.subjects));
+        for (const id of t.producers) out.push(topicGrant(t, this.app(id), 'produce', reads));
+        for (const id of t.consumers) out.push(topicGrant(t, this.app(id), 'consume', reads));
+      }
+      return Object.freeze(out);
+    });
+  }
+
+  /** Every ACL, each once, in the catalog's order, without making the topic grants. */
+  get acls(): readonly AclGrant[] {
+    // Streamed: 10,000 topics make ~80,000 grants, and the reconciler needs only these.
+    return this.cached('acls', () => Object.freeze(uniqueGrants(this.streamAcls())));
+  }
+
+  private *streamAcls(): Generator<AclGrant> {
+    for (const t of this.topics) {
+      for (const id of t.producers) yield* produceGrants(t.name, this.app(id));
+      for (const id of t.consumers) yield* consumeGrants(t.name, this.app(id));
+    }
+  }
+
+  /** The roles apps have on one topic. */
+  topic(name: string): readonly TopicGrant[] {
+    return this.index('topic', (g) => [g.topic]).get(name) ?? [];
+  }
+
+  /** What one domain holds: ACLs on its topics and its apps' prefixes, its apps' subject reads. */
+  byOwner(domain: string): OwnedAccess {
+    return this.owners().get(domain) ?? NOTHING;
+  }
+
+  private owners(): ReadonlyMap<string, OwnedAccess> {
+    return this.cached('owners', () => {
+      const acls = new Map<string, AclGrant[]>();
+      const reads = new Map<string, Map<string, SubjectRead>>();
+      const add = <T>(index: Map<string, T>, domain: string, empty: () => T): T => {
+        let found = index.get(domain);
+        if (found === undefined) index.set(domain, (found = empty()));
+        return found;
+      };
+      for (const g of this.grants) {
+        const app = this.app(g.app);
+        for (const a of g.acls) add(acls, aclOwner(a, g, app), () => []).push(a);
+        const own = add(reads, app.domain, () => new Map<string, SubjectRead>());
+        for (const subject of g.subjectReads)
+          own.set(`${g.app}|${subject}`, Object.freeze({ app: g.app, subject }));
+      }
+      const owners = new Map<string, OwnedAccess>();
+      for (const domain of new Set([...acls.keys(), ...reads.keys()]))
+        owners.set(
+          domain,
+          Object.freeze({
+            acls: Object.freeze(uniqueGrants(acls.get(domain) ?? [])),
+            subjectReads: Object.freeze([...(reads.get(domain)?.values() ?? [])]),
+          }),
+        );
+      return owners;
+    });
+  }
+
+  /** Everything one app is granted (nothing for an app without roles). */
+  byApp(id: string): AppAccess {
+    return this.cached(`app ${id}`, () => {
+      const topics = this.index('app', (g) => [g.app]).get(id) ?? [];
+      return Object.freeze({
+        topics,
+        acls: Object.freeze(uniqueGrants(topics.flatMap((g) => g.acls))),
+        subjectReads: Object.freeze([...new Set(topics.flatMap((g) => g.subjectReads))].sort()),
+      });
+    });
+  }
+
+  private index(
+    name: string,
+    keys: (g: TopicGrant) => readonly string[],
+  ): ReadonlyMap<string, readonly TopicGrant[]> {
+    return this.cached(`index ${name}`, () => {
+      const index = new Map<string, TopicGrant[]>();
+      for (const g of this.grants)
+        for (const key of keys(g)) {
+          const list = index.get(key);
+          if (list) list.push(g);
+          else index.set(key, [g]);
+        }
+      return index;
+    });
+  }
+
+  private cached<T>(key: string, make: () => T): T {
+    let cache = derived.get(this);
+    if (!cache) derived.set(this, (cache = new Map()));
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  }
 }

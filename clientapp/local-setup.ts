@@ -4,7 +4,7 @@
 // (`npm start`, `npm run clientapp -- --setup`).
 import { Kafka, logLevel } from 'kafkajs';
 import type { AclEntry, Admin } from 'kafkajs';
-import { GRANT, principalOf } from '../catalog/access';
+import { GRANT, principalOf, uniqueGrants } from '../catalog/access';
 import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
@@ -64,16 +64,12 @@ export function loadLocalCatalog(): Catalog {
   return result.catalog;
 }
 
-/** The catalog's grants for this topic and its apps' groups, as kafkajs ACL entries. */
+/**
+ * What the catalog grants for the roles apps have on this topic (catalog/access.ts: the topic,
+ * its consumers' group prefixes, its transactional producers' ids), as kafkajs ACL entries.
+ */
 export function aclEntries(catalog: Catalog, topic: string, prefix: string): AclEntry[] {
-  const apps = new Set(
-    catalog.acls
-      .filter((g) => g.resourceType === 'TOPIC' && g.resourceName === topic)
-      .map((g) => g.app),
-  );
-  const grants = catalog.acls.filter(
-    (g) => apps.has(g.app) && (g.resourceType !== 'TOPIC' || g.resourceName === topic),
-  );
+  const grants = uniqueGrants(catalog.access.topic(topic).flatMap((g) => g.acls));
   return grants.map((g) => toEntry(catalog, g, g.resourceType === 'TOPIC' ? prefix : ''));
 }
 

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/model';
 import type { Adoption } from '../importer/adoption';
 import { DomainStack } from './domain/domain-stack';
 import { adoptExisting } from './domain/imports';
-import { readSubjects, subjectLayers } from './domain/layers';
+import { subjectLayers } from './domain/layers';
 import { PlatformStack } from './platform/platform-stack';
 import { RuntimeStack } from './runtime/runtime-stack';
 import { SecretsStack } from './secrets/secrets-stack';
@@ -79,18 +79,9 @@ export function addEnvironment(
     }
   }
 
-  // Topics and who may use them.
-  const access = (domain: string) => stackOf(domain);
-  for (const t of env.topics) {
-    const stack = stackOf(t.domain);
-    const roots = [t.schema?.value, t.schema?.key].filter((s): s is string => s !== undefined);
-    const topic = stack.topics.addTopic(t, {
-      access,
-      subjects: readSubjects(roots, env.subjects),
-    });
-    for (const id of t.producers) topic.grantProduce(catalog.app(id));
-    for (const id of t.consumers) topic.grantConsume(catalog.app(id));
-  }
+  // Topics, then who may use them: each domain stack holds what the catalog says it owns.
+  for (const t of env.topics) stackOf(t.domain).topics.addTopic(t);
+  for (const [name, stack] of domains) stack.grant(env.access.byOwner(name));
 
   if (options.adoption) {
     const adoption = options.adoption(envName);

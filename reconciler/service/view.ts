@@ -245,7 +245,7 @@ export class Overview {
           consumes: (env?.topics ?? [])
             .filter((t) => t.consumers.includes(app.id))
             .map((t) => t.name),
-          grants: grantsOf(env?.acls.filter((g) => g.app === app.id) ?? []),
+          grants: grantsOf(env?.access.byApp(app.id).acls ?? []),
           source,
         };
       });

@@ -70,7 +70,8 @@ export class AclTable extends Construct {
     return entry && { address: `confluent_kafka_acl.acl${index(key)}`, entry };
   }
 
-  add(grant: AclGrant): void {
+  /** Adds a grant (once, by its aclKey) and returns it. */
+  add(grant: AclGrant): AclGrant {
     this.principals.use(grant.app);
     const key = aclKey(grant);
     if (grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC') {
@@ -86,5 +87,6 @@ export class AclTable extends Construct {
       pattern_type: grant.patternType,
       operation: grant.operation,
     });
+    return grant;
   }
 }

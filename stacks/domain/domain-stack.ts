@@ -1,6 +1,7 @@
 // domain-<domain>-<env>: one domain's topics, ACLs, subject reads and schemas, applied with the
 // domain's own topic-manager keys (scoped by the platform stack to the domain's prefixes).
 import type { Construct } from 'constructs';
+import type { OwnedAccess } from '../../catalog/access';
 import type { Catalog, Domain, EnvironmentCatalog } from '../../catalog/model';
 import { PlatformOutputs } from '../platform/platform-outputs';
 import type { DomainManagerKeys } from '../platform/platform-outputs';
@@ -72,5 +73,16 @@ export class DomainStack extends CatalogStack {
       readiness: readinessWait(env.spec),
     });
     this.schemas = new SchemaTable(this, 'schemas', { layers: props.schemaLayers });
+  }
+
+  /**
+   * The access this domain holds (the catalog's CatalogAccess.byOwner): ACLs on its topics and
+   * its apps' prefixes, its apps' subject reads. Returns what it added.
+   */
+  grant(owned: OwnedAccess): OwnedAccess {
+    return {
+      acls: owned.acls.map((g) => this.acls.add(g)),
+      subjectReads: owned.subjectReads.map((r) => this.reads.grantRead(r.app, r.subject)),
+    };
   }
 }

@@ -23,10 +23,3 @@ export function subjectLayers(subjects: readonly Subject[]): Map<string, number>
   }
   return layers;
 }
-
-/** The subjects a client of a topic reads: its key and value subjects and, transitively, their references. */
-export function readSubjects(roots: readonly string[], subjects: readonly Subject[]): string[] {
-  return subjectClosure(subjects, roots)
-    .map((s) => s.name)
-    .sort();
-}

@@ -1,6 +1,7 @@
 // Schema registry read access: DeveloperRead on exactly the subjects an app's topics use
 // (and the subjects those schemas reference), one role binding per app and subject.
 import { Construct } from 'constructs';
+import type { SubjectRead } from '../../catalog/access';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
 import { CatalogStack, Entries, each } from '../synth';
 import type { Principals } from './principals';
@@ -32,8 +33,10 @@ export class RegistryReads extends Construct {
     CatalogStack.ofConstruct(this).bindEntries(binding, this.entries);
   }
 
-  grantRead(appId: string, subject: string): void {
+  /** DeveloperRead on one subject for one app (once); returns the read it granted. */
+  grantRead(appId: string, subject: string): SubjectRead {
     this.props.principals.use(appId);
     this.entries.add(`${appId}|${subject}`, { app: appId, subject });
+    return { app: appId, subject };
   }
 }

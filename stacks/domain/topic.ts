@@ -1,12 +1,12 @@
-// A domain's topics, CDK style: `table.addTopic(topic, …)` then `grantProduce(app)` /
-// `grantConsume(app)` on what it returns. A topic is one instance of its table's for_each block,
-// not a resource of its own. The grants are exactly catalog/access.ts's produceGrants /
-// consumeGrants: the topic's own ACLs stay in the topic's domain stack, the app-scoped ones
-// (consumer-group and transactional-id prefixes, subject reads) go to the app's domain stack,
-// which owns those prefixes. Each grant returns what it added, as aws-cdk's grant* methods do.
+// A domain's topics: `table.addTopic(topic)`. A topic is one instance of its table's for_each
+// block, not a resource of its own. Who may use it is the catalog's answer: the environment
+// hands each domain stack its CatalogAccess.byOwner (DomainStack.grant). Given access tables,
+// addTopic also returns the topic's TopicAccess, CDK style: `grantProduce(app)` /
+// `grantConsume(app)` add catalog/access.ts's topicGrant where aclOwner puts each part and
+// return what they added, as aws-cdk's grant* methods do.
 import { Construct } from 'constructs';
-import { consumeGrants, produceGrants } from '../../catalog/access';
-import type { AclGrant } from '../../catalog/access';
+import { aclOwner, topicGrant } from '../../catalog/access';
+import type { AclGrant, TopicGrant } from '../../catalog/access';
 import type { App, EnvironmentTopic } from '../../catalog/model';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
 import { CatalogStack, Entries, each } from '../synth';
@@ -69,14 +69,16 @@ export class TopicTable extends Construct {
     return undefined;
   }
 
-  /** Adds a topic (under `prevent_destroy` when protected here) and returns its access. */
-  addTopic(topic: EnvironmentTopic, props: TopicAccessProps): TopicAccess {
+  /** Adds a topic (under `prevent_destroy` when protected here); with access tables, its access. */
+  addTopic(topic: EnvironmentTopic): void;
+  addTopic(topic: EnvironmentTopic, props: TopicAccessProps): TopicAccess;
+  addTopic(topic: EnvironmentTopic, props?: TopicAccessProps): TopicAccess | void {
     const config = Object.fromEntries(
       Object.entries(topic.config).map(([k, v]) => [k, literal(v)] as const),
     );
     const guarded = this.props.protectedEnvironment && topic.deletionProtection;
     (guarded ? this.guarded : this.open).add(topic.name, { partitions: topic.partitions, config });
-    return new TopicAccess(topic, props);
+    return props && new TopicAccess(topic, props);
   }
 
   private block(id: string, entries: Entries<TopicEntry>, preventDestroy: boolean): void {
@@ -111,20 +113,19 @@ export class TopicAccess {
 
   /** WRITE and DESCRIBE on the topic (plus transactional ids for transactional apps). */
   grantProduce(app: App): Grant {
-    return this.grant(app, produceGrants(this.topicName, app));
+    return this.grant(app, topicGrant(this.topic, app, 'produce', this.props.subjects));
   }
 
   /** READ and DESCRIBE on the topic, READ on the app's consumer-group prefix. */
   grantConsume(app: App): Grant {
-    return this.grant(app, consumeGrants(this.topicName, app));
+    return this.grant(app, topicGrant(this.topic, app, 'consume', this.props.subjects));
   }
 
-  private grant(app: App, acls: readonly AclGrant[]): Grant {
-    const own = this.props.access(this.topic.domain);
-    const apps = this.props.access(app.domain);
-    for (const g of acls) (g.resourceType === 'TOPIC' ? own : apps).acls.add(g);
-    for (const subject of this.props.subjects) apps.reads.grantRead(app.id, subject);
-    return { app: app.id, acls, subjectReads: this.props.subjects };
+  private grant(app: App, granted: TopicGrant): Grant {
+    const acls = granted.acls.map((g) => this.props.access(aclOwner(g, granted, app)).acls.add(g));
+    const reads = this.props.access(app.domain).reads;
+    const subjectReads = granted.subjectReads.map((s) => reads.grantRead(app.id, s).subject);
+    return { app: app.id, acls, subjectReads };
   }
 }
 
