@@ -3,6 +3,7 @@
 // one token, against a throw-away catalog in observe mode (nothing is applied). Figures: answers
 // by status, latency percentiles and how often the cluster was read. Targets: only 200/429, no
 // timeout, /status p99 < 1 s, at most one cluster read per burst.
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import os from 'node:os';
 import { openClients } from '../reconciler/cluster/clients';
@@ -58,8 +59,7 @@ export async function run(): Promise<void> {
     log: createLogger({ level: 'silent' }),
   });
   try {
-    for (let i = 0; i < 600 && !svc.controller.snapshot().lastPass; i++)
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !svc.controller.snapshot().lastPass; i++) await sleep(100);
     // Client and service share this process and the machine: the load says how much of it.
     console.log(
       `  load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores ` +

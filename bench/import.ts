@@ -9,6 +9,7 @@ import { loadCatalog } from '../catalog/loader';
 import { ensurePlatformFile, importLive } from '../importer/import';
 import type { LiveState, LiveTopic } from '../importer/live';
 import type { AclBinding } from '../reconciler/cluster/types';
+import { userPrincipal } from '../catalog/access';
 import { allowBinding } from '../test/support/acl';
 
 const DOMAINS = 100;
@@ -22,7 +23,7 @@ export function liveState(): LiveState {
   const acl = allowBinding;
   for (let d = 0; d < DOMAINS; d++) {
     const domain = `domain${d}`;
-    const app = (i: number): string => `User:${domain}.app${i % APPS_PER_DOMAIN}`;
+    const app = (i: number): string => userPrincipal(`${domain}.app${i % APPS_PER_DOMAIN}`);
     for (let t = 0; t < TOPICS_PER_DOMAIN; t++) {
       const name = `${domain}.topic${t}.v1`;
       topics.push({
@@ -42,7 +43,7 @@ export function liveState(): LiveState {
       }
     }
     for (let a = 0; a < APPS_PER_DOMAIN; a++)
-      acls.push(acl(`User:${domain}.app${a}`, 'GROUP', `${domain}.app${a}.`, 'READ', 'PREFIXED'));
+      acls.push(acl(app(a), 'GROUP', `${domain}.app${a}.`, 'READ', 'PREFIXED'));
   }
   return { topics, acls, subjectNames: [], subjects: new Map() };
 }

@@ -1,6 +1,7 @@
 // Local stack start-up and footprint: cold start (fresh data dir, cached jars), warm start
 // (existing data), idle RSS per service. Runs a private stack in a temp dir on free ports, so a
 // developer's running stack is left alone. Figures are printed, never asserted.
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,7 +59,7 @@ export async function run(): Promise<void> {
     console.log(
       `  warm start               ${seconds(warmMs)}${perService(warm)}  (target < ${TARGET_WARM_S} s)`,
     );
-    await new Promise((r) => setTimeout(r, IDLE_MS));
+    await sleep(IDLE_MS);
     printRss(warm);
   } finally {
     await down({ root });

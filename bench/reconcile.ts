@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { userPrincipal } from '../catalog/access';
 import { REPO_ROOT } from '../shared/repo-root';
 import { stackPaths } from '../scripts/local/paths';
 import { freePort } from '../scripts/local/ports';
@@ -139,7 +140,9 @@ function connectionFile(dir: string, stackRoot: string, domains: string[]): stri
   const sasl = localSasl(readLocalCredentials(book.credentialsFile));
   const file = join(dir, 'connection.json');
   const principals = Object.fromEntries(
-    domains.flatMap((d) => ['writer', 'reader'].map((a) => [`${d}/${a}`, `User:${d}.${a}`])),
+    domains.flatMap((d) =>
+      ['writer', 'reader'].map((a) => [`${d}/${a}`, userPrincipal(`${d}.${a}`)]),
+    ),
   );
   writeFileSync(
     file,

@@ -14,7 +14,7 @@ export function checkChangeSafety(
   history?: SchemaHistory,
 ): void {
   const headTopics = new Map(head.topics.map((t) => [t.name, t]));
-  // Partitions per environment and topic, indexed once (a lookup per topic was quadratic).
+  // Partitions per environment and topic, indexed once (a search per topic would be quadratic).
   const partitions = (c: Catalog, env: string): Map<string, number> =>
     new Map(c.for(env).topics.map((t) => [t.name, t.partitions]));
   const envs = head.environments.filter((env) => base.environments.includes(env));

@@ -2,6 +2,7 @@
 // of the client app sees only these types, so the Kafka library stays a one-file change.
 // kafkajs (no release since 2023) reached a quarter of kcat's produce rate on the same broker;
 // librdkafka is what kcat itself runs on (see bench/client.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CODES, KafkaConsumer, Producer, features } from 'node-rdkafka';
 import type {
   ConsumerGlobalConfig,
@@ -305,7 +306,7 @@ class RdkafkaProducer<V> implements EventProducer<V> {
         } catch (err) {
           // A full local queue drains as the broker acknowledges: wait, then try again.
           if ((err as LibrdKafkaError).code !== CODES.ERRORS.ERR__QUEUE_FULL) throw err;
-          await new Promise((r) => setTimeout(r, 5));
+          await sleep(5);
         }
       }
     }

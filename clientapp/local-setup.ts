@@ -2,6 +2,7 @@
 // ACLs the catalog derives for it, and its subjects (references first). Integration tests and
 // benchmarks isolate themselves this way; applying the catalog itself is the reconciler's job
 // (`npm start`, `npm run clientapp -- --setup`).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { AclEntry, Admin } from 'kafkajs';
 import { GRANT, principalOf, uniqueGrants } from '../catalog/access';
@@ -18,8 +19,6 @@ import {
   readAddressBook,
   readLocalCredentials,
 } from '../shared/local-stack';
-
-export { REPO_ROOT };
 
 export interface LocalTarget {
   bootstrap: string;
@@ -153,7 +152,7 @@ export async function setupTopic(opts: SetupOptions): Promise<SetupResult> {
     const acls = aclEntries(catalog, spec.name, prefix);
     await admin.createAcls({ acl: acls });
     // New ACLs reach the authorizer through the metadata log, a moment after the call returns.
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   } finally {
     await admin.disconnect();
   }

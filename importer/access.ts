@@ -2,7 +2,7 @@
 // app's transactional-id prefix a transactional app. The catalog's own grants for those roles
 // (catalog/access.ts) are then compared with what the cluster has, so every ACL the catalog
 // would not reproduce, and every one it would add, is reported instead of silently changing.
-import { aclKey, consumeGrants, produceGrants } from '../catalog/access';
+import { GRANT, aclKey, consumeGrants, produceGrants, userPrincipal } from '../catalog/access';
 import type { AclGrant } from '../catalog/access';
 import type { App } from '../catalog/model';
 import { appPrincipal, appResourcePrefix } from '../catalog/naming';
@@ -74,11 +74,11 @@ export function importAccess(input: AccessInput, report: Report): AccessImport {
       notImported(a, 'DENY ACLs cannot be expressed: the catalog only grants access');
       continue;
     }
-    if (a.principal === 'User:*' || wildcardName) {
+    if (a.principal === userPrincipal('*') || wildcardName) {
       notImported(a, 'wildcard ACL: the catalog grants named apps on named resources only');
       continue;
     }
-    if (a.host !== '*') {
+    if (a.host !== GRANT.host) {
       notImported(a, 'host-restricted ACL: the catalog grants access from any host');
       continue;
     }

@@ -21,7 +21,7 @@ export class CatalogError extends Error {
 
 export function loadEnvironment(root: string, environment: string): EnvironmentCatalog {
   // What `npm run validate` remembers: files and schemas that passed are not parsed or checked
-  // again (most of a no-op plan's time was checking schemas that had not changed).
+  // again: a no-op plan would otherwise spend most of its time checking unchanged schemas.
   const memory = remembered(root);
   const { catalog, diagnostics, errorCount } = loadCatalog(root, memory.options);
   memory.save();

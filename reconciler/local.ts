@@ -10,8 +10,6 @@ import { generateToken, hashToken } from './service/auth';
 import { startService } from './service';
 import { REPO_ROOT } from '../shared/repo-root';
 
-export { REPO_ROOT };
-
 export type Summary = Omit<PassReport, 'plan' | 'remaining'> & { inSync: boolean };
 
 /** One enforce pass of the catalog at `root` against the local stack. */

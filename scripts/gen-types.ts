@@ -27,7 +27,6 @@ const prettier = (): typeof Prettier => require('prettier');
 const protobufjs = (): typeof Protobuf => require('protobufjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export { REPO_ROOT };
 export const GENERATED_DIR = path.join(REPO_ROOT, 'clientapp', 'generated');
 
 const HEADER = (source: string): string =>

@@ -4,7 +4,7 @@
 // Ctrl-C.
 import { asksForHelp } from '../shared/cli';
 import { StackError } from './local/errors';
-import { REPO_ROOT } from './local/paths';
+import { REPO_ROOT } from '../shared/repo-root';
 
 const USAGE = `usage: npm start
 

@@ -34,10 +34,10 @@ type Factory = (this: unknown, ...args: unknown[]) => unknown;
 /**
  * avsc generates code (`new Function`) for every type it parses: each record's reader, writer,
  * skipper and checker, and a union branch constructor for every type. Checking that 10,000
- * schemas are valid Avro never encodes or decodes anything, yet that code generation was most of
- * its time. Here each generated function is made on its first call instead: the same function
- * runs, only later (and never, for a schema that is only checked). avsc's internals are relied
- * on, so only for the pinned 5.7 line; any other version keeps avsc's own behaviour.
+ * schemas are valid Avro never encodes or decodes anything, yet that code generation would be
+ * most of its time. Here each generated function is made on its first call instead: the same
+ * function runs, only later (and never, for a schema that is only checked). avsc's internals are
+ * relied on, so only for the pinned 5.7 line; any other version keeps avsc's own behaviour.
  */
 function lazyCodegen(avro: typeof Avsc): typeof Avsc {
   const version = (require('avsc/package.json') as { version: string }).version;

@@ -15,8 +15,8 @@ import { installDescribeConfigsDecoder } from './describe-configs-decoder';
 import { toItemError, TransientError } from './errors';
 import type {
   AclBinding,
-  AclPatternType,
-  AclResourceType,
+  BindingPatternType,
+  BindingResourceType,
   BatchResult,
   ItemError,
   NewTopic,
@@ -73,13 +73,13 @@ export interface KafkaConnection {
   readonly clientId?: string;
 }
 
-const RESOURCE: Record<Exclude<AclResourceType, 'OTHER'>, number> = {
+const RESOURCE: Record<Exclude<BindingResourceType, 'OTHER'>, number> = {
   TOPIC: AclResourceTypes.TOPIC,
   GROUP: AclResourceTypes.GROUP,
   CLUSTER: AclResourceTypes.CLUSTER,
   TRANSACTIONAL_ID: AclResourceTypes.TRANSACTIONAL_ID,
 };
-const PATTERN: Record<Exclude<AclPatternType, 'OTHER'>, number> = {
+const PATTERN: Record<Exclude<BindingPatternType, 'OTHER'>, number> = {
   LITERAL: ResourcePatternTypes.LITERAL,
   PREFIXED: ResourcePatternTypes.PREFIXED,
 };
@@ -229,9 +229,9 @@ export class KafkajsAdmin implements KafkaAdmin {
       r.acls.map((a): AclBinding => ({
         principal: a.principal,
         host: a.host,
-        resourceType: (nameOf(RESOURCE, r.resourceType) ?? 'OTHER') as AclResourceType,
+        resourceType: (nameOf(RESOURCE, r.resourceType) ?? 'OTHER') as BindingResourceType,
         resourceName: r.resourceName,
-        patternType: (nameOf(PATTERN, r.resourcePatternType) ?? 'OTHER') as AclPatternType,
+        patternType: (nameOf(PATTERN, r.resourcePatternType) ?? 'OTHER') as BindingPatternType,
         operation: nameOf(OPERATIONS, a.operation) ?? `UNKNOWN(${a.operation})`,
         permission: a.permissionType === AclPermissionTypes.ALLOW ? 'ALLOW' : 'DENY',
       })),

@@ -1,17 +1,19 @@
 // The reconciler's own vocabulary for cluster resources, independent of any client library, so
 // the planner stays pure and the Kafka client can be swapped (kafkajs has had no release since 2023).
+import { GRANT } from '../../catalog/access';
 
-export type AclResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID' | 'CLUSTER' | 'OTHER';
-export type AclPatternType = 'LITERAL' | 'PREFIXED' | 'OTHER';
+/** Wider than catalog/access.ts's AclResourceType: a cluster holds ACLs the catalog never grants. */
+export type BindingResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID' | 'CLUSTER' | 'OTHER';
+export type BindingPatternType = 'LITERAL' | 'PREFIXED' | 'OTHER';
 export type AclPermission = 'ALLOW' | 'DENY';
 
 /** One ACL as the broker stores it. */
 export interface AclBinding {
   readonly principal: string;
   readonly host: string;
-  readonly resourceType: AclResourceType;
+  readonly resourceType: BindingResourceType;
   readonly resourceName: string;
-  readonly patternType: AclPatternType;
+  readonly patternType: BindingPatternType;
   /** READ, WRITE, DESCRIBE, ALL, ... */
   readonly operation: string;
   readonly permission: AclPermission;
@@ -30,7 +32,7 @@ export function aclBindingKey(a: AclBinding): string {
 }
 
 export function describeAcl(a: AclBinding): string {
-  const host = a.host === '*' ? '' : ` from ${a.host}`;
+  const host = a.host === GRANT.host ? '' : ` from ${a.host}`;
   const pattern = a.patternType === 'PREFIXED' ? '*' : '';
   return `${a.permission} ${a.principal} ${a.operation} ${a.resourceType}:${a.resourceName}${pattern}${host}`;
 }

@@ -3,6 +3,7 @@
 // topic's consumer group also elects the leader: the member assigned partition 0 is the one
 // replica that applies. The jobs topic (compacted, keyed by reconciliation id) carries every job's
 // transitions; each replica reads it from the beginning with a group of its own to see them all.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
@@ -254,7 +255,7 @@ export class KafkaIo {
         this.opts.log.warn({ topic }, 'jobs topic not read to its end in time: serving anyway');
         return;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 

@@ -2,6 +2,7 @@
 // stacks bind. A data-plane request carries a resource API key; its owner's role bindings decide.
 // A binding on a CRN covers that resource and everything under it; a pattern ending in `*`
 // covers every name with that prefix (as Confluent documents crn_pattern).
+import { userPrincipal } from '../../catalog/access';
 import type { DoubleState } from './store';
 
 /** What a request does to a Kafka or registry resource. */
@@ -48,7 +49,7 @@ export function allowed(
   action: Action,
   crn: string,
 ): boolean {
-  const principal = `User:${accountId}`;
+  const principal = userPrincipal(accountId);
   for (const b of Object.values(state.roleBindings)) {
     if (b.principal !== principal) continue;
     if (!(ROLES[b.roleName] ?? []).includes(action)) continue;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asksForHelp } from '../../shared/cli';
 import { StackError, lastLines } from '../local/errors';
-import { REPO_ROOT } from '../local/paths';
+import { REPO_ROOT } from '../../shared/repo-root';
 import { isAlive } from '../local/proc';
 import { siblingEntryArgs } from '../../shared/repo-root';
 import {

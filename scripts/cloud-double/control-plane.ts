@@ -3,6 +3,7 @@
 // service accounts, API keys and role bindings), with the documented JSON shapes: ids of the
 // documented forms, `metadata.self`/`resource_name`, `status.phase`, 404 for what does not exist.
 // Every request needs the Cloud API key (Basic auth), as on Confluent Cloud.
+import { userPrincipal } from '../../catalog/access';
 import type { Action } from './access';
 import { KNOWN_ROLES, crn } from './access';
 import { HttpError, route } from './http';
@@ -345,7 +346,7 @@ export function controlPlaneRoutes(store: Store, endpoints: Endpoints): Route[] 
       // Confluent deletes an account's keys and role bindings with it.
       for (const k of Object.values(s.apiKeys)) if (k.ownerId === a.id) delete s.apiKeys[k.id];
       for (const b of Object.values(s.roleBindings)) {
-        if (b.principal === `User:${a.id}`) delete s.roleBindings[b.id];
+        if (b.principal === userPrincipal(a.id)) delete s.roleBindings[b.id];
       }
       return changed({ status: 204 });
     }),

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { asksForHelp } from '../../shared/cli';
 import { StackError } from '../local/errors';
-import { REPO_ROOT } from '../local/paths';
+import { REPO_ROOT } from '../../shared/repo-root';
 import { domainStackName, platformStackName } from '../../stacks/shared/names';
 import { cloudApiKey, doubleTerraformEnv } from './service';
 

@@ -6,8 +6,8 @@
 import type { KafkaAdmin } from '../../reconciler/cluster/kafka-admin';
 import type {
   AclBinding,
-  AclPatternType,
-  AclResourceType,
+  BindingPatternType,
+  BindingResourceType,
   ItemError,
 } from '../../reconciler/cluster/types';
 import { allowed, crn } from './access';
@@ -212,13 +212,13 @@ export function kafkaRestRoutes(store: Store, admin: KafkaAdmin, base: string): 
   ];
 }
 
-const RESOURCE_TYPES: readonly AclResourceType[] = [
+const RESOURCE_TYPES: readonly BindingResourceType[] = [
   'TOPIC',
   'GROUP',
   'TRANSACTIONAL_ID',
   'CLUSTER',
 ];
-const PATTERN_TYPES: readonly AclPatternType[] = ['LITERAL', 'PREFIXED'];
+const PATTERN_TYPES: readonly BindingPatternType[] = ['LITERAL', 'PREFIXED'];
 
 function aclOf(b: Record<string, unknown>): AclBinding {
   const text = (key: string): string => {
@@ -226,8 +226,8 @@ function aclOf(b: Record<string, unknown>): AclBinding {
     if (typeof v !== 'string' || v === '') throw kafkaError(400, 40002, `${key} is required`);
     return v;
   };
-  const resourceType = text('resource_type') as AclResourceType;
-  const patternType = text('pattern_type') as AclPatternType;
+  const resourceType = text('resource_type') as BindingResourceType;
+  const patternType = text('pattern_type') as BindingPatternType;
   const permission = text('permission');
   if (!RESOURCE_TYPES.includes(resourceType))
     throw kafkaError(400, 40002, `unknown resource_type ${resourceType}`);

@@ -5,8 +5,6 @@ import { REPO_ROOT } from '../../shared/repo-root';
 export type Service = 'kafka' | 'registry';
 export const SERVICES: readonly Service[] = ['kafka', 'registry'];
 
-export { REPO_ROOT };
-
 /** Where a stack keeps its state; `.local/` of the repo unless a test asks for another root. */
 export interface StackPaths {
   root: string;

@@ -6,7 +6,7 @@ import { loadCatalog } from '../../catalog/loader';
 import type { Catalog } from '../../catalog/model';
 import { appPrincipal } from '../../catalog/naming';
 import { StackError } from './errors';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 /** One catalog application; its Kafka principal is `<domain>.<app>`. */
 export interface AppPrincipal {

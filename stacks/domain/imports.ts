@@ -2,6 +2,7 @@
 // importer/adoption.ts), so the first deploy of a domain stack adopts those topics, ACLs,
 // subject configs and schemas instead of creating them again. Ids as the Confluent provider's
 // importers read them; an import block of an instance already in state is a no-op.
+import { GRANT } from '../../catalog/access';
 import type { ImportBlock } from '../synth';
 import type { Adoption } from '../../importer/adoption';
 import type { DomainStack } from './domain-stack';
@@ -32,9 +33,9 @@ export function importBlocks(stack: DomainStack, adoption: Adoption): ImportBloc
       e.resource_name,
       e.pattern_type,
       principal,
-      '*',
+      GRANT.host,
       e.operation,
-      'ALLOW',
+      GRANT.permission,
     ];
     blocks.push({ to: acl.address, id: `${kafka}/${id.join('#')}`, provider: 'confluent.acls' });
   }

@@ -10,7 +10,8 @@ import { CatalogStack } from './catalog-stack';
 import { Rendered, stableJson, stableJsonAt } from './stable-json';
 import type { SortedMap } from './stable-json';
 import { terraformValidate } from '../../scripts/providers/terraform';
-import { catalogFixture, REPO_ROOT } from '../../test/support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
+import { catalogFixture } from '../../test/support/catalog-fixture';
 import { synthesizeSample } from '../../test/unit/stacks/synthesized';
 import type { Json } from '../../test/unit/stacks/synthesized';
 

@@ -21,6 +21,8 @@ import { credentials, groupCoordinatorReady, kafkaAs, localStack } from '../supp
 import { until } from '../support/wait';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 import { catalogFixture, removeDomainResources, uniqueDomain } from '../support/reconciler-fixture';
+import { userPrincipal } from '../../catalog/access';
+import { allowBinding } from '../support/acl';
 
 const spec = (): DomainSpec => ({
   apps: { svc: {}, 'svc-reports': {} },
@@ -116,15 +118,7 @@ describe('access boundaries', () => {
   });
 
   it('migrates a separator-less group prefix in one pass: the new ACL is added before the old goes', async () => {
-    const old: AclBinding = {
-      principal: `User:${user('svc')}`,
-      host: '*',
-      resourceType: 'GROUP',
-      resourceName: user('svc'),
-      patternType: 'PREFIXED',
-      operation: 'READ',
-      permission: 'ALLOW',
-    };
+    const old = allowBinding(userPrincipal(user('svc')), 'GROUP', user('svc'), 'READ', 'PREFIXED');
     await clients.admin.createAcls([old]);
     const { plan } = await readAndPlan(desired(), clients);
     const acls = plan.commands.filter((c) => c.kind === 'CreateAcl' || c.kind === 'DeleteAcl');
@@ -151,15 +145,12 @@ describe('access boundaries', () => {
   }, 60_000);
 
   it('removes no ACL when an ACL to add failed, so access is never lost half-way', async () => {
-    const kept: AclBinding = {
-      principal: `User:${user('svc')}`,
-      host: '*',
-      resourceType: 'TRANSACTIONAL_ID',
-      resourceName: `${user('svc')}.kept`,
-      patternType: 'LITERAL',
-      operation: 'DESCRIBE',
-      permission: 'ALLOW',
-    };
+    const kept = allowBinding(
+      userPrincipal(user('svc')),
+      'TRANSACTIONAL_ID',
+      `${user('svc')}.kept`,
+      'DESCRIBE',
+    );
     await clients.admin.createAcls([kept]);
     // The broker refuses a principal without a type: a real failed add.
     const refused: AclBinding = { ...kept, principal: 'no-type', resourceName: user('svc') };

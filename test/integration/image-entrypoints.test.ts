@@ -3,12 +3,13 @@
 // COPY instructions), after `npm run build`: compiled JavaScript only, no tsx. The reconciler
 // runs against the shared local stack (RECONCILER_ENV=local, observe: it changes nothing) and
 // must serve /readyz; the Dockerfile's HEALTHCHECK command must pass against it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { freePort } from '../../scripts/local/ports';
-import { REPO_ROOT } from '../support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
 import { envOf, execForm, last, parseDockerfile, stageImage } from '../support/dockerfile';
 
 jest.setTimeout(180_000);
@@ -124,7 +125,7 @@ describe('the reconciler target', () => {
         .then((r) => r.status)
         .catch(() => 0);
       if (status === 200) break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     expect({ status, output: status === 200 ? '' : output }).toEqual({ status: 200, output: '' });
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);

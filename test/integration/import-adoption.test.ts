@@ -2,6 +2,7 @@
 // real Confluent provider: the platform stack is deployed, the cluster's topics, ACLs and schemas
 // are made out of band (as an existing cluster has them), `npm run import` finds them, and the
 // first plan of every domain stack imports them: no create, no replacement, no destroy.
+import { userPrincipal } from '../../catalog/access';
 import { loadCatalog } from '../../catalog/loader';
 import { readAdoption } from '../../importer/adoption';
 import { importLive } from '../../importer/import';
@@ -38,7 +39,7 @@ test('the first plan after an import adopts every topic, ACL, subject config and
   const out = await sb.terraform(PLATFORM, ['output', '-json', 'app_accounts']);
   const accounts = JSON.parse(out.stdout) as Record<string, string>;
   const principals = Object.fromEntries(
-    Object.entries(accounts).map(([app, sa]) => [app, `User:${sa}`] as const),
+    Object.entries(accounts).map(([app, sa]) => [app, userPrincipal(sa)] as const),
   );
 
   // The existing cluster: what the catalog describes, made without Terraform.

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consumeGrants, produceGrants } from '../../catalog/access';
+import { consumeGrants, produceGrants, userPrincipal } from '../../catalog/access';
 import type { App } from '../../catalog/model';
 import { validateCatalog } from '../../catalog/validate';
 import { main as importMain } from '../../importer/cli';
@@ -26,6 +26,7 @@ import { localConnection } from '../../reconciler/cluster/connection';
 import type { AclBinding } from '../../reconciler/cluster/types';
 import { readAndPlan } from '../../reconciler/reconcile';
 import { removeDomainResources, uniqueDomain } from '../support/reconciler-fixture';
+import { allowBinding } from '../support/acl';
 
 const d = uniqueDomain('itimp');
 const other = uniqueDomain('itimpo');
@@ -52,15 +53,7 @@ const topics = {
 };
 
 function binding(g: ReturnType<typeof produceGrants>[number], principal: string): AclBinding {
-  return {
-    principal,
-    host: '*',
-    resourceType: g.resourceType,
-    resourceName: g.resourceName,
-    patternType: g.patternType,
-    operation: g.operation,
-    permission: 'ALLOW',
-  };
+  return allowBinding(principal, g.resourceType, g.resourceName, g.operation, g.patternType);
 }
 
 async function runImport(args: string[]): Promise<{ code: number; out: string }> {
@@ -148,11 +141,17 @@ describe('npm run import on the local stack', () => {
       ...produceGrants(topics.shipments, reader),
       ...consumeGrants(topics.customers, auditor),
     ];
-    const acls: AclBinding[] = grants.map((g) => binding(g, `User:${g.app.replace('/', '.')}`));
+    const acls: AclBinding[] = grants.map((g) =>
+      binding(g, userPrincipal(g.app.replace('/', '.'))),
+    );
     const odd: AclBinding[] = [
-      { ...binding(grants[0] as never, 'User:outsider'), permission: 'DENY', operation: 'READ' },
-      { ...binding(grants[0] as never, 'User:*'), operation: 'READ' },
-      { ...binding(grants[0] as never, 'User:legacy-svc'), operation: 'READ' },
+      {
+        ...binding(grants[0] as never, userPrincipal('outsider')),
+        permission: 'DENY',
+        operation: 'READ',
+      },
+      { ...binding(grants[0] as never, userPrincipal('*')), operation: 'READ' },
+      { ...binding(grants[0] as never, userPrincipal('legacy-svc')), operation: 'READ' },
     ];
     expect((await clients.admin.createAcls([...acls, ...odd])).filter(Boolean)).toEqual([]);
 
@@ -221,7 +220,9 @@ describe('npm run import on the local stack', () => {
     await removeDomainResources(clients.admin, d);
     await removeDomainResources(clients.admin, other);
     const stray = (await clients.admin.describeAcls()).filter((a) =>
-      ['User:outsider', 'User:*', 'User:legacy-svc'].includes(a.principal),
+      [userPrincipal('outsider'), userPrincipal('*'), userPrincipal('legacy-svc')].includes(
+        a.principal,
+      ),
     );
     await clients.admin.deleteAcls(stray);
     await clients.close();

@@ -1,5 +1,6 @@
 // The local stack behaves like the platform's Kafka: SCRAM logins, deny-by-default ACLs,
 // data that survives a restart. Runs against the real broker; nothing is mocked.
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,7 @@ describe('local Kafka broker', () => {
         break;
       } catch (err) {
         lastError = err;
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     }
     expect(lastError).toBeUndefined();

@@ -11,6 +11,8 @@ import { loadDesired } from '../../reconciler/catalog-source';
 import { readAndPlan, reconcilePass } from '../../reconciler/reconcile';
 import type { Fixture, DomainSpec } from '../support/reconciler-fixture';
 import { catalogFixture } from '../support/reconciler-fixture';
+import { userPrincipal } from '../../catalog/access';
+import { allowBinding } from '../support/acl';
 
 const MONEY = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -50,15 +52,8 @@ describe('reconciler plan and apply', () => {
   let connection: Connection;
   let clients: OpenClients;
   const unmanaged = `itunmanaged-${randomBytes(4).toString('hex')}.kept`;
-  const foreignAcl = (topic: string): AclBinding => ({
-    principal: 'User:someone-else',
-    host: '*',
-    resourceType: 'TOPIC',
-    resourceName: topic,
-    patternType: 'LITERAL',
-    operation: 'READ',
-    permission: 'ALLOW',
-  });
+  const foreignAcl = (topic: string): AclBinding =>
+    allowBinding(userPrincipal('someone-else'), 'TOPIC', topic, 'READ');
 
   const desired = () => loadDesired(fx.root, 'local', connection.naming);
   const enforce = () => reconcilePass(desired(), clients, { mode: 'enforce' });

@@ -20,6 +20,7 @@ import { loadEnvironment } from '../../reconciler/catalog-source';
 import { catalogFixture, ioTopicSpecs, removeDomainResources } from '../support/reconciler-fixture';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 import { until } from '../support/wait';
+import { allowBinding } from '../support/acl';
 
 jest.setTimeout(90_000);
 
@@ -83,15 +84,7 @@ describe('reconciler drift events (observe mode)', () => {
   }
 
   const orders = (): string => fx.topic('orders');
-  const shopRead = (): AclBinding => ({
-    principal: fx.principal('shop'),
-    host: '*',
-    resourceType: 'TOPIC',
-    resourceName: orders(),
-    patternType: 'LITERAL',
-    operation: 'READ',
-    permission: 'ALLOW',
-  });
+  const shopRead = (): AclBinding => allowBinding(fx.principal('shop'), 'TOPIC', orders(), 'READ');
 
   beforeAll(async () => {
     fx = catalogFixture();

@@ -1,5 +1,6 @@
 // The reconciler service under hostile or careless callers, on the real local stack: media types
 // it does not take, secrets in URLs and headers at debug level, and many concurrent readers.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { openClients } from '../../reconciler/cluster/clients';
@@ -148,7 +149,7 @@ describe('many concurrent readers', () => {
   });
 
   it('answers 1,000 concurrent requests with 200 or 429, reading the cluster at most once', async () => {
-    await new Promise((r) => setTimeout(r, 1_100)); // the last comparison is now older than 1 s
+    await sleep(1_100); // the last comparison is now older than 1 s
     const before = { ...reads };
     const get = async (p: string, token?: string) => {
       const res = await fetch(`${svc.url}${p}`, {

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../../shared/repo-root';
 
-export { REPO_ROOT };
-
 /** Copies platform.yaml, topics/ and schemas/ (and CODEOWNERS) to a temp dir, then applies `files`. */
 export function catalogFixture(files: Record<string, string | null> = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'streamplane-catalog-'));

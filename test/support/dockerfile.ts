@@ -3,7 +3,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { REPO_ROOT } from './catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 export interface Instruction {
   readonly keyword: string;

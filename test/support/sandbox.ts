@@ -20,7 +20,8 @@ import { doubleTerraformEnv } from '../../scripts/cloud-double/service';
 import { runTerraform } from '../../scripts/providers/terraform';
 import type { TerraformRun } from '../../scripts/providers/terraform';
 import { buildStacks } from '../../stacks/app';
-import { REPO_ROOT, catalogFixture } from './catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
+import { catalogFixture } from './catalog-fixture';
 
 export const SANDBOX_ENV = 'sandbox';
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
 
 /** Libraries only the commands' work needs (the launcher's own TypeScript, when it rebuilds, aside). */
 const HEAVY = [

@@ -12,7 +12,8 @@ import {
   RECONCILER_PORT,
   catalogDigest,
 } from '../../stacks/runtime/runtime-stack';
-import { REPO_ROOT, catalogFixture } from '../support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
+import { catalogFixture } from '../support/catalog-fixture';
 import { copies, envOf, execForm, last, parseDockerfile } from '../support/dockerfile';
 import { HADOLINT, pypiTool } from '../support/pypi-tool';
 import { stack, synthesizeSample } from './stacks/synthesized';

@@ -19,7 +19,8 @@ import {
   upsertComment,
 } from '../../scripts/pr-comment';
 import type { TerraformPlan, ValidationReport } from '../../scripts/pr-comment';
-import { REPO_ROOT, catalogFixture } from '../support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
+import { catalogFixture } from '../support/catalog-fixture';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/pr-comment');
 const plan = (name: string): TerraformPlan =>

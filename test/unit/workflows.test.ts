@@ -25,7 +25,7 @@ import { ciEnvironments } from '../../catalog/format/platform-file';
 import { loadCatalog } from '../../catalog/loader';
 import { MARKER } from '../../scripts/pr-comment';
 import { pinnedVersions, terraformBinary } from '../../scripts/providers/terraform';
-import { REPO_ROOT } from '../support/catalog-fixture';
+import { REPO_ROOT } from '../../shared/repo-root';
 import { parseDockerfile } from '../support/dockerfile';
 import { SHELLCHECK, pypiTool } from '../support/pypi-tool';
 

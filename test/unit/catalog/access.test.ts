@@ -4,7 +4,7 @@ import { loadCatalog } from '../../../catalog/loader';
 import { Catalog } from '../../../catalog/model';
 import type { App, Domain, Topic } from '../../../catalog/model';
 import { appResourcePrefix, domainPrefix } from '../../../catalog/naming';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 const platform = loadCatalog(REPO_ROOT).catalog!.platform;
 

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../catalog/cli';
 import { ParseCacheFile } from '../../../catalog/parse-cache';
-import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture } from '../../support/catalog-fixture';
 
 function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';

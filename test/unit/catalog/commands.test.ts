@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture } from '../../support/catalog-fixture';
 
 /** Inputs that used to be accepted, misplaced or crash the process. */
 function brokenCatalog(): string {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ciEnvironments, deployMode, terraformState } from '../../../catalog/format/platform-file';
 import { loadCatalog } from '../../../catalog/loader';
 import { validateCatalog } from '../../../catalog/validate';
-import { REPO_ROOT, catalogFixture } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture } from '../../support/catalog-fixture';
 
 const SAMPLE = readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8');
 const DEV_CLUSTER = '    cluster: { type: basic, availability: SINGLE_ZONE }\n';

@@ -8,7 +8,8 @@ import type { Diagnostic } from '../../../catalog/diagnostics';
 import type { CatalogFiles } from '../../../catalog/files';
 import { loadCatalog } from '../../../catalog/loader';
 import { render } from '../../../catalog/report';
-import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture } from '../../support/catalog-fixture';
 
 /** Inputs run in-process for this long (the loop, not an assertion on total time). */
 const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 20_000);

@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateCatalog } from '../../../catalog/validate';
-import { catalogFixture, lines, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture, lines } from '../../support/catalog-fixture';
 
 interface Want {
   rule: string;

@@ -7,7 +7,8 @@ import { parse, parseDocument, stringify } from 'yaml';
 import { fastLoad } from '../../../catalog/source';
 import { main } from '../../../catalog/cli';
 import { validateCatalog } from '../../../catalog/validate';
-import { catalogFixture, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture } from '../../support/catalog-fixture';
 
 const root = catalogFixture();
 const original = readFileSync(join(REPO_ROOT, 'topics/orders.yaml'), 'utf8');

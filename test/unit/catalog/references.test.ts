@@ -6,17 +6,18 @@ import {
   referenceClosure,
   subjectClosure,
 } from '../../../catalog/references';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+
+const graph: Record<string, string[]> = {
+  order: ['line', 'money'],
+  line: ['money', 'sku'],
+  money: ['currency'],
+  currency: [],
+  sku: [],
+  other: ['sku'],
+};
 
 describe('referenceClosure', () => {
-  const graph: Record<string, string[]> = {
-    order: ['line', 'money'],
-    line: ['money', 'sku'],
-    money: ['currency'],
-    currency: [],
-    sku: [],
-    other: ['sku'],
-  };
   const refs = (n: string): string[] => graph[n] ?? [];
 
   test('roots and everything they reference, each once, after what it references', () => {
@@ -47,14 +48,6 @@ describe('referenceClosure', () => {
 });
 
 describe('readReferenceClosure (a graph read as it is walked, e.g. a registry)', () => {
-  const graph: Record<string, string[]> = {
-    order: ['line', 'money'],
-    line: ['money', 'sku'],
-    money: ['currency'],
-    currency: [],
-    sku: [],
-  };
-
   test('reads each node once, a level at a time, and orders as referenceClosure does', async () => {
     const levels: string[][] = [];
     const values = await readReferenceClosure(

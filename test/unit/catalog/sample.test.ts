@@ -1,7 +1,7 @@
 import { appId } from '../../../catalog/naming';
 import { loadCatalog } from '../../../catalog/loader';
 import { validateCatalog } from '../../../catalog/validate';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 describe('the sample catalog', () => {
   const result = validateCatalog(REPO_ROOT);

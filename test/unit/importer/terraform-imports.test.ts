@@ -5,7 +5,7 @@ import { consumeGrants, aclKey, produceGrants } from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
 import type { Adoption } from '../../../importer/adoption';
 import { buildStacks } from '../../../stacks/app';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 type Json = Record<string, unknown>;
 

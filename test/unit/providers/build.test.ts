@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinnedVersions } from '../../../scripts/providers/terraform';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 const version = pinnedVersions().CONFLUENT_PROVIDER_VERSION ?? '';
 const shared = join(REPO_ROOT, '..', 'shared', 'providers');

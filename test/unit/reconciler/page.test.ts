@@ -19,7 +19,7 @@ import { topicStatuses } from '../../../reconciler/service/status';
 import { ReconciliationStore } from '../../../reconciler/service/store';
 import { Overview, sourceLink } from '../../../reconciler/service/view';
 import type { StatusView } from '../../../reconciler/service/view';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 const EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const principalOf = (app: { principal: string }): string => `User:${app.principal}`;

@@ -19,7 +19,7 @@ import {
 } from '../../../reconciler/service/session';
 import { ReconciliationStore } from '../../../reconciler/service/store';
 import { Overview } from '../../../reconciler/service/view';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 describe('session store', () => {
   const caller = { name: 'dash', role: 'reader' as const };

@@ -12,7 +12,7 @@ import {
   readAddressBook,
   readLocalCredentials,
 } from '../../../shared/local-stack';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 const root = (): string => mkdtempSync(join(tmpdir(), 'streamplane-book-'));
 

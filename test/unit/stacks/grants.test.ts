@@ -3,7 +3,7 @@
 import { consumeGrants, produceGrants, aclKey } from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
 import { buildStacks } from '../../../stacks/app';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 import type { Json } from './synthesized';
 
 const loaded = loadCatalog(REPO_ROOT);

@@ -1,7 +1,8 @@
 // `npm run synth` on an invalid catalog: the catalog's own positioned errors, exit 1, no trace.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { catalogFixture, lines, REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
+import { catalogFixture, lines } from '../../support/catalog-fixture';
 
 test('synth over a broken domain file prints its positioned errors and exits 1', () => {
   const root = catalogFixture({

@@ -4,7 +4,7 @@
 import { aclKey } from '../../../catalog/access';
 import { buildStacks } from '../../../stacks/app';
 import { loadCatalog } from '../../../catalog/loader';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 import type { Json } from './synthesized';
 
 const loaded = loadCatalog(REPO_ROOT);

@@ -6,7 +6,7 @@ import { loadCatalog } from '../../../catalog/loader';
 import type { Catalog } from '../../../catalog/model';
 import { buildStacks } from '../../../stacks/app';
 import type { BuiltStacks } from '../../../stacks/app';
-import { REPO_ROOT } from '../../support/catalog-fixture';
+import { REPO_ROOT } from '../../../shared/repo-root';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
