@@ -113,6 +113,8 @@ export interface EnvironmentTopic {
 export interface EnvironmentCatalog {
   readonly name: string;
   readonly spec: EnvironmentSpec;
+  /** The whole platform file (its name, state settings, the other environments). */
+  readonly platform: PlatformFile;
   readonly topics: readonly EnvironmentTopic[];
   /** Topics the catalog explicitly marks for deletion (never protected ones). */
   readonly deletions: readonly EnvironmentTopic[];
@@ -237,6 +239,7 @@ export class Catalog {
     const env: EnvironmentCatalog = deepFreeze({
       name: environment,
       spec,
+      platform: this.platform,
       topics,
       deletions,
       apps: [...this.apps.values()],

@@ -34,7 +34,7 @@ export function addEnvironment(
   options: EnvironmentStacksOptions = {},
 ): EnvironmentStacks {
   const env = catalog.for(envName);
-  const platform = new PlatformStack(app, { catalog, env });
+  const platform = new PlatformStack(app, { env });
 
   const layers = subjectLayers(env.subjects);
   // Layers per domain in one pass (a filter per domain is quadratic on big catalogs).
@@ -49,7 +49,6 @@ export function addEnvironment(
     domains.set(
       domain.name,
       new DomainStack(app, {
-        catalog,
         env,
         domain,
         platform,
@@ -91,7 +90,7 @@ export function addEnvironment(
   const secrets =
     options.secrets === false || env.spec.kind === 'confluent-double'
       ? undefined
-      : new SecretsStack(app, { catalog, env, platform });
+      : new SecretsStack(app, { env, platform });
   const runtime =
     options.runtime === false || !env.spec.runtime
       ? undefined

@@ -2,7 +2,7 @@
 // domain's own topic-manager keys (scoped by the platform stack to the domain's prefixes).
 import type { Construct } from 'constructs';
 import type { OwnedAccess } from '../../catalog/access';
-import type { Catalog, Domain, EnvironmentCatalog } from '../../catalog/model';
+import type { Domain, EnvironmentCatalog } from '../../catalog/model';
 import { PlatformOutputs } from '../platform/platform-outputs';
 import type { DomainManagerKeys } from '../platform/platform-outputs';
 import type { PlatformStack } from '../platform/platform-stack';
@@ -17,7 +17,6 @@ import { SchemaTable } from './schema-table';
 import { TopicTable } from './topic';
 
 export interface DomainStackProps {
-  readonly catalog: Catalog;
   readonly env: EnvironmentCatalog;
   readonly domain: Domain;
   readonly platform: PlatformStack;
@@ -36,10 +35,10 @@ export class DomainStack extends CatalogStack {
   readonly principals: Principals;
 
   constructor(scope: Construct, props: DomainStackProps) {
-    const { catalog, env, domain, platform } = props;
+    const { env, domain, platform } = props;
     super(scope, domainStackName(domain.name, env.name), `domain:${domain.name}`);
     this.domain = domain.name;
-    configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
+    configureState(this, { platform: env.platform, env: env.name, spec: env.spec });
     const outputs = new PlatformOutputs(this, 'platform', platform);
     this.outputs = outputs;
     const manager = (attribute: keyof DomainManagerKeys): string =>

@@ -5,7 +5,7 @@
 import { TerraformLocal, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { isTerraformKind } from '../../catalog/format/platform-file';
-import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
+import type { EnvironmentCatalog } from '../../catalog/model';
 import { userPrincipal } from '../../catalog/access';
 import { domainPrefix } from '../../catalog/naming';
 import { DataConfluentSchemaRegistryCluster } from '../.gen/providers/confluent/data-confluent-schema-registry-cluster';
@@ -23,7 +23,6 @@ import type { ApiKeyPair } from './account-keys';
 import { addPlatformOutputs } from './platform-outputs';
 
 export interface PlatformStackProps {
-  readonly catalog: Catalog;
   readonly env: EnvironmentCatalog;
 }
 
@@ -56,21 +55,20 @@ export class PlatformStack extends CatalogStack {
   readonly reconcilerKeys: { readonly kafka: ApiKeyPair; readonly registry: ApiKeyPair };
 
   constructor(scope: Construct, props: PlatformStackProps) {
-    const { catalog, env } = props;
+    const { env } = props;
     super(scope, platformStackName(env.name));
     const spec = env.spec;
     const cluster = spec.cluster;
     if (!isTerraformKind(spec.kind) || !cluster || !spec.cloud || !spec.region) {
       throw new Error(`environment "${env.name}" is not a complete Confluent environment`);
     }
-    configureState(this, { platform: catalog.platform, env: env.name, spec });
+    configureState(this, { platform: env.platform, env: env.name, spec });
     confluentProvider(this, spec);
-    const name = (what: string): string =>
-      displayName(catalog.platform.platform.name, env.name, what);
+    const name = (what: string): string => displayName(env.platform.platform.name, env.name, what);
     const lifecycle = { preventDestroy: spec.protected };
 
     this.environment = new Environment(this, 'environment', {
-      displayName: `${catalog.platform.platform.name}-${env.name}`,
+      displayName: `${env.platform.platform.name}-${env.name}`,
       streamGovernance: { package: spec.streamGovernance },
       lifecycle,
     });
@@ -80,7 +78,7 @@ export class PlatformStack extends CatalogStack {
       dedicated: { dedicated: { cku: cluster.cku ?? 1 } },
     };
     this.cluster = new KafkaCluster(this, 'cluster', {
-      displayName: `${catalog.platform.platform.name}-${env.name}`,
+      displayName: `${env.platform.platform.name}-${env.name}`,
       availability: cluster.availability,
       cloud: spec.cloud,
       region: spec.region,
@@ -155,23 +153,23 @@ export class PlatformStack extends CatalogStack {
 
     // A topic manager per domain, owning only what starts with the domain's prefix.
     const domains = new Entries<{ name: string }>();
-    for (const d of catalog.domains) domains.add(d.name, { name: name(`${d.name}.topic-manager`) });
+    for (const d of env.domains) domains.add(d, { name: name(`${d}.topic-manager`) });
     this.domainManagers = new ServiceAccount(this, 'domain_manager', {
       displayName: each.value('name'),
       description: `Topic manager of one domain: owns its topics, groups, transactional ids and subjects`,
     });
     this.bindEntries(this.domainManagers, domains);
     const scoped = new Entries<{ domain: string; crn: string }>();
-    for (const d of catalog.domains) {
-      const prefix = domainPrefix(d.name);
-      scoped.add(`${d.name}|topic`, { domain: d.name, crn: `${kafkaCrn}/topic=${prefix}*` });
-      scoped.add(`${d.name}|group`, { domain: d.name, crn: `${kafkaCrn}/group=${prefix}*` });
-      scoped.add(`${d.name}|transactional-id`, {
-        domain: d.name,
+    for (const d of env.domains) {
+      const prefix = domainPrefix(d);
+      scoped.add(`${d}|topic`, { domain: d, crn: `${kafkaCrn}/topic=${prefix}*` });
+      scoped.add(`${d}|group`, { domain: d, crn: `${kafkaCrn}/group=${prefix}*` });
+      scoped.add(`${d}|transactional-id`, {
+        domain: d,
         crn: `${kafkaCrn}/transactional-id=${prefix}*`,
       });
-      scoped.add(`${d.name}|subject`, {
-        domain: d.name,
+      scoped.add(`${d}|subject`, {
+        domain: d,
         crn: `${registryCrn}/subject=${prefix}*`,
       });
     }

@@ -67,7 +67,7 @@ export class RuntimeStack extends TerraformStack {
     const runtime = env.spec.runtime;
     if (!runtime) throw new Error(`environment "${env.name}" declares no runtime`);
     super(scope, runtimeStackName(env.name));
-    configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
+    configureState(this, { platform: env.platform, env: env.name, spec: env.spec });
     // Cluster access from the environment (KUBE_CONFIG_PATH, KUBE_CTX…), never from config.
     new KubernetesProvider(this, 'kubernetes', {});
     this.addDependency(platform);

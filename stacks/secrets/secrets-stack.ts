@@ -7,14 +7,13 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import type { Catalog, EnvironmentCatalog } from '../../catalog/model';
+import type { EnvironmentCatalog } from '../../catalog/model';
 import type { PlatformStack } from '../platform/platform-stack';
 import { CatalogStack, Entries, each, expression } from '../synth';
 import { secretsStackName } from '../shared/names';
 import { configureState } from '../shared/state';
 
 export interface SecretsStackProps {
-  readonly catalog: Catalog;
   readonly env: EnvironmentCatalog;
   readonly platform: PlatformStack;
 }
@@ -25,20 +24,18 @@ export class SecretsStack extends CatalogStack {
   readonly policies: IamPolicy;
 
   constructor(scope: Construct, props: SecretsStackProps) {
-    const { catalog, env, platform } = props;
+    const { env, platform } = props;
     super(scope, secretsStackName(env.name));
-    configureState(this, { platform: catalog.platform, env: env.name, spec: env.spec });
+    configureState(this, { platform: env.platform, env: env.name, spec: env.spec });
     const region =
-      env.spec.cloud === 'AWS' && env.spec.region
-        ? env.spec.region
-        : catalog.platform.state?.region;
+      env.spec.cloud === 'AWS' && env.spec.region ? env.spec.region : env.platform.state?.region;
     // AWS credentials come from the usual AWS environment (profile, SSO, role), never config.
     new AwsProvider(this, 'aws', region ? { region } : {});
     this.addDependency(platform);
 
     // Plain entries (CatalogStack.bindEntries), one per app, for each of the three blocks.
     const apps = new Entries<{ name: string; policy: string }>();
-    const platformName = catalog.platform.platform.name;
+    const platformName = env.platform.platform.name;
     for (const a of env.apps) {
       apps.add(a.id, {
         name: `${platformName}/${env.name}/${a.id}`,
