@@ -11,6 +11,7 @@ import {
   logLevel,
 } from 'kafkajs';
 import type { Admin, KafkaConfig, SASLOptions } from 'kafkajs';
+import { shareMetadataRefreshes } from './admin-metadata';
 import { installDescribeConfigsDecoder } from './describe-configs-decoder';
 import { toItemError, TransientError } from './errors';
 import type {
@@ -137,6 +138,8 @@ export class KafkajsAdmin implements KafkaAdmin {
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       ...extra,
     });
+    // One cluster read sent four full Metadata requests; two now (see admin-metadata.ts).
+    shareMetadataRefreshes(kafka, 1000);
     this.admin = kafka.admin();
     this.admin.on(this.admin.events.REQUEST, (e) => this.roundTrips.add(e.payload.apiName));
   }
