@@ -141,8 +141,30 @@ export function grantCount(
   return count + consumerApps.size + 2 * transactionalApps.size;
 }
 
-export function aclKey(g: AclGrant): string {
-  return `${g.app}|${g.resourceType}|${g.patternType}|${g.resourceName}|${g.operation}`;
+/** An ACL as a cluster holds it: a principal's permission from a host (reconciler/cluster/types.ts). */
+export interface AclBindingShape {
+  readonly principal: string;
+  readonly host: string;
+  readonly permission: string;
+  readonly resourceType: string;
+  readonly patternType: string;
+  readonly resourceName: string;
+  readonly operation: string;
+}
+
+/**
+ * The one key of an ACL, a grant's or a cluster's binding: its holder (a grant's app id, a
+ * binding's principal), resource type, pattern, resource name and operation,
+ * "orders/order-service|TOPIC|LITERAL|orders.order-created.v1|WRITE". A binding other than what
+ * GRANT makes (another host, DENY) adds "|<permission>|<host>", so it never equals a grant's.
+ * Terraform instance keys and `imports/<env>.json` are grants' keys: their form stays.
+ */
+export function aclKey(a: AclGrant | AclBindingShape): string {
+  const holder = 'principal' in a ? a.principal : a.app;
+  const key = `${holder}|${a.resourceType}|${a.patternType}|${a.resourceName}|${a.operation}`;
+  if (!('principal' in a) || (a.host === GRANT.host && a.permission === GRANT.permission))
+    return key;
+  return `${key}|${a.permission}|${a.host}`;
 }
 
 /** Union without duplicates, in first-seen order (deterministic: the catalog's order). */

@@ -19,18 +19,6 @@ export interface AclBinding {
   readonly permission: AclPermission;
 }
 
-export function aclBindingKey(a: AclBinding): string {
-  return [
-    a.principal,
-    a.host,
-    a.permission,
-    a.operation,
-    a.resourceType,
-    a.patternType,
-    a.resourceName,
-  ].join('|');
-}
-
 export function describeAcl(a: AclBinding): string {
   const host = a.host === GRANT.host ? '' : ` from ${a.host}`;
   const pattern = a.patternType === 'PREFIXED' ? '*' : '';

@@ -1,7 +1,8 @@
 // The diff: desired (catalog) against actual (cluster) into ordered commands and refusals.
 // Pure and deterministic: the same inputs always give the same plan, so it is unit-tested alone.
 import type { AclBinding } from '../cluster/types';
-import { aclBindingKey, describeAcl } from '../cluster/types';
+import { aclKey } from '../../catalog/access';
+import { describeAcl } from '../cluster/types';
 import type { ActualState, ActualSubject } from '../state/actual';
 import type { DesiredState, DesiredSubject } from '../state/desired';
 import type { Command, ConfigChange, Plan, Refusal } from './commands';
@@ -144,8 +145,8 @@ function aclChanges(
   desired: DesiredState,
   actual: ActualState,
 ): { creates: Draft[]; deletes: Draft[] } {
-  const want = new Map(desired.acls.map((a) => [aclBindingKey(a), a] as const));
-  const have = new Set(actual.acls.map(aclBindingKey));
+  const want = new Map(desired.acls.map((a) => [aclKey(a), a] as const));
+  const have = new Set(actual.acls.map(aclKey));
   const creates: Draft[] = [];
   // Only the missing ones are sorted: a no-op pass over 30,000 ACLs sorts nothing.
   const missing = [...want].filter(([key]) => !have.has(key));
@@ -159,11 +160,11 @@ function aclChanges(
       ...aclTopic(acl),
     });
   }
-  const stray = actual.acls.filter((a) => !want.has(aclBindingKey(a)));
+  const stray = actual.acls.filter((a) => !want.has(aclKey(a)));
   // The app of a principal the catalog grants something to (a removed app has none).
   const appOf = new Map(stray.length ? desired.acls.map((a) => [a.principal, a.app]) : []);
   const deletes: Draft[] = stray
-    .sort((x, y) => aclBindingKey(x).localeCompare(aclBindingKey(y)))
+    .sort((x, y) => aclKey(x).localeCompare(aclKey(y)))
     .map((acl) => {
       const app = appOf.get(acl.principal);
       return {

@@ -4,9 +4,8 @@
 // each on what the previous one left.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aclBindingKey } from '../../reconciler/cluster/types';
 import type { AclBinding } from '../../reconciler/cluster/types';
-import { userPrincipal } from '../../catalog/access';
+import { aclKey, userPrincipal } from '../../catalog/access';
 import type { Catalog } from '../../catalog/model';
 import { desiredState } from '../../reconciler/state/desired';
 import type { DesiredState } from '../../reconciler/state/desired';
@@ -64,7 +63,7 @@ async function planJson(stack: string): Promise<{
 }
 
 const keyOf = (a: AclBinding): string =>
-  aclBindingKey({
+  aclKey({
     principal: a.principal,
     host: a.host,
     resourceType: a.resourceType,

@@ -5,7 +5,7 @@ import type { OpenClients } from '../../reconciler/cluster/clients';
 import { openClients } from '../../reconciler/cluster/clients';
 import type { Connection } from '../../reconciler/cluster/connection';
 import { localConnection } from '../../reconciler/cluster/connection';
-import { aclBindingKey } from '../../reconciler/cluster/types';
+import { aclKey } from '../../catalog/access';
 import type { AclBinding } from '../../reconciler/cluster/types';
 import { loadDesired } from '../../reconciler/catalog-source';
 import { readAndPlan, reconcilePass } from '../../reconciler/reconcile';
@@ -108,8 +108,8 @@ describe('reconciler plan and apply', () => {
       'segment.ms': '3600000',
     });
 
-    const acls = (await mine()).map(aclBindingKey).sort();
-    expect(acls).toEqual(want.acls.map(({ app: _app, ...a }) => aclBindingKey(a)).sort());
+    const acls = (await mine()).map(aclKey).sort();
+    expect(acls).toEqual(want.acls.map(({ app: _app, ...a }) => aclKey(a)).sort());
     expect(acls.length).toBeGreaterThan(0);
 
     const payment = await clients.registry.latest(`${fx.topic('payments')}-value`);
@@ -178,9 +178,9 @@ describe('reconciler plan and apply', () => {
     expect(enforced.counts).toMatchObject({ commands: 2, succeeded: 2 });
     const config = (await clients.admin.describeTopicConfigs([topic])).get(topic);
     expect(config).toEqual(desired().topics.find((t) => t.name === topic)?.config);
-    const keys = (await clients.admin.describeAcls()).map(aclBindingKey);
-    expect(keys).not.toContain(aclBindingKey(stray));
-    expect(keys).toContain(aclBindingKey(foreignAcl(topic))); // not a catalog principal: kept
+    const keys = (await clients.admin.describeAcls()).map(aclKey);
+    expect(keys).not.toContain(aclKey(stray));
+    expect(keys).toContain(aclKey(foreignAcl(topic))); // not a catalog principal: kept
     await clients.admin.deleteAcls([foreignAcl(topic)]);
   });
 

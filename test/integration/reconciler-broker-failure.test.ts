@@ -8,7 +8,7 @@ import { freePort } from '../../scripts/local/ports';
 import { down, up } from '../../scripts/local/stack';
 import { openClients } from '../../reconciler/cluster/clients';
 import { localConnection } from '../../reconciler/cluster/connection';
-import { aclBindingKey } from '../../reconciler/cluster/types';
+import { aclKey } from '../../catalog/access';
 import { loadDesired } from '../../reconciler/catalog-source';
 import { reconcilePass } from '../../reconciler/reconcile';
 import { catalogFixture } from '../support/reconciler-fixture';
@@ -81,8 +81,8 @@ describe('reconciler when the broker stops mid-apply', () => {
       );
       expect(topics).toHaveLength(desired.topics.length);
       expect(topics.every((t) => t.partitions === 2)).toBe(true);
-      const acls = (await clients.admin.describeAcls()).map(aclBindingKey).sort();
-      const want = desired.acls.map(({ app: _app, ...a }) => aclBindingKey(a)).sort();
+      const acls = (await clients.admin.describeAcls()).map(aclKey).sort();
+      const want = desired.acls.map(({ app: _app, ...a }) => aclKey(a)).sort();
       expect(acls).toEqual(want);
 
       const again = await reconcilePass(desired, clients, { mode: 'enforce' });

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { consumeGrants, produceGrants } from '../../../catalog/access';
+import {
+  GRANT,
+  aclKey,
+  consumeGrants,
+  produceGrants,
+  userPrincipal,
+} from '../../../catalog/access';
 import { loadCatalog } from '../../../catalog/loader';
 import { Catalog } from '../../../catalog/model';
 import type { App, Domain, Topic } from '../../../catalog/model';
@@ -119,5 +125,40 @@ describe('granted prefixes', () => {
       for (const other of catalog.domains.filter((o) => o !== d))
         expect(domainPrefix(other.name).startsWith(domainPrefix(d.name))).toBe(false);
     }
+  });
+});
+
+describe('the ACL key', () => {
+  const grant = {
+    app: 'orders/order-service',
+    resourceType: 'TOPIC',
+    patternType: 'LITERAL',
+    resourceName: 'orders.order-created.v1',
+    operation: 'WRITE',
+  } as const;
+  const binding = { ...grant, principal: userPrincipal('orders.order-service'), ...GRANT };
+
+  it("keeps the grants' form, which Terraform addresses and adoption files hold", () => {
+    expect(aclKey(grant)).toBe('orders/order-service|TOPIC|LITERAL|orders.order-created.v1|WRITE');
+  });
+
+  it("keys a cluster's binding by its principal, and tells apart what a grant never makes", () => {
+    const { app: _app, ...onCluster } = binding;
+    expect(aclKey(onCluster)).toBe(
+      'User:orders.order-service|TOPIC|LITERAL|orders.order-created.v1|WRITE',
+    );
+    // A binding that also names its app is still the binding on the cluster.
+    expect(aclKey(binding)).toBe(aclKey(onCluster));
+    const keys = new Set(
+      [
+        onCluster,
+        { ...onCluster, permission: 'DENY' },
+        { ...onCluster, host: '10.0.0.1' },
+        { ...onCluster, operation: 'READ' },
+        { ...onCluster, patternType: 'PREFIXED' },
+        { ...onCluster, resourceType: 'GROUP' },
+      ].map(aclKey),
+    );
+    expect(keys.size).toBe(6);
   });
 });
