@@ -118,9 +118,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       const report = await reconcilePass(desired, clients, {
         mode: 'enforce',
-        onPlan: (plan) => {
-          if (args.format !== 'json')
-            process.stdout.write(renderPlan(plan, args.format, { color }));
+        progress: {
+          planned: (plan) => {
+            if (args.format !== 'json')
+              process.stdout.write(renderPlan(plan, args.format, { color }));
+          },
         },
       });
       process.stdout.write(renderResults(report, args.format, { color }));

@@ -1,5 +1,7 @@
-// One level-triggered pass: read actual state, diff with desired, apply (enforce) or only report
-// (observe), then read again to verify. Used by the CLI, the service loop and the benchmark.
+// The reconciler in controller-runtime's shape: a request in, a report and when to come back out,
+// an AbortSignal to cancel. Each request is one level-triggered pass: read actual state, diff with
+// desired, apply (enforce) or only report (observe), then read again to verify. Used by the CLI,
+// the service loop and the benchmark.
 import { randomUUID } from 'node:crypto';
 import type { ApplyOptions, CommandResult } from './apply/executor';
 import type { Clients } from './cluster/clients';
@@ -19,6 +21,8 @@ export interface PassReport {
   readonly environment: string;
   readonly mode: Mode;
   readonly state: 'succeeded' | 'failed';
+  /** The signal aborted before the pass finished its work (what was not sent is `skipped`). */
+  readonly cancelled?: boolean;
   readonly startedAt: string;
   readonly durationMs: number;
   /** The plan the pass started from. */
@@ -31,15 +35,50 @@ export interface PassReport {
   readonly counts: { commands: number; succeeded: number; failed: number; skipped: number };
   /** Protocol requests: Kafka admin and schema registry. */
   readonly roundTrips: { admin: number; registry: number };
-  /** A pass-level failure (cluster unreachable, catalog broken). */
+  /** A pass-level failure (cluster unreachable, catalog broken, cancelled). */
   readonly error?: string;
 }
 
-export interface PassOptions extends ApplyOptions {
+/** One pass over the environment: applying (enforce) or only reporting (observe). */
+export interface ReconcileRequest {
   readonly mode: Mode;
+  /** The pass's id in reports, events and jobs (a new UUID by default). */
   readonly id?: string;
-  /** Called once the plan is known, before anything is applied. */
-  readonly onPlan?: (plan: Plan) => void;
+}
+
+export interface ReconcileResult {
+  readonly report: PassReport;
+  /**
+   * When to reconcile again: the resync interval, for a level-triggered loop that also catches
+   * changes made behind its back. Absent when the pass was cancelled: whoever cancelled it
+   * (shutdown, a new leader) decides what runs next.
+   */
+  readonly requeueAfterMs?: number;
+}
+
+/** controller-runtime's Reconcile(ctx, request) → (Result, error), with the error in the report. */
+export interface Reconciler {
+  reconcile(request: ReconcileRequest, signal?: AbortSignal): Promise<ReconcileResult>;
+}
+
+/** Progress of a pass as it goes, for whoever shows it (the CLI prints the plan before applying). */
+export interface PassProgress {
+  /** The plan, once known, before anything is applied. */
+  planned?(plan: Plan): void;
+  /** Each command's result, as soon as it is known. */
+  applied?(result: CommandResult): void;
+}
+
+export interface PassReconcilerOptions extends Pick<
+  ApplyOptions,
+  'batchSize' | 'concurrency' | 'retry'
+> {
+  readonly clients: Clients;
+  /** The catalog's wanted state; a function is called again for every pass. */
+  readonly desired: DesiredState | (() => DesiredState);
+  /** Returned as `requeueAfterMs` after every pass that was not cancelled. */
+  readonly resyncMs?: number;
+  readonly progress?: PassProgress;
   /**
    * How long verification keeps re-reading while the broker catches up: ACLs reach the
    * authorizer through the metadata log, behind the topics created just before (about 9 s after
@@ -57,59 +96,111 @@ export async function readAndPlan(
   return { plan: diff(desired, actual), actual };
 }
 
+export class PassReconciler implements Reconciler {
+  constructor(private readonly opts: PassReconcilerOptions) {}
+
+  async reconcile(request: ReconcileRequest, signal?: AbortSignal): Promise<ReconcileResult> {
+    const { clients, progress } = this.opts;
+    const id = request.id ?? randomUUID();
+    const started = Date.now();
+    const admin0 = clients.admin.roundTrips.total;
+    const registry0 = clients.registry.requests;
+    let plan: Plan | undefined;
+    let remaining: Plan | undefined;
+    let results: CommandResult[] = [];
+    let error: string | undefined;
+    try {
+      const desired = this.opts.desired;
+      const want = typeof desired === 'function' ? desired() : desired;
+      plan = (await readAndPlan(want, clients)).plan;
+      progress?.planned?.(plan);
+      if (request.mode === 'enforce' && plan.commands.length > 0 && !signal?.aborted) {
+        results = await applyPlan(plan, clients, {
+          ...(this.opts.batchSize !== undefined ? { batchSize: this.opts.batchSize } : {}),
+          ...(this.opts.concurrency !== undefined ? { concurrency: this.opts.concurrency } : {}),
+          ...(this.opts.retry ? { retry: this.opts.retry } : {}),
+          ...(progress?.applied ? { onResult: (r: CommandResult) => progress.applied?.(r) } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        // A cancelled pass does not wait for the broker to show what it did.
+        if (!signal?.aborted)
+          remaining = await verify(
+            want,
+            clients,
+            plan,
+            results,
+            this.opts.verifyTimeoutMs ?? 30_000,
+          );
+      }
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const count = (o: CommandResult['outcome']): number =>
+      results.filter((r) => r.outcome === o).length;
+    const failed = count('failed');
+    const unconverged = (remaining?.commands.length ?? 0) > 0;
+    const toApply = request.mode === 'enforce' ? (plan?.commands.length ?? 0) : 0;
+    const notSent = toApply - count('succeeded') - failed;
+    // Cancelled: the abort cut the pass short (commands not sent, or applied but not verified).
+    const cancelled =
+      signal?.aborted === true && toApply > 0 && (notSent > 0 || remaining === undefined);
+    if (!error && cancelled && notSent > 0)
+      error = `cancelled (${reasonOf(signal)}): ${notSent} command(s) not sent`;
+    if (!error && unconverged && failed === 0 && count('skipped') === 0)
+      error = `${remaining?.commands.length} command(s) still planned after applying`;
+    const report: PassReport = {
+      id,
+      environment: plan?.environment ?? '',
+      mode: request.mode,
+      state: error || failed > 0 || count('skipped') > 0 ? 'failed' : 'succeeded',
+      ...(cancelled ? { cancelled: true } : {}),
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      ...(plan ? { plan } : {}),
+      results,
+      ...(remaining ? { remaining } : {}),
+      drift: plan?.drift ?? 0,
+      counts: {
+        commands: plan?.commands.length ?? 0,
+        succeeded: count('succeeded'),
+        failed,
+        skipped: count('skipped'),
+      },
+      roundTrips: {
+        admin: clients.admin.roundTrips.total - admin0,
+        registry: clients.registry.requests - registry0,
+      },
+      ...(error ? { error } : {}),
+    };
+    return {
+      report,
+      ...(!cancelled && this.opts.resyncMs !== undefined
+        ? { requeueAfterMs: this.opts.resyncMs }
+        : {}),
+    };
+  }
+}
+
+function reasonOf(signal: AbortSignal | undefined): string {
+  const r: unknown = signal?.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'aborted';
+}
+
+export interface PassOptions
+  extends Omit<PassReconcilerOptions, 'clients' | 'desired' | 'resyncMs'>, ReconcileRequest {
+  readonly signal?: AbortSignal;
+}
+
+/** One pass, for callers that need no loop (the CLI, local start-up, tests, the benchmark). */
 export async function reconcilePass(
   desired: DesiredState | (() => DesiredState),
   clients: Clients,
   opts: PassOptions,
 ): Promise<PassReport> {
-  const id = opts.id ?? randomUUID();
-  const started = Date.now();
-  const admin0 = clients.admin.roundTrips.total;
-  const registry0 = clients.registry.requests;
-  let plan: Plan | undefined;
-  let remaining: Plan | undefined;
-  let results: CommandResult[] = [];
-  let error: string | undefined;
-  try {
-    const want = typeof desired === 'function' ? desired() : desired;
-    plan = (await readAndPlan(want, clients)).plan;
-    opts.onPlan?.(plan);
-    if (opts.mode === 'enforce' && plan.commands.length > 0) {
-      results = await applyPlan(plan, clients, opts);
-      remaining = await verify(want, clients, plan, results, opts.verifyTimeoutMs ?? 30_000);
-    }
-  } catch (err) {
-    error = (err as Error).message;
-  }
-  const count = (o: CommandResult['outcome']): number =>
-    results.filter((r) => r.outcome === o).length;
-  const failed = count('failed');
-  const unconverged = (remaining?.commands.length ?? 0) > 0;
-  if (!error && unconverged && failed === 0 && count('skipped') === 0)
-    error = `${remaining?.commands.length} command(s) still planned after applying`;
-  return {
-    id,
-    environment: plan?.environment ?? '',
-    mode: opts.mode,
-    state: error || failed > 0 || count('skipped') > 0 ? 'failed' : 'succeeded',
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    ...(plan ? { plan } : {}),
-    results,
-    ...(remaining ? { remaining } : {}),
-    drift: plan?.drift ?? 0,
-    counts: {
-      commands: plan?.commands.length ?? 0,
-      succeeded: count('succeeded'),
-      failed,
-      skipped: count('skipped'),
-    },
-    roundTrips: {
-      admin: clients.admin.roundTrips.total - admin0,
-      registry: clients.registry.requests - registry0,
-    },
-    ...(error ? { error } : {}),
-  };
+  const { mode, id, signal, ...rest } = opts;
+  const reconciler = new PassReconciler({ ...rest, clients, desired });
+  const { report } = await reconciler.reconcile({ mode, ...(id ? { id } : {}) }, signal);
+  return report;
 }
 
 /** Re-reads until every command that succeeded is visible (failed ones stay planned). */

@@ -42,8 +42,11 @@ export interface ApplyOptions {
   readonly retry?: RetryPolicy;
   /** Called once per command, as soon as its result is known. */
   readonly onResult?: (result: CommandResult, command: Command) => void;
-  /** Checked before each request: true stops starting new work (shutdown, lost leadership). */
-  readonly shouldStop?: () => boolean;
+  /**
+   * Checked before each request: once aborted, nothing new starts (shutdown, lost leadership);
+   * what is in flight finishes, and every command not sent is `skipped` ("cancelled").
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -53,6 +56,9 @@ export interface ApplyOptions {
  * faster: every request is a round trip and a metadata commit.
  */
 export const RECORDS_PER_REQUEST = 8000;
+
+/** The error of a command not sent because the pass was cancelled. */
+export const CANCELLED = 'cancelled: not sent';
 
 /** The metadata records creating this topic writes (see RECORDS_PER_REQUEST). */
 export const topicRecords = (t: {
@@ -128,7 +134,8 @@ class Run {
     this.batchSize = opts.batchSize ?? Infinity;
     this.concurrency = opts.concurrency ?? 4;
     this.retry = opts.retry ?? DEFAULT_RETRY;
-    this.stopped = opts.shouldStop ?? (() => false);
+    const signal = opts.signal;
+    this.stopped = signal ? () => signal.aborted : () => false;
   }
 
   /** One stage's commands (COMMAND_STAGES), named by its first kind. */
@@ -213,7 +220,7 @@ class Run {
       let lastError: ItemError | undefined;
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (this.stopped()) {
-          for (const c of pending) this.record(c, 'skipped', started, attempt - 1, 'stopped');
+          for (const c of pending) this.record(c, 'skipped', started, attempt - 1, CANCELLED);
           return;
         }
         if (this.kafkaDown) {
@@ -293,7 +300,7 @@ class Run {
         continue;
       }
       if (this.stopped()) {
-        this.record(c, 'skipped', started, 0, 'stopped');
+        this.record(c, 'skipped', started, 0, CANCELLED);
         ok = false;
         continue;
       }

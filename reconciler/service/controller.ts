@@ -1,9 +1,11 @@
-// The reconcile loop: one pass at a time, on an interval and on request. Only the leader runs
-// passes that apply and publish; other replicas refresh a read-only plan to serve reads.
+// The reconcile loop: one pass at a time, on request and again when the reconciler asks to be
+// requeued (the resync interval after each pass). Only the leader runs passes that apply and
+// publish, and a pass stops starting new work when leadership moves or the service stops; other
+// replicas refresh a read-only plan on the interval to serve reads.
 import { randomUUID } from 'node:crypto';
 import type { Clients } from '../cluster/clients';
-import type { Mode, PassReport } from '../reconcile';
-import { readAndPlan, reconcilePass } from '../reconcile';
+import type { Mode, PassReport, ReconcileResult } from '../reconcile';
+import { PassReconciler, readAndPlan } from '../reconcile';
 import type { DesiredState } from '../state/desired';
 import type { Logger } from '../log';
 import type { Metrics } from './metrics';
@@ -43,24 +45,44 @@ export class Controller {
   private readonly queue: string[] = [];
   private timer?: NodeJS.Timeout;
   private current?: Promise<void>;
+  /** Cancels the pass in flight: shutdown, or leadership moved to another replica. */
+  private abort?: AbortController;
   private stopping = false;
   private readonly status: StatusStore;
+  private readonly reconciler: PassReconciler;
+  /** The catalog as the pass in flight read it (its topics' statuses are worked out from it). */
+  private passDesired?: DesiredState;
   /** Concurrent refreshes share one read of the cluster and the registry. */
   private readonly refreshOnce = singleFlight(() => this.readFresh());
 
   constructor(private readonly opts: ControllerOptions) {
     this.status = new StatusStore(opts.mode);
+    this.reconciler = new PassReconciler({
+      clients: opts.clients,
+      desired: () => (this.passDesired = opts.desired()),
+      resyncMs: opts.intervalMs,
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    });
   }
 
   start(): void {
-    const tick = (): void => {
+    this.schedule(0);
+  }
+
+  /**
+   * The next tick: the leader queues a pass unless one is queued or running, a follower refreshes
+   * its read-only plan. A finished pass reschedules it at its requeueAfterMs.
+   */
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
       if (this.stopping) return;
       if (this.opts.isLeader()) {
-        if (this.queue.length === 0) this.request({ source: 'interval' });
+        if (this.queue.length === 0 && !this.current) this.request({ source: 'interval' });
       } else void this.refresh();
-      this.timer = setTimeout(tick, this.opts.intervalMs);
-    };
-    this.timer = setTimeout(tick, 0);
+      this.schedule(this.opts.intervalMs);
+    }, ms);
   }
 
   /** Queues a pass; it runs when this replica leads. */
@@ -138,8 +160,9 @@ export class Controller {
     });
   }
 
-  /** Leadership gained: run what was queued meanwhile. */
+  /** Leadership changed: a lost lead cancels the pass in flight; a gained one runs the queue. */
   kick(): void {
+    if (!this.opts.isLeader()) this.abort?.abort(new Error('leadership moved'));
     if (this.current || this.stopping || !this.opts.isLeader() || this.queue.length === 0) return;
     this.current = this.drain().finally(() => {
       this.current = undefined;
@@ -155,40 +178,40 @@ export class Controller {
       rec.state = 'running';
       rec.startedAt = new Date().toISOString();
       this.transition(rec);
-      const report = await this.pass(rec);
+      const { report, requeueAfterMs } = await this.pass(rec);
       // The record itself, even if the view dropped it meanwhile: its outcome is still written.
       finishWith(rec, report);
       this.transition(rec);
+      if (requeueAfterMs !== undefined && !this.stopping) this.schedule(requeueAfterMs);
     }
   }
 
-  private async pass(rec: Reconciliation): Promise<PassReport> {
+  private async pass(rec: Reconciliation): Promise<ReconcileResult> {
     const { log, metrics } = this.opts;
-    let desired: DesiredState | undefined;
-    const report = await reconcilePass(() => (desired = this.opts.desired()), this.opts.clients, {
-      mode: rec.mode,
-      id: rec.id,
-      ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
-      ...(this.opts.concurrency ? { concurrency: this.opts.concurrency } : {}),
-      // Finish what is in flight, start nothing new: shutdown or lost leadership.
-      shouldStop: () => this.stopping || !this.opts.isLeader(),
-      onResult: (r) => {
-        metrics.recordResult(r);
-        if (r.outcome !== 'succeeded')
-          log.warn(
-            {
-              reconciliation: rec.id,
-              command: r.kind,
-              resource: r.resource,
-              outcome: r.outcome,
-              error: r.error,
-            },
-            'command not applied',
-          );
-      },
-    });
+    this.passDesired = undefined;
+    this.abort = new AbortController();
+    const result = await this.reconciler.reconcile(
+      { mode: rec.mode, id: rec.id },
+      this.abort.signal,
+    );
+    this.abort = undefined;
+    const { report } = result;
+    for (const r of report.results) {
+      metrics.recordResult(r);
+      if (r.outcome !== 'succeeded')
+        log.warn(
+          {
+            reconciliation: rec.id,
+            command: r.kind,
+            resource: r.resource,
+            outcome: r.outcome,
+            error: r.error,
+          },
+          'command not applied',
+        );
+    }
     metrics.recordPass(report);
-    this.status.passed(report, desired);
+    this.status.passed(report, this.passDesired);
     log.info(
       {
         reconciliation: rec.id,
@@ -208,7 +231,7 @@ export class Controller {
       metrics.errors.inc({ where: 'publish' });
       log.warn({ err: (err as Error).message }, 'could not publish the pass to Kafka');
     }
-    return report;
+    return result;
   }
 
   /** Followers: a read-only plan keeps /status current without changing the cluster. */
@@ -252,10 +275,11 @@ export class Controller {
     return this.status.snapshot(this.opts.isLeader());
   }
 
-  /** Stops the loop; the pass in flight finishes its current request, then ends. */
+  /** Stops the loop; the pass in flight finishes its current request, then ends (cancelled). */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    this.abort?.abort(new Error('the service is stopping'));
     await this.current;
   }
 }

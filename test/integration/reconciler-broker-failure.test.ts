@@ -53,9 +53,11 @@ describe('reconciler when the broker stops mid-apply', () => {
       batchSize: 5,
       concurrency: 1,
       retry: { retries: 1, backoffMs: 100, maxBackoffMs: 200 },
-      onResult: (result) => {
-        // After the first batch of topics is in (ACLs go before topics), the broker goes away.
-        if (result.kind === 'CreateTopic') stopping ??= down({ root, services: ['kafka'] });
+      progress: {
+        applied: (result) => {
+          // After the first batch of topics is in (ACLs go before topics), the broker goes away.
+          if (result.kind === 'CreateTopic') stopping ??= down({ root, services: ['kafka'] });
+        },
       },
     });
     await stopping;
