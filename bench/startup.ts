@@ -52,9 +52,7 @@ export async function run(): Promise<void> {
   const help = ['reconciler/cli.ts', '--help'];
   const launched = timeCommand(help, { runs: RUNS * 2 });
   const direct = timeCommand(help, { runs: RUNS * 2, direct: true });
-  console.log(
-    processLine('node dist/reconciler/cli.js --help (no launcher)', direct, '(informative)'),
-  );
+  console.log(processLine('--help, node on dist/ without the launcher', direct, '(informative)'));
   const ms = (s: number): string => `${(s * 1000).toFixed(0)} ms`;
   console.log(
     `  launcher overhead: median ${ms(launched.median - direct.median)} wall, ` +
