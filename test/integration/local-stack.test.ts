@@ -8,6 +8,7 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLeve
 import type { Admin } from 'kafkajs';
 import { ResourcePatternTypes } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { GRANT, userPrincipal } from '../../catalog/access';
 import { freePort } from '../../scripts/local/ports';
 import { ADMIN_USER, down, readCredentials, saslFor, up } from '../../scripts/local/stack';
 import {
@@ -47,8 +48,8 @@ describe('local Kafka broker', () => {
           resourceType: AclResourceTypes.TOPIC,
           resourceName: prefix,
           resourcePatternType: ResourcePatternTypes.PREFIXED,
-          principal: `User:${TEST_APP_USER}`,
-          host: '*',
+          principal: userPrincipal(TEST_APP_USER),
+          host: GRANT.host,
           operation: AclOperationTypes.ANY,
           permissionType: AclPermissionTypes.ANY,
         },
@@ -104,8 +105,8 @@ describe('local Kafka broker', () => {
           resourceType: AclResourceTypes.TOPIC,
           resourceName: prefix,
           resourcePatternType: ResourcePatternTypes.PREFIXED,
-          principal: `User:${TEST_APP_USER}`,
-          host: '*',
+          principal: userPrincipal(TEST_APP_USER),
+          host: GRANT.host,
           operation: AclOperationTypes.WRITE,
           permissionType: AclPermissionTypes.ALLOW,
         },

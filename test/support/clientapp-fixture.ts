@@ -11,6 +11,7 @@ import type { ClientConfig } from '../../clientapp/config';
 import { configFromLocalStack } from '../../clientapp/config';
 import { adminClient, localTarget, setupTopic } from '../../clientapp/local-setup';
 import type { LocalTarget, SetupResult } from '../../clientapp/local-setup';
+import { GRANT } from '../../catalog/access';
 
 export interface Fixture extends SetupResult {
   prefix: string;
@@ -57,7 +58,7 @@ export async function clientappFixture(opts: {
             resourceType: AclResourceTypes.TOPIC,
             resourceName: name,
             resourcePatternType: ResourcePatternTypes.LITERAL,
-            host: '*',
+            host: GRANT.host,
             operation: AclOperationTypes.ANY,
             permissionType: AclPermissionTypes.ANY,
           })),
