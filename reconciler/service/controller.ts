@@ -1,19 +1,21 @@
-// The reconcile loop: one pass at a time, on request and again when the reconciler asks to be
-// requeued (the resync interval after each pass). Only the leader runs passes that apply and
-// publish, and a pass stops starting new work when leadership moves or the service stops; other
-// replicas refresh a read-only plan on the interval to serve reads.
-import { randomUUID } from 'node:crypto';
+// The reconcile loop, composed of one-job parts: the job queue (queue.ts), leadership and the
+// signal that cancels a pass (leadership.ts), the status /status serves (status-store.ts) and the
+// Reconciler (../reconcile.ts). One pass at a time, on request and again when the reconciler asks
+// to be requeued (the resync interval after each pass). Only the leader runs passes that apply
+// and publish; other replicas refresh a read-only plan on the interval to serve reads.
 import type { Clients } from '../cluster/clients';
 import type { Mode, PassReport, ReconcileResult } from '../reconcile';
 import { PassReconciler, readAndPlan } from '../reconcile';
 import type { DesiredState } from '../state/desired';
 import type { Logger } from '../log';
+import { Leadership } from './leadership';
 import type { Metrics } from './metrics';
 import { singleFlight } from './limits';
+import type { JobRequest } from './queue';
+import { JobQueue } from './queue';
 import type { ObservedPlan, Snapshot } from './status-store';
 import { StatusStore } from './status-store';
-import type { Reconciliation } from './store';
-import { ReconciliationStore, finishWith } from './store';
+import type { Reconciliation, ReconciliationStore } from './store';
 
 export interface ControllerOptions {
   readonly mode: Mode;
@@ -41,21 +43,21 @@ export interface ControllerOptions {
 }
 
 export class Controller {
-  readonly store = new ReconciliationStore();
-  private readonly queue: string[] = [];
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<void>;
-  /** Cancels the pass in flight: shutdown, or leadership moved to another replica. */
-  private abort?: AbortController;
-  private stopping = false;
+  private readonly queue: JobQueue;
+  private readonly leadership: Leadership;
   private readonly status: StatusStore;
   private readonly reconciler: PassReconciler;
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<void>;
+  private stopping = false;
   /** The catalog as the pass in flight read it (its topics' statuses are worked out from it). */
   private passDesired?: DesiredState;
   /** Concurrent refreshes share one read of the cluster and the registry. */
   private readonly refreshOnce = singleFlight(() => this.readFresh());
 
   constructor(private readonly opts: ControllerOptions) {
+    this.queue = new JobQueue({ mode: opts.mode, publish: (rec) => this.publish(rec) });
+    this.leadership = new Leadership(opts.isLeader);
     this.status = new StatusStore(opts.mode);
     this.reconciler = new PassReconciler({
       clients: opts.clients,
@@ -64,6 +66,11 @@ export class Controller {
       ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     });
+  }
+
+  /** Every job this replica knows: its own, and what the jobs topic says of the others'. */
+  get store(): ReconciliationStore {
+    return this.queue.store;
   }
 
   start(): void {
@@ -86,71 +93,29 @@ export class Controller {
   }
 
   /** Queues a pass; it runs when this replica leads. */
-  request(r: {
-    source: Reconciliation['source'];
-    id?: string;
-    reason?: string;
-    requestedBy?: string;
-    dryRun?: boolean;
-  }): Reconciliation {
-    const existing = r.id ? this.store.get(r.id) : undefined;
-    // A request seen again (redelivered, or already run by an earlier leader) does not run twice.
-    // One that is only accepted elsewhere (forwarded here, or read from the jobs topic) runs here.
-    if (existing && (existing.state !== 'accepted' || this.queue.includes(existing.id)))
-      return existing;
-    const rec = this.store.add({
-      id: r.id ?? randomUUID(),
-      state: 'accepted',
-      source: r.source,
-      mode: r.dryRun ? 'observe' : this.opts.mode,
-      ...(r.reason ? { reason: r.reason } : {}),
-      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
-      acceptedAt: new Date().toISOString(),
-    });
-    this.queue.push(rec.id);
-    this.transition(rec);
-    this.kick();
+  request(r: JobRequest): Reconciliation {
+    const { rec, queued } = this.queue.enqueue(r);
+    if (queued) this.kick();
     return rec;
   }
 
   /** Accepted here, applied by the leader (see KafkaIo.forward). */
-  recordForwarded(r: {
-    id: string;
-    reason?: string;
-    requestedBy?: string;
-    dryRun?: boolean;
-  }): Reconciliation {
-    const rec = this.store.add({
-      id: r.id,
-      state: 'accepted',
-      source: 'api',
-      mode: r.dryRun ? 'observe' : this.opts.mode,
-      ...(r.reason ? { reason: r.reason } : {}),
-      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
-      acceptedAt: new Date().toISOString(),
-      forwarded: true,
-    });
-    this.transition(rec);
-    return rec;
+  recordForwarded(r: Omit<JobRequest, 'source'> & { id: string }): Reconciliation {
+    return this.queue.forwarded(r);
   }
 
   /** A forwarded request that never reached Kafka: it will not run anywhere. */
   abandon(id: string, error: string): void {
-    const rec = this.store.get(id);
-    if (!rec || rec.state !== 'accepted') return;
-    rec.state = 'failed';
-    rec.finishedAt = new Date().toISOString();
-    rec.error = error;
-    this.transition(rec);
+    this.queue.abandon(id, error);
   }
 
   /** A transition read from the jobs topic: merged into the view, never moving a job back. */
   observeJob(job: Reconciliation): void {
-    this.store.merge(job);
+    this.queue.observe(job);
   }
 
   /** Publishes a transition; a failed write is the publisher's to log, never the pass's. */
-  private transition(rec: Reconciliation): void {
+  private publish(rec: Reconciliation): void {
     this.opts.onTransition?.(rec).catch((err: Error) => {
       this.opts.metrics.errors.inc({ where: 'publish' });
       this.opts.log.warn(
@@ -162,8 +127,8 @@ export class Controller {
 
   /** Leadership changed: a lost lead cancels the pass in flight; a gained one runs the queue. */
   kick(): void {
-    if (!this.opts.isLeader()) this.abort?.abort(new Error('leadership moved'));
-    if (this.current || this.stopping || !this.opts.isLeader() || this.queue.length === 0) return;
+    this.leadership.changed();
+    if (this.current || !this.leadership.leading || this.queue.length === 0) return;
     this.current = this.drain().finally(() => {
       this.current = undefined;
       this.kick();
@@ -171,17 +136,11 @@ export class Controller {
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopping && this.opts.isLeader() && this.queue.length > 0) {
-      const id = this.queue.shift() as string;
-      const rec = this.store.get(id);
-      if (!rec) continue;
-      rec.state = 'running';
-      rec.startedAt = new Date().toISOString();
-      this.transition(rec);
+    while (this.leadership.leading) {
+      const rec = this.queue.start();
+      if (!rec) return;
       const { report, requeueAfterMs } = await this.pass(rec);
-      // The record itself, even if the view dropped it meanwhile: its outcome is still written.
-      finishWith(rec, report);
-      this.transition(rec);
+      this.queue.finish(rec, report);
       if (requeueAfterMs !== undefined && !this.stopping) this.schedule(requeueAfterMs);
     }
   }
@@ -189,12 +148,10 @@ export class Controller {
   private async pass(rec: Reconciliation): Promise<ReconcileResult> {
     const { log, metrics } = this.opts;
     this.passDesired = undefined;
-    this.abort = new AbortController();
-    const result = await this.reconciler.reconcile(
-      { mode: rec.mode, id: rec.id },
-      this.abort.signal,
-    );
-    this.abort = undefined;
+    const { signal, done } = this.leadership.passSignal();
+    const result = await this.reconciler
+      .reconcile({ mode: rec.mode, id: rec.id }, signal)
+      .finally(done);
     const { report } = result;
     for (const r of report.results) {
       metrics.recordResult(r);
@@ -279,7 +236,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
-    this.abort?.abort(new Error('the service is stopping'));
+    this.leadership.stop();
     await this.current;
   }
 }
