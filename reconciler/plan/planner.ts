@@ -111,7 +111,7 @@ export function plan(desired: DesiredState, actual: ActualState): Plan {
   return {
     environment: desired.environment,
     commands,
-    refusals: refusals.sort((a, b) => a.resource.localeCompare(b.resource)),
+    refusals: refusals.sort((a, b) => byCodePoint(a.resource, b.resource)),
     unmanaged: actual.unmanagedTopics,
     drift,
     inSync: drift === 0,
@@ -141,6 +141,11 @@ export function configChanges(
   return changes;
 }
 
+/** A stable order that is the same on every machine (localeCompare is the ICU locale's, and slow). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function aclChanges(
   desired: DesiredState,
   actual: ActualState,
@@ -150,7 +155,7 @@ function aclChanges(
   const creates: Draft[] = [];
   // Only the missing ones are sorted: a no-op pass over 30,000 ACLs sorts nothing.
   const missing = [...want].filter(([key]) => !have.has(key));
-  for (const [, a] of missing.sort(([x], [y]) => x.localeCompare(y))) {
+  for (const [, a] of missing.sort(([x], [y]) => byCodePoint(x, y))) {
     const { app, ...acl } = a;
     creates.push({
       kind: 'CreateAcl',
@@ -164,8 +169,9 @@ function aclChanges(
   // The app of a principal the catalog grants something to (a removed app has none).
   const appOf = new Map(stray.length ? desired.acls.map((a) => [a.principal, a.app]) : []);
   const deletes: Draft[] = stray
-    .sort((x, y) => aclKey(x).localeCompare(aclKey(y)))
-    .map((acl) => {
+    .map((acl) => [aclKey(acl), acl] as const)
+    .sort(([x], [y]) => byCodePoint(x, y))
+    .map(([, acl]) => {
       const app = appOf.get(acl.principal);
       return {
         kind: 'DeleteAcl',
