@@ -16,6 +16,8 @@ module.exports = {
       testEnvironment: 'node',
       transform: tsJest,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Each test talks to a real broker and registry: 5 s is too short on a loaded machine.
+      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
