@@ -16,8 +16,9 @@ module.exports = {
       testEnvironment: 'node',
       transform: tsJest,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Each test talks to a real broker and registry: 5 s is too short on a loaded machine.
-      testTimeout: 60_000,
+      // Each test talks to a real broker and registry: jest's 5 s is too short on a loaded
+      // machine (a project's testTimeout is ignored by jest-circus, so a setup file sets it).
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
