@@ -326,6 +326,7 @@ function startHelpers(
   const schemas = schemaFiles.filter(
     (f) => schemaFormat(f) !== undefined && f.split('/').length >= 3 && todo(f),
   );
+  if (domains.length === 0 && schemas.length === 0) return undefined; // all remembered
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Helpers } = require('./parallel') as typeof Parallel;
   const helpers = Helpers.start(files.root, domains, schemas, options);

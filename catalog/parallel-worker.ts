@@ -86,6 +86,8 @@ function checks({ phase, schemas, candidates }: ChecksMessage): void {
   checker.dispose();
 }
 
+Atomics.add(control, 2, 1); // loaded
+Atomics.notify(control, 2);
 const [domains, schemasPhase] = phases as [SharedPhase, SharedPhase];
 work(domains, domain);
 work(schemasPhase, schema);

@@ -9,8 +9,8 @@
 // item a helper has claimed and not yet returned.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { SchemaReference } from './model';
 
 export type PhaseName = 'domains' | 'schemas' | 'checks';
@@ -42,7 +42,10 @@ export interface HelperData {
   readonly domainFiles: readonly string[];
   readonly schemaFiles: readonly string[];
   readonly phases: readonly SharedPhase[];
-  /** [0] counts the batches posted (this thread waits on it); [1] is 1 while this thread waits. */
+  /**
+   * [0] counts the batches posted (this thread waits on it); [1] is 1 while this thread waits;
+   * [2] counts the helpers that have loaded.
+   */
   readonly control: Int32Array;
   readonly port: MessagePort;
 }
@@ -62,6 +65,11 @@ export interface ChecksMessage {
   /** Paths of the schemas to check, in the order this thread checks them. */
   readonly candidates: readonly string[];
 }
+
+// Loaded with the first helper: most loads are too small for one.
+const workerThreads = (): typeof WorkerThreads =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('node:worker_threads') as typeof WorkerThreads;
 
 export const FREE = 0;
 export const MINE = 1;
@@ -86,6 +94,11 @@ export interface ParallelOptions {
   readonly threads?: number;
   /** The work (schema files, plus DOMAIN_WEIGHT per domain file) from which helpers start. */
   readonly minWork?: number;
+  /**
+   * Wait until the helpers have loaded before parsing (tests: otherwise a helper slow to start
+   * may find every item taken, which is right but shows nothing).
+   */
+  readonly waitForHelpers?: boolean;
 }
 
 function sharedPhase(name: PhaseName, size: number): SharedPhase {
@@ -99,6 +112,7 @@ function helperThread(data: Omit<HelperData, 'port'>, port: MessagePort): Worker
   const file = join(__dirname, `parallel-worker${compiled ? '.js' : '.ts'}`);
   const workerData: HelperData = { ...data, port };
   // From the sources (tests), the helper compiles them as they load, like the tests do.
+  const { Worker } = workerThreads();
   const worker = compiled
     ? new Worker(file, { workerData, transferList: [port] })
     : new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, {
@@ -118,7 +132,7 @@ export class Helpers {
   private readonly ports: MessagePort[] = [];
   private readonly phases = new Map<PhaseName, SharedPhase>();
   private readonly results = new Map<PhaseName, Map<number, unknown>>();
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
+  private readonly control = new Int32Array(new SharedArrayBuffer(12));
   private readonly checkIndex = new Map<string, number>();
   private given = false;
 
@@ -127,6 +141,7 @@ export class Helpers {
     domainFiles: readonly string[],
     schemaFiles: readonly string[],
     threads: number,
+    waitForHelpers: boolean,
   ) {
     const phases = [
       sharedPhase('domains', domainFiles.length),
@@ -137,12 +152,19 @@ export class Helpers {
       this.results.set(p.name, new Map());
     }
     for (let i = 0; i < threads; i++) {
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = new (workerThreads().MessageChannel)();
       port1.unref();
       this.ports.push(port1);
       this.workers.push(
         helperThread({ root, domainFiles, schemaFiles, phases, control: this.control }, port2),
       );
+    }
+    const deadline = performance.now() + STALL_MS;
+    for (let ready = 0; waitForHelpers && ready < threads;) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(this.control, 2, ready, left);
+      ready = Atomics.load(this.control, 2);
     }
   }
 
@@ -161,7 +183,7 @@ export class Helpers {
     const threads = options.threads ?? Math.min(3, availableParallelism() - 1, idle);
     const work = schemaFiles.length + DOMAIN_WEIGHT * domainFiles.length;
     if (threads < 1 || work < (options.minWork ?? MIN_WORK)) return undefined;
-    return new Helpers(root, domainFiles, schemaFiles, threads);
+    return new Helpers(root, domainFiles, schemaFiles, threads, options.waitForHelpers ?? false);
   }
 
   /**
@@ -230,6 +252,7 @@ export class Helpers {
   }
 
   private drain(): void {
+    const { receiveMessageOnPort } = workerThreads();
     for (const port of this.ports) {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const batch = m.message as ResultBatch;

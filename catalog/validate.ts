@@ -4,7 +4,7 @@ import { checkCodeowners } from './codeowners';
 import type { Diagnostic } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles, GitFiles, resolveRevision } from './files';
-import { GitHistory } from './history';
+import type * as History from './history';
 import { CATALOG_PATHS, loadCatalog, timed } from './loader';
 import type { LoadOptions } from './loader';
 import { ParseCacheFile } from './parse-cache';
@@ -78,10 +78,12 @@ export function validateCatalog(root: string, options: ValidateOptions = {}): Va
     );
     const [baseModel, headModel] = [base.model, head.model];
     if (baseModel && headModel) {
-      const history = new GitHistory(root, rev);
-      // Loaded only here: the schema comparers (avsc, protobufjs) serve --base alone.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // Loaded only here: the history and the schema comparers (avsc, protobufjs) serve --base alone.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { GitHistory } = require('./history') as typeof History;
       const { checkChangeSafety } = require('./change-safety') as typeof ChangeSafety;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const history = new GitHistory(root, rev);
       timed(phases, 'change safety', () =>
         checkChangeSafety(baseModel, headModel, head.locate, extra, history),
       );

@@ -40,7 +40,7 @@ describe('helper threads', () => {
       expect(one.errorCount).toBeGreaterThanOrEqual(6);
       const phases = new Map<string, number>();
       const many = loadCatalog(new DiskFiles(root), {
-        parallel: { threads: 1, minWork: 0 },
+        parallel: { threads: 1, minWork: 0, waitForHelpers: true },
         phases,
       });
       expect(phases.get(HELPED)).toBeGreaterThan(0);
