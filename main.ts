@@ -1,7 +1,7 @@
 // `npm run synth` / `cdktf synth|diff|deploy`: loads the catalog from the working directory and
 // synthesizes every stack to cdktf.out/. An invalid catalog stops here with its own positioned
 // diagnostics (the same as `npm run validate`), never with a stack trace.
-import { asksForHelp } from './shared/cli';
+import { argumentlessExit } from './shared/cli';
 
 const USAGE = `usage: npm run synth   (or cdktf synth|diff|deploy, which run this app)
 
@@ -9,14 +9,8 @@ Loads the catalog in the working directory and writes every Terraform stack to c
 (exit 0), or prints the catalog's findings (exit 1, see npm run validate).`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (asksForHelp(argv)) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (argv.length > 0) {
-    console.error(`unexpected argument "${argv[0]}"\n\n${USAGE}`);
-    return 2;
-  }
+  const stop = argumentlessExit(argv, USAGE);
+  if (stop !== undefined) return stop;
   // cdktf and the catalog load only now: help answers without them.
   const [{ formatDiagnostic }, { loadCatalog }, { remembered }, { readAdoption }, { buildStacks }] =
     await Promise.all([

@@ -1,7 +1,7 @@
 // `npm run reconciler`: the service, configured from the environment (see README "The reconciler").
 import path from 'node:path';
 import type { Mode } from './reconcile';
-import { asksForHelp } from '../shared/cli';
+import { argumentlessExit } from '../shared/cli';
 import { REPO_ROOT } from '../shared/repo-root';
 
 // Help names where the variables are rather than listing them: their names live in config.ts,
@@ -12,13 +12,9 @@ Serves the reconciler API and status page and reconciles the catalog on an inter
 from environment variables: README, "The reconciler", and RECONCILER_VARS in reconciler/config.ts.`;
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (asksForHelp(argv)) {
-    console.log(USAGE);
-    return;
-  }
-  if (argv.length > 0) {
-    console.error(`unexpected argument "${argv[0]}"\n\n${USAGE}`);
-    process.exitCode = 2;
+  const stop = argumentlessExit(argv, USAGE);
+  if (stop !== undefined) {
+    process.exitCode = stop;
     return;
   }
   // The service's modules (fastify, kafkajs, the catalog) load only now.

@@ -2,7 +2,7 @@
 // up (a real Kafka broker and schema registry), applies the catalog with the reconciler, runs a
 // typed round trip with the client app, then serves the reconciler API and its status page until
 // Ctrl-C.
-import { asksForHelp } from '../shared/cli';
+import { argumentlessExit } from '../shared/cli';
 import { StackError } from './local/errors';
 import { REPO_ROOT } from '../shared/repo-root';
 
@@ -17,14 +17,8 @@ const step = (n: number, total: number, what: string): void =>
   console.log(`\n[${n}/${total}] ${what}`);
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (asksForHelp(argv)) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (argv.length > 0) {
-    console.error(`unexpected argument "${argv[0]}"\n\n${USAGE}`);
-    return 2;
-  }
+  const stop = argumentlessExit(argv, USAGE);
+  if (stop !== undefined) return stop;
   // Everything else (the catalog, the stack, the Kafka clients, the API) loads only now.
   const [
     { formatDiagnostic },
