@@ -9,6 +9,8 @@
 // compiled file's (a few hundred stats, a few milliseconds) and transpiles the ones that are newer
 // or missing, one file at a time (tsconfig's isolatedModules guarantees each file compiles alone).
 // Types are not checked on that path: `npm run typecheck` (part of `npm test`) and the editor do.
+// Then it compiles the command's modules through V8's code cache (scripts/code-cache.cjs; off with
+// STREAMPLANE_CODE_CACHE=off).
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node itself */
 /* global process */
 'use strict';
@@ -116,6 +118,10 @@ function main() {
   const rel = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join('/');
   const stale = staleSources(rel);
   if (stale.length > 0) transpile(stale);
+  if (process.env.STREAMPLANE_CODE_CACHE !== 'off') {
+    const name = rel.replace(/\.ts$/, '').replace(/\//g, '--');
+    require('./code-cache.cjs').install(path.join(DIST, '.cache', `${name}.v8`));
+  }
   // Run it as node would run the file itself (require.main is the command's own module).
   process.argv = [process.argv[0], path.join(DIST, rel.replace(/\.ts$/, '.js')), ...args];
   Module.runMain();
