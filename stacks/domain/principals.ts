@@ -2,7 +2,7 @@
 // platform stack into a local: every ACL and role binding then looks its principal up by app id.
 import { Construct } from 'constructs';
 import { userPrincipal } from '../../catalog/access';
-import { Lazy, TerraformLocal } from 'cdktf';
+import { TerraformLocal } from 'cdktf';
 
 export interface PrincipalsProps {
   /** The service account id of an app (an expression reading the platform stack's outputs). */
@@ -10,7 +10,11 @@ export interface PrincipalsProps {
 }
 
 export class Principals extends Construct {
-  private readonly ids = new Map<string, string>();
+  /**
+   * App id → its account id expression: the local's value, filled as apps are used (plain
+   * strings, no token: a Lazy would make cdktf resolve the local; the file sorts the keys).
+   */
+  private readonly ids: Record<string, string> = {};
   private readonly local: TerraformLocal;
 
   constructor(
@@ -19,20 +23,13 @@ export class Principals extends Construct {
     private readonly props: PrincipalsProps,
   ) {
     super(scope, id);
-    this.local = new TerraformLocal(
-      this,
-      'app_accounts',
-      Lazy.anyValue({
-        produce: () =>
-          Object.fromEntries([...this.ids.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
-      }),
-    );
+    this.local = new TerraformLocal(this, 'app_accounts', this.ids);
     this.local.overrideLogicalId('app_accounts');
   }
 
   /** Registers an app; returns nothing, the principal is looked up per instance. */
   use(appId: string): void {
-    if (!this.ids.has(appId)) this.ids.set(appId, this.props.accountId(appId));
+    if (!Object.hasOwn(this.ids, appId)) this.ids[appId] = this.props.accountId(appId);
   }
 
   /**

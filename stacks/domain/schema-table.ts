@@ -4,11 +4,19 @@
 // (another block's, or another stack's, attribute), kept per layer in `schema_versions_<layer>`
 // so the schema entries themselves stay plain catalog data.
 import { Construct } from 'constructs';
-import { Lazy, TerraformLocal } from 'cdktf';
+import { TerraformLocal } from 'cdktf';
 import type { Subject } from '../../catalog/model';
 import { Schema } from '../.gen/providers/confluent/schema';
 import { SubjectConfig } from '../.gen/providers/confluent/subject-config';
-import { CatalogStack, Entries, dynamicBlock, each, instanceAttribute } from '../synth';
+import {
+  CatalogStack,
+  Entries,
+  dependsOn,
+  dynamicBlock,
+  each,
+  expression,
+  instanceAttribute,
+} from '../synth';
 import { index, literal } from '../shared/terraform-text';
 
 export interface SchemaReferenceEntry {
@@ -31,13 +39,18 @@ export interface SchemaTableProps {
 interface Layer {
   readonly entries: Entries<SchemaEntry>;
   readonly block: Schema;
-  /** Referenced subject → its registered version (an expression). */
-  readonly versions: Map<string, string>;
+  /**
+   * Referenced subject → its registered version: the local's value, filled as subjects are added
+   * (no Lazy: a token makes cdktf resolve the local; only another stack's versions are tokens).
+   */
+  readonly versions: Record<string, string>;
 }
 
 export class SchemaTable extends Construct {
   private readonly compatibility = new Entries<{ level: string }>();
   private readonly layers: Layer[] = [];
+  /** This table's subjects → their layers. */
+  private readonly layerOf = new Map<string, number>();
 
   constructor(scope: Construct, id: string, props: SchemaTableProps) {
     super(scope, id);
@@ -50,23 +63,16 @@ export class SchemaTable extends Construct {
     stack.bindEntries(config, this.compatibility);
     for (let n = 0; n < props.layers; n++) {
       const entries = new Entries<SchemaEntry>();
-      const versions = new Map<string, string>();
-      const local = new TerraformLocal(
-        this,
-        `schema_versions_${n}`,
-        Lazy.anyValue({
-          produce: () =>
-            Object.fromEntries([...versions.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
-        }),
-      );
+      const versions: Record<string, string> = {};
+      const local = new TerraformLocal(this, `schema_versions_${n}`, versions);
       local.overrideLogicalId(`schema_versions_${n}`);
       const block = new Schema(this, `schema_${n}`, {
         subjectName: each.key,
         format: each.value('format'),
         schema: each.value('schema'),
-        dependsOn: [config],
       });
       block.overrideLogicalId(`schema_${n}`);
+      dependsOn(block, [config]);
       dynamicBlock(block, 'schema_reference', each.value('references'), {
         name: '${schema_reference.value.name}',
         subject_name: '${schema_reference.value.subject_name}',
@@ -77,14 +83,24 @@ export class SchemaTable extends Construct {
     }
   }
 
-  /** Registers a subject in its layer; `version` resolves the subjects it references. */
+  /**
+   * Registers a subject in its layer, after the subjects it references; `version` gives the
+   * registered version of another stack's subject.
+   */
   add(subject: Subject, layer: number, version: (subject: string) => string): void {
     const target = this.layers[layer];
     if (!target) throw new Error(`no schema layer ${layer} for ${subject.name}`);
     this.compatibility.add(subject.name, { level: subject.compatibility });
     for (const r of subject.schema.references) {
-      if (!target.versions.has(r.subject)) target.versions.set(r.subject, version(r.subject));
+      if (Object.hasOwn(target.versions, r.subject)) continue;
+      const own = this.layerOf.get(r.subject);
+      // This stack's subject: a literal expression, which cdktf need not resolve.
+      target.versions[r.subject] =
+        own === undefined
+          ? version(r.subject)
+          : expression(this.block(own, r.subject), 'version', JSON.stringify(r.subject));
     }
+    this.layerOf.set(subject.name, layer);
     target.entries.add(subject.name, {
       format: subject.schema.format,
       schema: literal(subject.schema.text),
@@ -103,10 +119,14 @@ export class SchemaTable extends Construct {
     };
   }
 
-  /** The registered version of one of this domain's subjects. */
+  /** The registered version of one of this domain's subjects, as another stack reads it. */
   version(subject: string, layer: number): string {
+    return instanceAttribute(this.block(layer, subject), subject, 'version');
+  }
+
+  private block(layer: number, subject: string): Schema {
     const target = this.layers[layer];
     if (!target) throw new Error(`no schema layer ${layer} for ${subject}`);
-    return instanceAttribute(target.block, subject, 'version');
+    return target.block;
   }
 }

@@ -9,7 +9,7 @@ import { aclOwner, topicGrant } from '../../catalog/access';
 import type { AclGrant, TopicGrant } from '../../catalog/access';
 import type { App, EnvironmentTopic } from '../../catalog/model';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
-import { CatalogStack, Entries, each } from '../synth';
+import { CatalogStack, Entries, each, literalAttributes } from '../synth';
 import type { BlockMove } from '../synth';
 import { index, literal } from '../shared/terraform-text';
 import type { AclTable } from './acl-table';
@@ -84,11 +84,13 @@ export class TopicTable extends Construct {
   private block(id: string, entries: Entries<TopicEntry>, preventDestroy: boolean): void {
     const resource = new KafkaTopic(this, id, {
       topicName: each.key,
-      partitionsCount: each.number('partitions'),
-      config: each.stringMap('config'),
       lifecycle: { preventDestroy },
     });
     resource.overrideLogicalId(id);
+    literalAttributes(resource, {
+      partitions_count: each.value('partitions'),
+      config: each.value('config'),
+    });
     CatalogStack.ofConstruct(this).bindEntries(resource, entries);
   }
 }

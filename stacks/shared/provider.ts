@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentSpec } from '../../catalog/format/platform-file';
 import { ConfluentProvider } from '../.gen/providers/confluent/provider';
 import type { ConfluentProviderConfig } from '../.gen/providers/confluent/provider';
+import { variableExpression } from '../synth';
 import { DOUBLE_DEFAULT_PORT, DOUBLE_ENDPOINT_VARIABLE } from './names';
 
 export function confluentProvider(
@@ -20,7 +21,7 @@ export function confluentProvider(
   return new ConfluentProvider(scope, id, { ...config, endpoint: doubleEndpoint(scope) });
 }
 
-/** The stack's `confluent_endpoint` variable (one per stack, shared by its providers). */
+/** The stack's `confluent_endpoint` variable (one per stack, shared by its providers), read. */
 function doubleEndpoint(scope: Construct): string {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(DOUBLE_ENDPOINT_VARIABLE);
@@ -33,7 +34,7 @@ function doubleEndpoint(scope: Construct): string {
           description: 'Base URL of the Confluent Cloud double (npm run cloud-double:up)',
         });
   endpoint.overrideLogicalId(DOUBLE_ENDPOINT_VARIABLE);
-  return endpoint.stringValue;
+  return variableExpression(endpoint);
 }
 
 /**

@@ -5,9 +5,11 @@
 // elements that hold tokens, not with the catalog): they are merged into the stack's JSON after
 // resolution. cdktf's own synthesizer still runs (aspects, validations, manifest, annotations)
 // but writes only `{}` for the stack, which the complete stack is then written over, its entries
-// rendered straight from their maps (the same text). A domain's stacks in different environments
-// mostly hold the same entries (access and schemas do not vary by environment): each text is
-// rendered once and reused while the entries are equal.
+// rendered straight from their maps (the same text). Literal attributes (`addLiteralAttributes`:
+// a number or map attribute read from `each.value`, `depends_on`) are merged the same way, so the
+// blocks of a domain stack hold no token and cdktf resolves none of them. A domain's stacks in
+// different environments mostly hold the same entries (access and schemas do not vary by
+// environment): each text is rendered once and reused while the entries are equal.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -26,6 +28,9 @@ import { holdsToken } from './entries';
 import { Rendered, stableJson, stableJsonAt } from './stable-json';
 
 type Json = Record<string, unknown>;
+
+/** Attributes of a block by their Terraform names, as literal expressions (no token). */
+export type LiteralAttributes = Readonly<Record<string, string | readonly string[]>>;
 
 /** A Terraform `moved` block: a resource instance's address changed, its state goes along. */
 export interface BlockMove {
@@ -46,6 +51,7 @@ export interface ImportBlock {
 
 export class CatalogStack extends TerraformStack {
   private readonly plainBlocks: { resource: TerraformResource; entries: Entries<object> }[] = [];
+  private readonly literals: { resource: TerraformResource; attributes: LiteralAttributes }[] = [];
   private readonly plainMoves: (() => readonly BlockMove[])[] = [];
   private readonly plainImports: (() => readonly ImportBlock[])[] = [];
   /** Set while cdktf's synthesizer runs: the resolved stack, without plain entries. */
@@ -95,6 +101,17 @@ export class CatalogStack extends TerraformStack {
   bindEntries(resource: TerraformResource, entries: Entries<object>): void {
     if (resource.forEach) throw new Error(`${resource.node.path} has its own for_each`);
     this.plainBlocks.push({ resource, entries });
+  }
+
+  /**
+   * Writes `attributes` (Terraform names, literal expressions) into `resource`'s block, like
+   * for_each: after resolution, so no token is needed where the binding's type is not a string,
+   * and unlike `addOverride`, without listing them in the stack's metadata.
+   */
+  addLiteralAttributes(resource: TerraformResource, attributes: LiteralAttributes): void {
+    if (resource.cdktfStack !== this)
+      throw new Error(`${resource.node.path} is not in ${this.node.id}`);
+    this.literals.push({ resource, attributes });
   }
 
   /** Adds `moved` blocks, produced at synthesis. */
@@ -205,12 +222,22 @@ export class CatalogStack extends TerraformStack {
     tf: Json,
     render: (entries: Entries<object>, resource: TerraformResource) => unknown,
   ): Json {
-    for (const { resource, entries } of this.plainBlocks) {
-      const types = tf.resource as Record<string, Record<string, Json>>;
-      const block = types[resource.terraformResourceType]?.[resource.friendlyUniqueId];
+    const blockOf = (resource: TerraformResource): Json => {
+      const types = tf.resource as Record<string, Record<string, Json>> | undefined;
+      const block = types?.[resource.terraformResourceType]?.[resource.friendlyUniqueId];
       if (!block)
         throw new Error(`no block ${resource.terraformResourceType}.${resource.friendlyUniqueId}`);
-      block.for_each = render(entries, resource);
+      return block;
+    };
+    for (const { resource, entries } of this.plainBlocks) {
+      blockOf(resource).for_each = render(entries, resource);
+    }
+    for (const { resource, attributes } of this.literals) {
+      const block = blockOf(resource);
+      for (const [name, value] of Object.entries(attributes)) {
+        if (block[name] !== undefined) throw new Error(`${resource.node.path} sets ${name} twice`);
+        block[name] = value;
+      }
     }
     const moves = this.plainMoves.flatMap((produce) => produce());
     if (moves.length > 0) tf.moved = [...((tf.moved as unknown[]) ?? []), ...moves];

@@ -59,16 +59,11 @@ export class Entries<T extends object> implements SortedMap {
  * `each.key` and `each.value.<attribute>` of a block bound to plain entries, as the literal
  * Terraform expressions the iterator tokens would resolve to. Iterator tokens would cost a full
  * token resolution per attribute, per block, three times per synthesis, for strings known up
- * front.
+ * front. Where a binding's type wants a number or a map, see `literalAttributes` (refs.ts).
  */
 export const each = {
   key: '${each.key}',
   value: (attribute: string): string => `\${each.value.${attribute}}`,
-  /** `each.value.<attribute>` where the binding's type wants a number. */
-  number: (attribute: string): number => Token.asNumber(each.value(attribute)),
-  /** `each.value.<attribute>` where the binding's type wants a map of strings. */
-  stringMap: (attribute: string): Record<string, string> =>
-    Token.asStringMap(each.value(attribute)),
 } as const;
 
 /** cdktf encodes string, list and map tokens as `${TfToken[…]}`, `#{…}`, `&{…}`. */

@@ -9,4 +9,13 @@ export type { CreateAppOptions } from './app';
 export { CatalogStack } from './catalog-stack';
 export type { BlockMove, ImportBlock } from './catalog-stack';
 export { Entries, each } from './entries';
-export { address, dynamicBlock, expression, instanceAttribute, remoteStateOutputs } from './refs';
+export {
+  address,
+  dependsOn,
+  dynamicBlock,
+  expression,
+  instanceAttribute,
+  literalAttributes,
+  remoteStateOutputs,
+  variableExpression,
+} from './refs';

@@ -1,11 +1,13 @@
 // References to resources and their for_each instances: literal expressions within a stack, and
 // tokens where another stack may read them (cdktf's cross-stack references become sensitive
-// outputs + remote state). Also the two pieces of Terraform JSON written by hand where cdktf's
-// own would cost too much or be wrong: one remote state per stack, and dynamic blocks.
+// outputs + remote state). Also the pieces of Terraform JSON written by hand where cdktf's own
+// would cost too much or be wrong: one remote state per stack, dynamic blocks, and attributes
+// whose binding type would want a token (numbers, maps, `depends_on`).
 import { TerraformDataSource, TerraformStack, Token, ref } from 'cdktf';
-import type { TerraformResource } from 'cdktf';
+import type { TerraformResource, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { index } from '../shared/terraform-text';
+import { CatalogStack } from './catalog-stack';
 
 /** The address of a resource or data source: `type.name`, `data.type.name`. */
 export function address(element: TerraformResource | TerraformDataSource): string {
@@ -26,6 +28,37 @@ export function expression(
 ): string {
   const at = instance === undefined ? '' : `[${instance}]`;
   return `\${${address(element)}${at}.${attribute}}`;
+}
+
+/** `${var.<name>}`: a variable of the same stack, as a literal expression (see `expression`). */
+export function variableExpression(variable: TerraformVariable): string {
+  return `\${var.${variable.friendlyUniqueId}}`;
+}
+
+/**
+ * Attributes written as literal Terraform expressions (`{ partitions_count: each.value(…) }`),
+ * by their Terraform names: for attributes whose binding type is not a string (a number, a map),
+ * where cdktf would want a number or map token, and a token costs a resolution of the whole
+ * block three times per synthesis.
+ */
+export function literalAttributes(
+  resource: TerraformResource,
+  attributes: Readonly<Record<string, string>>,
+): void {
+  CatalogStack.ofConstruct(resource).addLiteralAttributes(resource, attributes);
+}
+
+/**
+ * `depends_on` as literal addresses of resources of the same stack. cdktf's `dependsOn` wraps
+ * each dependency in a token, which makes the whole block go through token resolution.
+ */
+export function dependsOn(
+  resource: TerraformResource,
+  dependencies: readonly (TerraformResource | TerraformDataSource)[],
+): void {
+  CatalogStack.ofConstruct(resource).addLiteralAttributes(resource, {
+    depends_on: dependencies.map(address),
+  });
 }
 
 /** `type.name["key"].attribute` of a for_each resource, as a string token. */

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { aclKey, produceGrants } from '../../catalog/access';
 import { loadCatalog } from '../../catalog/loader';
 import { buildStacks } from '../app';
+import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
+import { ConfluentProvider } from '../.gen/providers/confluent/provider';
+import { createApp } from './app';
 import { CatalogStack } from './catalog-stack';
+import { each } from './entries';
+import { literalAttributes } from './refs';
 import { Rendered, stableJson, stableJsonAt } from './stable-json';
 import type { SortedMap } from './stable-json';
 import { terraformValidate } from '../../scripts/providers/terraform';
@@ -212,4 +217,25 @@ test('a stack synthesized again writes the entries added since, not the text ren
   );
   expect(written).toBe(cdktfText(orders.toTerraform()));
   expect(written).toContain(aclKey(grant));
+});
+
+test('a literal attribute is written after resolution, never over one cdktf rendered', () => {
+  const render = (partitions?: number): string => {
+    const app = createApp({ outdir: mkdtempSync(join(tmpdir(), 'streamplane-literal-')) });
+    const stack = new CatalogStack(app, 'literal');
+    new ConfluentProvider(stack, 'confluent');
+    const topic = new KafkaTopic(stack, 'topic', {
+      topicName: each.key,
+      ...(partitions === undefined ? {} : { partitionsCount: partitions }),
+    });
+    literalAttributes(topic, { partitions_count: each.value('partitions') });
+    app.synth();
+    return readFileSync(join(app.outdir, 'stacks', 'literal', 'cdk.tf.json'), 'utf8');
+  };
+  const written = JSON.parse(render()) as Json;
+  expect(written.resource.confluent_kafka_topic.topic.partitions_count).toBe(
+    '${each.value.partitions}',
+  );
+  expect(written['//'].metadata.overrides).toBeUndefined();
+  expect(() => render(3)).toThrow(/sets partitions_count twice/);
 });
