@@ -30,6 +30,49 @@ export const lib = {
 };
 
 type Factory = (this: unknown, ...args: unknown[]) => unknown;
+type Class = new (...args: unknown[]) => object;
+interface RecordLike {
+  _getConstructorName(): string;
+}
+
+/** How many checkOnly calls are running (nested checks share the count). */
+let checking = 0;
+
+/**
+ * Runs `fn`, which makes avsc types only to check schemas, so each record's constructor (code
+ * generated with `new Function`) is made on its first `new` (a record-typed field default), not
+ * with the type. The types stay complete: one that does encode or decode makes it then.
+ */
+export function checkOnly<T>(fn: () => T): T {
+  checking++;
+  try {
+    return fn();
+  } finally {
+    checking--;
+  }
+}
+
+/**
+ * Stands in for avsc's record constructor until its first `new`: then the real one is made and
+ * builds the instance, whose prototype chain holds both (instanceof either is true). It carries
+ * what avsc sets on its own (`type`, `getType`, the constructor's name).
+ */
+function lazyConstructor(type: RecordLike, plain: boolean, make: () => Class): Class {
+  let made: Class | undefined;
+  const Record = function (this: unknown, ...values: unknown[]): object {
+    if (!made) {
+      made = make();
+      Object.setPrototypeOf(Record.prototype, made.prototype);
+    }
+    return Reflect.construct(made, values, new.target ?? Record) as object;
+  } as unknown as Class & { type?: unknown; getType?: () => unknown };
+  Object.defineProperty(Record, 'name', { value: type._getConstructorName() });
+  if (!plain) {
+    Record.type = type;
+    Record.getType = () => type;
+  }
+  return Record;
+}
 
 /**
  * avsc generates code (`new Function`) for every type it parses: each record's reader, writer,
@@ -57,6 +100,13 @@ function lazyCodegen(avro: typeof Avsc): typeof Avsc {
       };
     };
   }
+  // The record constructor: made on first `new` while types are only being checked (see
+  // checkOnly); a type made for encoding or decoding keeps avsc's own, which its reader calls.
+  const makeConstructor = record._createConstructor as Factory;
+  record._createConstructor = function (this: RecordLike, ...args: unknown[]) {
+    if (checking === 0) return makeConstructor.apply(this, args);
+    return lazyConstructor(this, args[1] === true, () => makeConstructor.apply(this, args) as Class);
+  } as Factory;
   // A branch constructor is only ever called with `new`, which returns the real branch object.
   type BranchClass = new (value: unknown) => unknown;
   const makeBranch = type._createBranchConstructor as Factory;

@@ -8,8 +8,7 @@ import type { SchemaReference } from '../model';
 import { referenceSubject } from '../naming';
 import { referenceClosure } from '../references';
 import { didYouMean } from '../suggest';
-import type { Type as AvroType } from 'avsc';
-import { avroRegistry } from './avro';
+import { AvroChecker } from './avro';
 import { verdictKey } from './verdicts';
 import type { SchemaVerdicts } from './verdicts';
 import type { SchemaJob } from '../parallel';
@@ -149,16 +148,20 @@ export interface CheckHelpers {
 
 /** Checks schemas one at a time, sharing avsc types and ajv instances between the checks. */
 export class SchemaChecker {
-  private readonly avroCache: AvroCache = new Map();
+  private readonly avro: AvroChecker;
   private readonly jsonSchemas: JsonSchemas;
 
   constructor(private readonly all: ReadonlyMap<string, ResolvedSchema>) {
     this.jsonSchemas = new JsonSchemas(all);
+    // Only what other files reference is kept for the checks after it.
+    const referenced = new Set<string>();
+    for (const r of all.values()) for (const ref of r.references) referenced.add(ref.file);
+    this.avro = new AvroChecker(avroLookup(all), referenced);
   }
 
   /** The schema's problem, or undefined when its format's library accepts it. */
   problem(r: ResolvedSchema): SchemaProblem | undefined {
-    return validate(r, this.all, this.avroCache, this.jsonSchemas);
+    return validate(r, this.all, this.avro, this.jsonSchemas);
   }
 
   dispose(): void {
@@ -379,12 +382,12 @@ export function dependencies(path: string, all: ReadonlyMap<string, ResolvedSche
 function validate(
   r: ResolvedSchema,
   all: ReadonlyMap<string, ResolvedSchema>,
-  avroCache: AvroCache,
+  avro: AvroChecker,
   jsonSchemas: JsonSchemas,
 ): SchemaProblem | undefined {
   const p = r.parsed;
   try {
-    if (p.format === 'AVRO') avroRegistry(p.path, avroLookup(all), avroCache);
+    if (p.format === 'AVRO') avro.check(p.path);
     else if (p.format === 'JSON') jsonSchemas.compile(r);
     else protoRoot(r, all);
     return undefined;
@@ -412,8 +415,6 @@ function validate(
     };
   }
 }
-
-type AvroCache = Map<string, Record<string, AvroType>>;
 
 /** Avro sources of resolved schema files, for avro.ts. */
 export function avroLookup(all: ReadonlyMap<string, ResolvedSchema>): AvroLookup {
