@@ -30,6 +30,8 @@ export interface ProcessFigures {
   /** CPU seconds (user + system) of the median run's process, where the OS tells (Linux). */
   readonly cpu?: number;
   readonly exitCodes: readonly number[];
+  /** The median run's output. */
+  readonly stdout: string;
   readonly stderr: string;
   /** The 1-minute load average when the runs ended. */
   readonly load: number;
@@ -63,7 +65,7 @@ export function timeCommand(
   const argv = options.direct
     ? [join(REPO_ROOT, 'dist', entry.replace(/\.ts$/, '.js')), ...rest]
     : [LAUNCHER, ...args];
-  const once = (): { wall: number; cpu?: number; code: number; stderr: string } => {
+  const once = (): { wall: number; cpu?: number; code: number; stdout: string; stderr: string } => {
     const cpu0 = childrenCpu();
     const t0 = performance.now();
     const r = spawnSync(process.execPath, argv, {
@@ -78,6 +80,7 @@ export function timeCommand(
       wall,
       ...(cpu0 !== undefined && cpu1 !== undefined ? { cpu: cpu1 - cpu0 } : {}),
       code: r.status ?? 1,
+      stdout: r.stdout,
       stderr: r.stderr,
     };
   };
@@ -90,6 +93,7 @@ export function timeCommand(
     median: median.wall,
     ...(median.cpu !== undefined ? { cpu: median.cpu } : {}),
     exitCodes: all.map((r) => r.code),
+    stdout: median.stdout,
     stderr: median.stderr,
     load: loadavg()[0] ?? 0,
   };

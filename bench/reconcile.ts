@@ -84,6 +84,12 @@ function line(label: string, r: PassReport & { cpuMs?: number }, extra = ''): vo
       `${String(r.roundTrips.admin).padStart(4)} Kafka round trips   ${r.counts.commands} commands ` +
       `(${r.counts.failed} failed)   ${r.state}${extra}`,
   );
+  const p = r.phases;
+  if (p)
+    console.log(
+      `    read + plan ${p.readMs} ms, writes ${p.writeMs} ms, verification ${p.verifyMs} ms ` +
+        `(${p.verifyReads} cluster read${p.verifyReads === 1 ? '' : 's'})`,
+    );
   if (r.error) console.log(`    error: ${r.error}`);
   const left = r.remaining?.commands ?? [];
   if (left.length) {
@@ -231,6 +237,9 @@ export async function run(): Promise<void> {
           `   ${((applied.median * 1000) / floorMs).toFixed(1)}x floor`,
       );
       if (applied.exitCodes[0] !== 0) console.log(`    ${applied.stderr.trim()}`);
+      // The CLI's last line: its pass's phases (the rest of the process is start-up and catalog).
+      const phases = /; (read \d+ ms, writes .*)\)$/m.exec(applied.stdout)?.[1];
+      if (phases) console.log(`    in the process: ${phases}`);
       await settle(stackRoot, 'bench1', TOPICS_PER_DOMAIN);
       const planned = timeCommand(cli('plan'), { runs: RUNS });
       console.log(processLine('plan --env local, no-op, 1,000 topics', planned, '< 0.7 s'));

@@ -25,6 +25,11 @@ export interface PassReport {
   readonly cancelled?: boolean;
   readonly startedAt: string;
   readonly durationMs: number;
+  /**
+   * Where the pass's time went (enforce with commands): reading and planning, sending the
+   * commands, and re-reading until the cluster shows them (`reads` of it).
+   */
+  readonly phases?: { readMs: number; writeMs: number; verifyMs: number; verifyReads: number };
   /** The plan the pass started from. */
   readonly plan?: Plan;
   readonly results: readonly CommandResult[];
@@ -109,12 +114,15 @@ export class PassReconciler implements Reconciler {
     let remaining: Plan | undefined;
     let results: CommandResult[] = [];
     let error: string | undefined;
+    let phases: PassReport['phases'];
     try {
       const desired = this.opts.desired;
       const want = typeof desired === 'function' ? desired() : desired;
       plan = (await readAndPlan(want, clients)).plan;
+      const read = Date.now();
       progress?.planned?.(plan);
       if (request.mode === 'enforce' && plan.commands.length > 0 && !signal?.aborted) {
+        const writing = Date.now();
         results = await applyPlan(plan, clients, {
           ...(this.opts.batchSize !== undefined ? { batchSize: this.opts.batchSize } : {}),
           ...(this.opts.concurrency !== undefined ? { concurrency: this.opts.concurrency } : {}),
@@ -122,15 +130,24 @@ export class PassReconciler implements Reconciler {
           ...(progress?.applied ? { onResult: (r: CommandResult) => progress.applied?.(r) } : {}),
           ...(signal ? { signal } : {}),
         });
+        const written = Date.now();
         // A cancelled pass does not wait for the broker to show what it did.
-        if (!signal?.aborted)
-          remaining = await verify(
+        if (!signal?.aborted) {
+          const verified = await verify(
             want,
             clients,
             plan,
             results,
             this.opts.verifyTimeoutMs ?? 30_000,
           );
+          remaining = verified.plan;
+          phases = {
+            readMs: read - started,
+            writeMs: written - writing,
+            verifyMs: Date.now() - written,
+            verifyReads: verified.reads,
+          };
+        }
       }
     } catch (err) {
       error = (err as Error).message;
@@ -156,6 +173,7 @@ export class PassReconciler implements Reconciler {
       ...(cancelled ? { cancelled: true } : {}),
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
+      ...(phases ? { phases } : {}),
       ...(plan ? { plan } : {}),
       results,
       ...(remaining ? { remaining } : {}),
@@ -210,7 +228,7 @@ async function verify(
   applied: Plan,
   results: readonly CommandResult[],
   timeoutMs: number,
-): Promise<Plan> {
+): Promise<{ plan: Plan; reads: number }> {
   const notDone = new Set(results.filter((r) => r.outcome !== 'succeeded').map(commandKey));
   // Topics this pass created have the configs they were created with (see ReadOptions).
   const knownConfigs = new Map(
@@ -220,9 +238,12 @@ async function verify(
   );
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
-    if (i > 0) await sleep(Math.min(250 * i, 2000));
+    // Re-read soon, then less and less often: what shows up between two reads is waited for by
+    // up to the pause between them (250 ms steps up to 2 s added about 1 s to an apply the broker
+    // took 2 s to show), and each read is a whole cluster read.
+    if (i > 0) await sleep(Math.min(100 * i, 1000));
     const { plan } = await readAndPlan(desired, clients, { knownConfigs });
     const lagging = plan.commands.filter((c) => !notDone.has(commandKey(c)));
-    if (lagging.length === 0 || Date.now() > deadline) return plan;
+    if (lagging.length === 0 || Date.now() > deadline) return { plan, reads: i + 1 };
   }
 }

@@ -7,7 +7,8 @@
 // functions that run compiled lazily). A module whose text differs from the one cached is compiled
 // from its text, as without the cache; V8 itself refuses code made by another V8 or with other
 // flags (the module then compiles from its text too). The file is written again only when a
-// module was compiled from its text; writing it is atomic, and failing to write (a read-only
+// module was compiled from its text, with new code for those modules only (making it for every
+// module took tens of milliseconds); writing it is atomic, and failing to write (a read-only
 // checkout) only costs the next run the same compilation.
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node itself */
 /* global process, Buffer */
@@ -79,9 +80,8 @@ function makeRequire(mod) {
 /** Compiles every CommonJS module loaded from now on through the cache in `file`. */
 function install(file) {
   const cached = read(file);
-  /** This run's modules: filename → { hash, script }. */
+  /** This run's modules that compiled from their text: filename → { hash, script }. */
   const compiled = new Map();
-  let missed = false;
   const compile = Module.prototype._compile;
   const dynamicImport = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   Module.prototype._compile = function (content, filename) {
@@ -97,8 +97,9 @@ function install(file) {
       ...(hit && hit.hash === hash ? { cachedData: hit.data } : {}),
       ...(dynamicImport !== undefined ? { importModuleDynamically: dynamicImport } : {}),
     });
-    if (!hit || hit.hash !== hash || script.cachedDataRejected) missed = true;
-    compiled.set(filename, { hash, script });
+    // Only modules compiled from their text get new code at exit: the others keep theirs.
+    if (!hit || hit.hash !== hash || script.cachedDataRejected)
+      compiled.set(filename, { hash, script });
     const wrapper = script.runInThisContext({ displayErrors: true });
     const dirname = path.dirname(filename);
     return Reflect.apply(wrapper, this.exports, [
@@ -110,7 +111,7 @@ function install(file) {
     ]);
   };
   process.once('exit', () => {
-    if (!missed) return;
+    if (compiled.size === 0) return;
     // Modules other runs of this entry loaded stay (each is checked against its text when used).
     const entries = new Map(cached);
     for (const [filename, { hash, script }] of compiled) {

