@@ -4,13 +4,13 @@
 // json-stable-stringify; entries hold no token, so they skip both (synthesis then grows with the
 // elements that hold tokens, not with the catalog): they are merged into the stack's JSON after
 // resolution. cdktf's own synthesizer still runs (aspects, validations, manifest, annotations)
-// but writes only `{}` for the stack, which the complete stack is then written over, its entries
-// rendered straight from their maps (the same text). Literal attributes (`addLiteralAttributes`:
+// up to the stack's rendering, where it stops: the complete stack is written by this class, its
+// entries rendered straight from their maps (the same text). Literal attributes (`addLiteralAttributes`:
 // a number or map attribute read from `each.value`, `depends_on`) are merged the same way, so the
 // blocks of a domain stack hold no token and cdktf resolves none of them. A domain's stacks in
 // different environments mostly hold the same entries (access and schemas do not vary by
 // environment): each text is rendered once and reused while the entries are equal.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   App,
@@ -79,6 +79,8 @@ export class CatalogStack extends TerraformStack {
         this.resolved = resolved;
         try {
           cdktf.synthesize(session);
+        } catch (e) {
+          if (e !== RENDERED) throw e;
         } finally {
           this.resolved = undefined;
         }
@@ -88,7 +90,7 @@ export class CatalogStack extends TerraformStack {
           resolved.tf,
           (entries, resource) => new Rendered((indent) => this.render(resource, entries, indent)),
         );
-        writeFileSync(file, stableJson(tf));
+        writeUnlessEqual(file, stableJson(tf));
       },
     };
   }
@@ -157,9 +159,11 @@ export class CatalogStack extends TerraformStack {
   override toTerraform(): Json {
     if (this.resolved) {
       this.resolved.tf = this.synthesizedTerraform();
-      // cdktf serializes and writes what this returns; the complete stack is written over it
-      // right after (see the constructor), so cdktf's text of the stack would be thrown away.
-      return UNWRITTEN;
+      // The last thing cdktf's synthesizer does with what this returns is to serialize it and
+      // write it to the stack's file, which the complete stack is then written over (see the
+      // constructor). Stopping it here saves that text and, above all, that write: truncating
+      // the previous synthesis's file to `{}` before writing it again cost more than writing it.
+      throw RENDERED;
     }
     return this.withEntries(super.toTerraform() as Json, (entries) => entries.toJSON());
   }
@@ -249,8 +253,11 @@ export class CatalogStack extends TerraformStack {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** What cdktf's synthesizer writes for a catalog stack before the stack is written: `{}`. */
-const UNWRITTEN: Json = { toJSON: () => ({}) };
+/**
+ * Thrown by toTerraform while cdktf's synthesizer runs, once the stack is rendered: what would
+ * follow in cdktf 0.21's StackSynthesizer is only the write of the file this class writes itself.
+ */
+const RENDERED: unique symbol = Symbol('rendered');
 
 /** Per app, by rendering key and block: the last entries rendered and their text. */
 const renderings = new WeakMap<
@@ -258,6 +265,19 @@ const renderings = new WeakMap<
   Map<string, { entries: Entries<object>; size: number; indent: string; text: string }>
 >();
 const EXPONENT = /\d[eE][-+]?\d/;
+
+/**
+ * Writes `text` to `file` unless the file already holds exactly these bytes (compared, never
+ * assumed): synthesizing an unchanged catalog again then rewrites nothing. Rewriting 800 files
+ * in place cost seconds of waiting on a busy disk, comparing them a fraction of that.
+ */
+function writeUnlessEqual(file: string, text: string): void {
+  const bytes = Buffer.from(text);
+  if (statSync(file, { throwIfNoEntry: false })?.size === bytes.length) {
+    if (readFileSync(file).equals(bytes)) return;
+  }
+  writeFileSync(file, bytes);
+}
 
 /** What resolving does to plain data: a copy without undefined members or list items. */
 function withoutUndefined(value: unknown): unknown {
