@@ -7,6 +7,7 @@ import type { CatalogFiles } from './files';
 import type * as DomainFormat from './format/domain-file';
 import type { AppSpec, TopicSpec } from './format/domain-file';
 import type { ZodError, ZodType } from 'zod';
+import type * as PlainTopic from './format/plain-topic';
 import type * as PlatformFormat from './format/platform-file';
 import type { PlatformFile } from './format/platform-file';
 import { buildCatalog } from './build';
@@ -39,6 +40,8 @@ import type * as KnownKeys from './format/known-keys';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const domainFormat = (): typeof DomainFormat =>
   require('./format/domain-file') as typeof DomainFormat;
+const plainTopicFormat = (): typeof PlainTopic =>
+  require('./format/plain-topic') as typeof PlainTopic;
 const platformFormat = (): typeof PlatformFormat =>
   require('./format/platform-file') as typeof PlatformFormat;
 const reportZodIssues: typeof ZodIssues.reportZodIssues = (...args) =>
@@ -435,13 +438,22 @@ function parseDomain(
     unknown
   >;
   const { app: appShape, appName, domainFile, topic: topicShape, topicKey } = domainFormat();
+  const { plainTopic, plainTopicKey } = plainTopicFormat();
   let broken = false;
   const head = domainFile.safeParse(source.data ?? {});
   if (!head.success) {
     reportZodIssues(head.error, source, diagnostics, [], known);
     broken = true;
   }
-  const part = <T>(shape: ZodType<T>, value: unknown, path: Path): T | undefined => {
+  const part = <T>(
+    shape: ZodType<T>,
+    value: unknown,
+    path: Path,
+    plain?: (value: unknown) => T | undefined,
+  ): T | undefined => {
+    // A plainly valid part is read without zod (see format/plain-topic.ts).
+    const read = plain?.(value);
+    if (read !== undefined) return read;
     const r = shape.safeParse(value ?? {});
     if (r.success) return r.data;
     reportZodIssues(r.error, source, diagnostics, path, known);
@@ -464,8 +476,8 @@ function parseDomain(
     // A broken topic does not make the domain's apps unknown: keep `broken` for header/apps.
     const before: boolean = broken;
     broken = false;
-    const ok = part(topicKey, key, ['topics', key]) !== undefined;
-    const spec = part(topicShape, value, ['topics', key]);
+    const ok = part(topicKey, key, ['topics', key], plainTopicKey) !== undefined;
+    const spec = part(topicShape, value, ['topics', key], plainTopic);
     if (ok && spec) topics.set(key, spec);
     if (broken) brokenTopics.add(key);
     broken = before;

@@ -21,7 +21,7 @@ export function checked(
   });
 }
 
-const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** Names of domains, apps and topics: lower-case words joined by single dashes. */
 export function kebabName(what: string) {

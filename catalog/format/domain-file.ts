@@ -12,8 +12,10 @@ import {
 } from './common';
 
 /** "order-service" (same domain) or "payments/payment-service" (another domain). */
+export const APP_REF = /^([a-z][a-z0-9-]*\/)?[a-z][a-z0-9-]*$/;
+
 const appRef = checked(
-  (s) => /^([a-z][a-z0-9-]*\/)?[a-z][a-z0-9-]*$/.test(s),
+  (s) => APP_REF.test(s),
   'invalid-app-ref',
   'an app reference is "app" for this domain or "domain/app" for another domain',
   'for example "order-service" or "payments/payment-service"',
