@@ -161,11 +161,19 @@ function textPosition(text: string, at: number): { line: number; col: number } {
 /**
  * One pass over a JSON text: the offset of the bracket that opens level `limit + 1` (`deep`),
  * and of the first key repeated in its object, inside its quote (`duplicate`; JSON.parse keeps
- * the last of two equal keys without a word); -1 when there is none.
+ * the last of two equal keys without a word); -1 when there is none. Also bounds what a walk of
+ * the parsed value could find too large: the most characters between a pair of quotes
+ * (`longest`, escapes counted as written, so at least the string's length) and the most commas
+ * plus one in one array or object (`widest`, at least its number of entries).
  */
-export function jsonScan(text: string, limit: number): { deep: number; duplicate: number } {
-  const frames: { keys?: Set<string>; expectKey: boolean }[] = [];
+export function jsonScan(
+  text: string,
+  limit: number,
+): { deep: number; duplicate: number; longest: number; widest: number } {
+  const frames: { keys?: Set<string>; expectKey: boolean; entries: number }[] = [];
   let duplicate = -1;
+  let longest = 0;
+  let widest = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
@@ -176,6 +184,7 @@ export function jsonScan(text: string, limit: number): { deep: number; duplicate
         if (s === 0x5c) i++;
         else if (s === 0x22) break;
       }
+      longest = Math.max(longest, i - start - 1);
       const top = frames[frames.length - 1];
       if (top?.keys && top.expectKey) {
         top.expectKey = false;
@@ -184,15 +193,21 @@ export function jsonScan(text: string, limit: number): { deep: number; duplicate
         top.keys.add(key);
       }
     } else if (c === 0x7b || c === 0x5b) {
-      if (frames.length >= limit) return { deep: i, duplicate };
-      frames.push(c === 0x7b ? { keys: new Set(), expectKey: true } : { expectKey: false });
+      if (frames.length >= limit) return { deep: i, duplicate, longest, widest };
+      frames.push(
+        c === 0x7b
+          ? { keys: new Set(), expectKey: true, entries: 1 }
+          : { expectKey: false, entries: 1 },
+      );
+      widest = Math.max(widest, 1);
     } else if (c === 0x7d || c === 0x5d) frames.pop();
     else if (c === 0x2c) {
       const top = frames[frames.length - 1];
+      if (top) widest = Math.max(widest, ++top.entries);
       if (top?.keys) top.expectKey = true;
     }
   }
-  return { deep: -1, duplicate };
+  return { deep: -1, duplicate, longest, widest };
 }
 
 /** Offset of the brace that opens block level `limit + 1` of a .proto text, or -1. */

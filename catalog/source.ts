@@ -1,15 +1,18 @@
 // A parsed YAML file that still knows where every value came from, so any later rule can
 // point at the exact line and column of the key or value it is talking about.
 //
-// Two paths through one grammar (YAML 1.2, core schema): files load with js-yaml, which is an
-// order of magnitude faster; the positioned `yaml` Document is built only when something needs
-// a position (a finding) or when js-yaml rejects the file, in which case `yaml` reports the
-// problem precisely. Both produce the same data (a property test holds them to it).
+// Paths through one grammar (YAML 1.2, core schema): plain files (block mappings and sequences
+// of plain scalars, as generated and most hand-written domain files are) are read without a
+// library (plain-yaml.ts), others with js-yaml, which is an order of magnitude faster than
+// `yaml`; the positioned `yaml` Document is built only when something needs a position (a
+// finding) or when js-yaml rejects the file, in which case `yaml` reports the problem precisely.
+// All produce the same data (property tests hold them to it).
 import type * as JsYaml from 'js-yaml';
 import type { Event } from 'js-yaml';
 import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
+import { plainYaml } from './plain-yaml';
 import { LineIndex } from './schemas/json-position';
 
 // Both YAML libraries load on first use: a file the parse cache knows is not parsed at all.
@@ -151,14 +154,16 @@ export class SourceFile {
 }
 
 /**
- * js-yaml with the YAML 1.2 core schema (what `yaml` uses by default): no timestamps, no merge
- * keys. Anything it rejects, and any document it could read differently in principle (several
+ * Plain YAML without a library (plain-yaml.ts); anything else with js-yaml, with the YAML 1.2
+ * core schema (what `yaml` uses by default): no timestamps, no merge keys. Anything it rejects, and any document it could read differently in principle (several
  * documents, directives, tags), goes to the precise path instead. One pass over the events
  * builds both the data and the offsets of the keys the model needs.
  */
 export function fastLoad(
   text: string,
 ): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
+  const plain = plainYaml(text);
+  if (plain) return { ok: true, data: plain.data, keys: plain.keys };
   const { CORE_SCHEMA, EVENT_DOCUMENT, constructFromEvents, parseEvents } = jsYaml();
   try {
     const events = parseEvents(text, {});

@@ -78,7 +78,11 @@ export function parseSchemaFile(path: string, domain: string, text: string): Par
       offset: duplicate,
       hint: 'each key may appear once in an object: JSON readers keep only one of them; merge or rename',
     });
-  const limit = limitProblem(json, format, text);
+  // Nothing in the text is long or wide enough for a limit: the walk would find nothing.
+  const limit =
+    scan.longest <= INPUT_LIMITS.schemaName && scan.widest <= INPUT_LIMITS.fields
+      ? undefined
+      : limitProblem(json, format, text);
   if (limit) base.problems.push(limit);
   if (format === 'JSON' && !(typeof json === 'boolean' || (json && typeof json === 'object' && !Array.isArray(json)))) {
     base.problems.push({

@@ -1,0 +1,158 @@
+// plain-yaml.ts reads plain YAML without a YAML library. It may leave any text to js-yaml, but
+// what it reads js-yaml must read too, into the same data (keys in the same order) and the same
+// key offsets: held to that on seeded line mutations of generated domain files and the sample.
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateCatalog } from '../../../bench/generate-catalog';
+import { plainYaml } from '../../../catalog/plain-yaml';
+import { fastLoad } from '../../../catalog/source';
+import { REPO_ROOT } from '../../../shared/repo-root';
+
+const FRAGMENTS = [
+  '',
+  ' ',
+  '- ',
+  'x',
+  'a: b',
+  'a:',
+  '"q"',
+  "'q'",
+  '"a\'b"',
+  'true',
+  'True',
+  'null',
+  '~',
+  'yes',
+  '1',
+  '01',
+  '1.5',
+  '1e',
+  '1e3',
+  '1d',
+  '0x1f',
+  '-1',
+  '.inf',
+  '1_000',
+  'a  b',
+  ' #c',
+  ' # "c',
+  ':',
+  ': ',
+  '-',
+  '? ',
+  'é',
+  '\t',
+  'constructor',
+  'on',
+  '12345678901234567',
+  'a,b',
+  '/x',
+  '@z',
+  "''",
+  '""',
+  'k:v',
+  '# c',
+  '---',
+];
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+/** Data with key order and prototypes, compared as js-yaml makes it. */
+function shape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(shape);
+  if (v && typeof v === 'object')
+    return [
+      Object.getPrototypeOf(v) === Object.prototype,
+      ...Object.entries(v).map(([k, x]) => [k, shape(x)]),
+    ];
+  return v;
+}
+
+function texts(): string[] {
+  const { root } = generateCatalog(3, 12);
+  try {
+    const out = readdirSync(join(root, 'topics')).map((f) =>
+      readFileSync(join(root, 'topics', f), 'utf8'),
+    );
+    out.push(readFileSync(join(REPO_ROOT, 'platform.yaml'), 'utf8'));
+    for (const f of readdirSync(join(REPO_ROOT, 'topics')))
+      out.push(readFileSync(join(REPO_ROOT, 'topics', f), 'utf8'));
+    return out;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+describe('plainYaml', () => {
+  const base = texts();
+
+  it('reads a generated domain file as js-yaml does', () => {
+    const text = base[0] as string;
+    const plain = plainYaml(text);
+    const fast = fastLoad(text);
+    expect(plain).toBeDefined();
+    expect(fast.ok).toBe(true);
+    if (!plain || !fast.ok) return;
+    expect(shape(plain.data)).toEqual(shape(fast.data));
+    expect([...plain.keys]).toEqual([...fast.keys]);
+  });
+
+  it('reads only what js-yaml reads, into the same data and key offsets', () => {
+    const rnd = random(20261130);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
+    let read = 0;
+    for (let i = 0; i < 3000; i++) {
+      const lines = pick(base).split('\n');
+      for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) {
+        const j = Math.floor(rnd() * lines.length);
+        const r = rnd();
+        const line = lines[j] as string;
+        if (r < 0.3) lines[j] = line + pick(FRAGMENTS);
+        else if (r < 0.5) lines.splice(j, 0, ' '.repeat(Math.floor(rnd() * 6)) + pick(FRAGMENTS));
+        else if (r < 0.6) lines.splice(j, 1);
+        else if (r < 0.75) lines[j] = ' '.repeat(1 + Math.floor(rnd() * 2)) + line;
+        else if (r < 0.85) lines[j] = line.replace(/: .*/, `: ${pick(FRAGMENTS)}`);
+        else lines[j] = line.replace(/^(\s*)[^:\s]+/, `$1${pick(FRAGMENTS)}`);
+      }
+      const text = lines.join('\n');
+      const plain = plainYaml(text);
+      if (!plain) continue;
+      read++;
+      const fast = fastLoad(text);
+      // The text in the comparison names the failing case.
+      expect({ text, ok: fast.ok }).toEqual({ text, ok: true });
+      if (!fast.ok) continue;
+      expect({ text, data: shape(plain.data) }).toEqual({ text, data: shape(fast.data) });
+      expect({ text, keys: [...plain.keys].sort() }).toEqual({ text, keys: [...fast.keys].sort() });
+    }
+    expect(read).toBeGreaterThan(100); // the mutations do reach the reading path
+  });
+
+  it('leaves to js-yaml what it does not follow', () => {
+    for (const text of [
+      '',
+      'a:\n',
+      'a: 1\na: 2\n',
+      'a: "x\\ty"\n',
+      'a: [1, 2]\n',
+      'a: &x 1\nb: *x\n',
+      'a: |\n  text\n',
+      'a: b\n  c\n',
+      'a: 1.5\n',
+      'a: 012\n',
+      'a: True\n',
+      'a: "b" # c\n',
+      '---\na: 1\n',
+      'a: é\n',
+      'constructor: 1\n',
+      '- a\n',
+    ])
+      expect({ text, read: plainYaml(text) }).toEqual({ text, read: undefined });
+  });
+});
