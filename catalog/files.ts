@@ -155,6 +155,49 @@ export class DiskFiles implements CatalogFiles {
   }
 }
 
+/**
+ * The working tree, noting every answer it gives (listings, contents, links leaving their folder).
+ * `unchanged()` asks the disk the same questions again: when every answer is the same, whatever
+ * was made of these files still holds (the loader is a function of its files' answers). For a
+ * process that loads the same catalog again and again, as the reconciler's service does before
+ * every pass.
+ */
+export class NotedDiskFiles extends DiskFiles {
+  private readonly asked: ((files: DiskFiles) => boolean)[] = [];
+
+  override list(prefixes: readonly string[]): string[] {
+    const answer = super.list(prefixes);
+    const noted = [...answer];
+    this.asked.push((files) => {
+      const now = files.list(prefixes);
+      return now.length === noted.length && now.every((p, i) => p === noted[i]);
+    });
+    return answer;
+  }
+
+  /** read() comes here too. */
+  override bytes(path: string): Buffer | undefined {
+    const answer = super.bytes(path);
+    this.asked.push((files) => {
+      const now = files.bytes(path);
+      return now === undefined || answer === undefined ? now === answer : now.equals(answer);
+    });
+    return answer;
+  }
+
+  override escapes(path: string): string | undefined {
+    const answer = super.escapes(path);
+    this.asked.push((files) => files.escapes(path) === answer);
+    return answer;
+  }
+
+  /** Whether the disk answers every question asked so far as it did then. */
+  unchanged(): boolean {
+    const again = new DiskFiles(this.root);
+    return this.asked.every((same) => same(again));
+  }
+}
+
 /** All catalog files of one git revision, read with two git calls whatever their number. */
 export class GitFiles implements CatalogFiles {
   private readonly contents = new Map<string, Buffer>();

@@ -3,10 +3,10 @@ import type * as ChangeSafety from './change-safety';
 import { checkCodeowners } from './codeowners';
 import type { Diagnostic } from './diagnostics';
 import { Diagnostics } from './diagnostics';
-import { DiskFiles, GitFiles, resolveRevision } from './files';
+import { DiskFiles, GitFiles, NotedDiskFiles, resolveRevision } from './files';
 import type * as History from './history';
 import { CATALOG_PATHS, loadCatalog, timed } from './loader';
-import type { LoadOptions } from './loader';
+import type { LoadOptions, LoadResult } from './loader';
 import { ParseCacheFile } from './parse-cache';
 import type { Catalog } from './model';
 import { summarize } from './report';
@@ -54,6 +54,30 @@ export function remembered(root: string): {
     },
   };
 }
+
+/**
+ * The catalog under `root` for a process that loads it again and again (the reconciler, before
+ * every pass): the last load's result while the files answer every question of that load as
+ * they did (see NotedDiskFiles), else a load with what `remembered` holds. Kept in memory for a
+ * few roots, never on disk.
+ */
+export function loadUnchanged(root: string): LoadResult {
+  const last = lastLoads.get(root);
+  if (last?.files.unchanged()) return last.result;
+  const memory = remembered(root);
+  const files = new NotedDiskFiles(root);
+  const result = loadCatalog(files, memory.options);
+  memory.save();
+  lastLoads.delete(root);
+  lastLoads.set(root, { files, result });
+  for (const oldest of lastLoads.keys()) {
+    if (lastLoads.size <= 4) break;
+    lastLoads.delete(oldest);
+  }
+  return result;
+}
+
+const lastLoads = new Map<string, { files: NotedDiskFiles; result: LoadResult }>();
 
 export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
   const files = new DiskFiles(root);

@@ -1,10 +1,9 @@
 // Loads the catalog for one environment; a user's mistake becomes positioned diagnostics,
 // never a stack trace.
 import { formatDiagnostic } from '../catalog/diagnostics';
-import { loadCatalog } from '../catalog/loader';
 import type { PrincipalNaming } from '../catalog/access';
 import type { EnvironmentCatalog } from '../catalog/model';
-import { remembered } from '../catalog/validate';
+import { loadUnchanged } from '../catalog/validate';
 import type { DesiredState } from './state/desired';
 import { desiredState } from './state/desired';
 
@@ -21,10 +20,9 @@ export class CatalogError extends Error {
 
 export function loadEnvironment(root: string, environment: string): EnvironmentCatalog {
   // What `npm run validate` remembers: files and schemas that passed are not parsed or checked
-  // again: a no-op plan would otherwise spend most of its time checking unchanged schemas.
-  const memory = remembered(root);
-  const { catalog, diagnostics, errorCount } = loadCatalog(root, memory.options);
-  memory.save();
+  // again (a no-op plan would otherwise spend most of its time checking unchanged schemas); and
+  // while no file changes, a long-running process gets the catalog it loaded last.
+  const { catalog, diagnostics, errorCount } = loadUnchanged(root);
   if (!catalog) {
     throw new CatalogError(
       `the catalog in ${root} has ${errorCount} error(s); fix them first (npm run validate)`,

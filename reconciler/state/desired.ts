@@ -57,7 +57,23 @@ export interface DesiredState {
   readonly unmappedApps: readonly string[];
 }
 
+/**
+ * The desired state of one environment of a catalog, made once per catalog and naming: a catalog
+ * is immutable, and its loader hands out the same one while no file changes (catalog/validate.ts
+ * loadUnchanged), so passes over an unchanged catalog share one DesiredState.
+ */
 export function desiredState(env: EnvironmentCatalog, naming: PrincipalNaming): DesiredState {
+  const key = JSON.stringify(naming);
+  let byNaming = made.get(env);
+  if (!byNaming) made.set(env, (byNaming = new Map()));
+  let desired = byNaming.get(key);
+  if (!desired) byNaming.set(key, (desired = build(env, naming)));
+  return desired;
+}
+
+const made = new WeakMap<EnvironmentCatalog, Map<string, DesiredState>>();
+
+function build(env: EnvironmentCatalog, naming: PrincipalNaming): DesiredState {
   const apps = new Map(env.apps.map((a) => [a.id, a] as const));
   const principals = new Map<string, string>();
   const unmapped: string[] = [];
