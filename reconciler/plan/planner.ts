@@ -4,7 +4,7 @@ import type { AclBinding } from '../cluster/types';
 import { aclKey } from '../../catalog/access';
 import { describeAcl } from '../cluster/types';
 import type { ActualState, ActualSubject } from '../state/actual';
-import type { DesiredState, DesiredSubject } from '../state/desired';
+import type { DesiredAcl, DesiredState, DesiredSubject } from '../state/desired';
 import type { Command, ConfigChange, Plan, Refusal } from './commands';
 import { inPlanOrder } from './commands';
 
@@ -146,15 +146,34 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The catalog's ACLs by key, made once per DesiredState (a service's passes share one). */
+const wantedAcls = new WeakMap<DesiredState, ReadonlyMap<string, DesiredAcl>>();
+
+function aclsByKey(desired: DesiredState): ReadonlyMap<string, DesiredAcl> {
+  let want = wantedAcls.get(desired);
+  if (!want) wantedAcls.set(desired, (want = new Map(desired.acls.map((a) => [aclKey(a), a]))));
+  return want;
+}
+
 function aclChanges(
   desired: DesiredState,
   actual: ActualState,
 ): { creates: Draft[]; deletes: Draft[] } {
-  const want = new Map(desired.acls.map((a) => [aclKey(a), a] as const));
-  const have = new Set(actual.acls.map(aclKey));
+  const want = aclsByKey(desired);
+  // Each actual ACL keyed once: 30,000 of them on a no-op pass over 10,000 topics.
+  const have = new Set<string>();
+  const stray: (readonly [string, AclBinding])[] = [];
+  for (const a of actual.acls) {
+    const key = aclKey(a);
+    have.add(key);
+    if (!want.has(key)) stray.push([key, a]);
+  }
   const creates: Draft[] = [];
   // Only the missing ones are sorted: a no-op pass over 30,000 ACLs sorts nothing.
-  const missing = [...want].filter(([key]) => !have.has(key));
+  const missing =
+    have.size === want.size && stray.length === 0
+      ? []
+      : [...want].filter(([key]) => !have.has(key));
   for (const [, a] of missing.sort(([x], [y]) => byCodePoint(x, y))) {
     const { app, ...acl } = a;
     creates.push({
@@ -165,11 +184,9 @@ function aclChanges(
       ...aclTopic(acl),
     });
   }
-  const stray = actual.acls.filter((a) => !want.has(aclKey(a)));
   // The app of a principal the catalog grants something to (a removed app has none).
   const appOf = new Map(stray.length ? desired.acls.map((a) => [a.principal, a.app]) : []);
   const deletes: Draft[] = stray
-    .map((acl) => [aclKey(acl), acl] as const)
     .sort(([x], [y]) => byCodePoint(x, y))
     .map(([, acl]) => {
       const app = appOf.get(acl.principal);
