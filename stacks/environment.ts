@@ -36,14 +36,8 @@ export function addEnvironment(
   const env = catalog.for(envName);
   const platform = new PlatformStack(app, { env });
 
-  const layers = subjectLayers(env.subjects);
-  // Layers per domain in one pass (a filter per domain is quadratic on big catalogs).
-  const layerCounts = new Map<string, number>();
-  for (const s of env.subjects) {
-    const count = (layers.get(s.name) ?? 0) + 1;
-    layerCounts.set(s.schema.domain, Math.max(layerCounts.get(s.schema.domain) ?? 0, count));
-  }
-  const layerCount = (domain: string): number => layerCounts.get(domain) ?? 0;
+  const { layers, counts } = subjectLayers(env.subjects);
+  const layerCount = (domain: string): number => counts.get(domain) ?? 0;
   const domains = new Map<string, DomainStack>();
   for (const domain of catalog.domains) {
     domains.set(

@@ -7,7 +7,7 @@ import { GRANT, aclKey } from '../../catalog/access';
 import type { AclGrant } from '../../catalog/access';
 import { KafkaAcl } from '../.gen/providers/confluent/kafka-acl';
 import type { ConfluentProvider } from '../.gen/providers/confluent/provider';
-import { CatalogStack, Entries, each } from '../synth';
+import { CatalogStack, Entries, each, shared } from '../synth';
 import type { BlockMove } from '../synth';
 import { index } from '../shared/terraform-text';
 import type { Principals } from './principals';
@@ -73,20 +73,27 @@ export class AclTable extends Construct {
   /** Adds a grant (once, by its aclKey) and returns it. */
   add(grant: AclGrant): AclGrant {
     this.principals.use(grant.app);
-    const key = aclKey(grant);
-    if (grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC') {
-      this.legacy.set(
-        key,
-        aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') }),
-      );
-    }
-    this.entries.add(key, {
+    const { key, entry, legacy } = instanceOf(grant);
+    if (legacy !== undefined) this.legacy.set(key, legacy);
+    this.entries.add(key, entry);
+    return grant;
+  }
+}
+
+/** A grant's instance key, entry and, for an app's prefix, the key it had before. */
+const instanceOf = shared((grant: AclGrant) => {
+  const prefix = grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC';
+  return Object.freeze({
+    key: aclKey(grant),
+    entry: Object.freeze({
       app: grant.app,
       resource_type: grant.resourceType,
       resource_name: grant.resourceName,
       pattern_type: grant.patternType,
       operation: grant.operation,
-    });
-    return grant;
-  }
-}
+    }),
+    legacy: prefix
+      ? aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') })
+      : undefined,
+  });
+});

@@ -81,7 +81,7 @@ export class DomainStack extends CatalogStack {
   grant(owned: OwnedAccess): OwnedAccess {
     return {
       acls: owned.acls.map((g) => this.acls.add(g)),
-      subjectReads: owned.subjectReads.map((r) => this.reads.grantRead(r.app, r.subject)),
+      subjectReads: owned.subjectReads.map((r) => this.reads.add(r)),
     };
   }
 }

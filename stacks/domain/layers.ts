@@ -4,9 +4,20 @@
 // domain's subjects are ordered by the stack dependency instead (that stack deploys first).
 import type { Subject } from '../../catalog/model';
 import { subjectClosure } from '../../catalog/references';
+import { shared } from '../synth';
 
-/** Layer of every subject (the catalog has already refused reference cycles). */
-export function subjectLayers(subjects: readonly Subject[]): Map<string, number> {
+export interface SubjectLayers {
+  /** Layer of every subject (the catalog has already refused reference cycles). */
+  readonly layers: ReadonlyMap<string, number>;
+  /** How many layers each domain's subjects use. */
+  readonly counts: ReadonlyMap<string, number>;
+}
+
+/**
+ * The layers of a catalog's subjects, worked out once for every environment (they share the
+ * catalog's frozen subjects).
+ */
+export const subjectLayers = shared((subjects: readonly Subject[]): SubjectLayers => {
   const domainOf = new Map(subjects.map((s) => [s.name, s.schema.domain] as const));
   const layers = new Map<string, number>();
   // References first: a subject's references have their layers by the time it is reached.
@@ -21,5 +32,11 @@ export function subjectLayers(subjects: readonly Subject[]): Map<string, number>
     }
     layers.set(s.name, layer);
   }
-  return layers;
-}
+  // Layers per domain in one pass (a filter per domain is quadratic on big catalogs).
+  const counts = new Map<string, number>();
+  for (const s of subjects) {
+    const count = (layers.get(s.name) ?? 0) + 1;
+    counts.set(s.schema.domain, Math.max(counts.get(s.schema.domain) ?? 0, count));
+  }
+  return Object.freeze({ layers, counts });
+});

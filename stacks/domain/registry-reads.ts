@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import type { SubjectRead } from '../../catalog/access';
 import { RoleBinding } from '../.gen/providers/confluent/role-binding';
-import { CatalogStack, Entries, each } from '../synth';
+import { CatalogStack, Entries, each, shared } from '../synth';
 import type { Principals } from './principals';
 
 export interface RegistryReadsProps {
@@ -35,8 +35,22 @@ export class RegistryReads extends Construct {
 
   /** DeveloperRead on one subject for one app (once); returns the read it granted. */
   grantRead(appId: string, subject: string): SubjectRead {
-    this.props.principals.use(appId);
-    this.entries.add(`${appId}|${subject}`, { app: appId, subject });
-    return { app: appId, subject };
+    return this.add({ app: appId, subject });
+  }
+
+  /** A subject read of the catalog's (CatalogAccess), granted once; returns it. */
+  add(read: SubjectRead): SubjectRead {
+    this.props.principals.use(read.app);
+    const { key, entry } = instanceOf(read);
+    this.entries.add(key, entry);
+    return read;
   }
 }
+
+/** A read's instance key and entry. */
+const instanceOf = shared((read: SubjectRead) =>
+  Object.freeze({
+    key: `${read.app}|${read.subject}`,
+    entry: Object.freeze({ app: read.app, subject: read.subject }),
+  }),
+);

@@ -16,6 +16,7 @@ import {
   each,
   expression,
   instanceAttribute,
+  shared,
 } from '../synth';
 import { index, literal } from '../shared/terraform-text';
 
@@ -90,7 +91,8 @@ export class SchemaTable extends Construct {
   add(subject: Subject, layer: number, version: (subject: string) => string): void {
     const target = this.layers[layer];
     if (!target) throw new Error(`no schema layer ${layer} for ${subject.name}`);
-    this.compatibility.add(subject.name, { level: subject.compatibility });
+    const { compatibility, schema } = entriesOf(subject);
+    this.compatibility.add(subject.name, compatibility);
     for (const r of subject.schema.references) {
       if (Object.hasOwn(target.versions, r.subject)) continue;
       const own = this.layerOf.get(r.subject);
@@ -101,11 +103,7 @@ export class SchemaTable extends Construct {
           : expression(this.block(own, r.subject), 'version', JSON.stringify(r.subject));
     }
     this.layerOf.set(subject.name, layer);
-    target.entries.add(subject.name, {
-      format: subject.schema.format,
-      schema: literal(subject.schema.text),
-      references: subject.schema.references.map((r) => ({ name: r.name, subject_name: r.subject })),
-    });
+    target.entries.add(subject.name, schema);
   }
 
   /** The addresses of a subject's compatibility and schema instances, when this table has it. */
@@ -130,3 +128,19 @@ export class SchemaTable extends Construct {
     return target.block;
   }
 }
+
+/** A subject's compatibility and schema entries. */
+const entriesOf = shared((subject: Subject) =>
+  Object.freeze({
+    compatibility: Object.freeze({ level: subject.compatibility }),
+    schema: Object.freeze({
+      format: subject.schema.format,
+      schema: literal(subject.schema.text),
+      references: Object.freeze(
+        subject.schema.references.map((r) =>
+          Object.freeze({ name: r.name, subject_name: r.subject }),
+        ),
+      ),
+    }),
+  }),
+);

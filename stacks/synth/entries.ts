@@ -14,7 +14,7 @@ export class Entries<T extends object> implements SortedMap {
     if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
-    if (!existing && (isTokenString(key) || holdsToken(value, isTokenString))) {
+    if (!existing && (isTokenString(key) || !plainData(value))) {
       throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
     this.items.set(key, value);
@@ -99,6 +99,44 @@ export function holdsToken(value: unknown, tokenString: (s: string) => boolean):
     default:
       return true;
   }
+}
+
+/** Values found to be plain data and deeply frozen: they cannot take a token afterwards. */
+const plain = new WeakSet<object>();
+
+/** Whether a value holds no token; checked once for a deeply frozen value (see `shared`). */
+function plainData(value: object): boolean {
+  if (plain.has(value)) return true;
+  if (holdsToken(value, isTokenString)) return false;
+  if (deeplyFrozen(value)) plain.add(value);
+  return true;
+}
+
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (!Object.isFrozen(value)) return false;
+  for (const k in value) {
+    if (!deeplyFrozen((value as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * `derive` made once per deeply frozen catalog object (an ACL grant, a subject) and shared by
+ * every stack that asks: the catalog hands each environment the same frozen objects, so one
+ * domain's stacks in four environments hold the same entry objects, which are checked once
+ * (`Entries.add`) and compared by identity (a stack's rendering reused by the next). A value that
+ * is not deeply frozen could change, so it is derived each time.
+ */
+export function shared<K extends object, V extends object>(derive: (k: K) => V): (k: K) => V {
+  const made = new WeakMap<K, V>();
+  return (k) => {
+    const found = made.get(k);
+    if (found !== undefined) return found;
+    const value = derive(k);
+    if (deeplyFrozen(k)) made.set(k, value);
+    return value;
+  };
 }
 
 /** Deep equality of catalog data (what comparing the JSON texts did, without building them). */

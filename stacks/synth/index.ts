@@ -8,7 +8,7 @@ export { createApp } from './app';
 export type { CreateAppOptions } from './app';
 export { CatalogStack } from './catalog-stack';
 export type { BlockMove, ImportBlock } from './catalog-stack';
-export { Entries, each } from './entries';
+export { Entries, each, shared } from './entries';
 export {
   address,
   dependsOn,
