@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -143,9 +144,16 @@ describe('GitHub workflows', () => {
 // ---------------------------------------------------------------------------------------------
 // The run: steps, executed.
 
+/** Every workspace this file made: each is a copy of the checkout, removed when the file ends. */
+const workspaces: string[] = [];
+afterAll(() => {
+  for (const root of workspaces) rmSync(root, { recursive: true, force: true });
+});
+
 /** A workspace as actions/checkout leaves it: the repository's files and node_modules. */
 function workspace(): { root: string; ws: string } {
   const root = mkdtempSync(join(tmpdir(), 'streamplane-runner-'));
+  workspaces.push(root);
   const ws = join(root, 'work');
   mkdirSync(ws);
   const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
