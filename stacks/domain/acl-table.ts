@@ -72,28 +72,52 @@ export class AclTable extends Construct {
 
   /** Adds a grant (once, by its aclKey) and returns it. */
   add(grant: AclGrant): AclGrant {
-    this.principals.use(grant.app);
-    const { key, entry, legacy } = instanceOf(grant);
-    if (legacy !== undefined) this.legacy.set(key, legacy);
-    this.entries.add(key, entry);
+    this.addInstances(instancesOf([grant]));
     return grant;
+  }
+
+  /** Adds grants (each once, by its aclKey), such as a domain's (CatalogAccess.byOwner). */
+  addAll(grants: readonly AclGrant[]): readonly AclGrant[] {
+    this.addInstances(instancesOf(grants));
+    return grants;
+  }
+
+  private addInstances(instances: readonly AclInstance[]): void {
+    for (const { app, key, entry, legacy } of instances) {
+      this.principals.use(app);
+      if (legacy !== undefined) this.legacy.set(key, legacy);
+      this.entries.add(key, entry);
+    }
   }
 }
 
-/** A grant's instance key, entry and, for an app's prefix, the key it had before. */
-const instanceOf = shared((grant: AclGrant) => {
-  const prefix = grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC';
-  return Object.freeze({
-    key: aclKey(grant),
-    entry: Object.freeze({
-      app: grant.app,
-      resource_type: grant.resourceType,
-      resource_name: grant.resourceName,
-      pattern_type: grant.patternType,
-      operation: grant.operation,
+interface AclInstance {
+  readonly app: string;
+  readonly key: string;
+  readonly entry: AclEntry;
+  /** For an app's prefix, the key the grant had before. */
+  readonly legacy?: string;
+}
+
+/** Grants' instance keys and entries: the same grants reach every environment's stack. */
+const instancesOf = shared((grants: readonly AclGrant[]): readonly AclInstance[] =>
+  Object.freeze(
+    grants.map((grant) => {
+      const prefix = grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC';
+      return Object.freeze({
+        app: grant.app,
+        key: aclKey(grant),
+        entry: Object.freeze({
+          app: grant.app,
+          resource_type: grant.resourceType,
+          resource_name: grant.resourceName,
+          pattern_type: grant.patternType,
+          operation: grant.operation,
+        }),
+        ...(prefix
+          ? { legacy: aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') }) }
+          : {}),
+      });
     }),
-    legacy: prefix
-      ? aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') })
-      : undefined,
-  });
-});
+  ),
+);

@@ -80,8 +80,8 @@ export class DomainStack extends CatalogStack {
    */
   grant(owned: OwnedAccess): OwnedAccess {
     return {
-      acls: owned.acls.map((g) => this.acls.add(g)),
-      subjectReads: owned.subjectReads.map((r) => this.reads.add(r)),
+      acls: this.acls.addAll(owned.acls),
+      subjectReads: this.reads.addAll(owned.subjectReads),
     };
   }
 }

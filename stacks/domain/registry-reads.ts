@@ -35,22 +35,38 @@ export class RegistryReads extends Construct {
 
   /** DeveloperRead on one subject for one app (once); returns the read it granted. */
   grantRead(appId: string, subject: string): SubjectRead {
-    return this.add({ app: appId, subject });
+    const read = { app: appId, subject };
+    this.addInstances(instancesOf([read]));
+    return read;
   }
 
-  /** A subject read of the catalog's (CatalogAccess), granted once; returns it. */
-  add(read: SubjectRead): SubjectRead {
-    this.props.principals.use(read.app);
-    const { key, entry } = instanceOf(read);
-    this.entries.add(key, entry);
-    return read;
+  /** Subject reads of the catalog's (CatalogAccess.byOwner), each granted once; returns them. */
+  addAll(reads: readonly SubjectRead[]): readonly SubjectRead[] {
+    this.addInstances(instancesOf(reads));
+    return reads;
+  }
+
+  private addInstances(instances: readonly ReadInstance[]): void {
+    for (const { key, entry } of instances) {
+      this.props.principals.use(entry.app);
+      this.entries.add(key, entry);
+    }
   }
 }
 
-/** A read's instance key and entry. */
-const instanceOf = shared((read: SubjectRead) =>
-  Object.freeze({
-    key: `${read.app}|${read.subject}`,
-    entry: Object.freeze({ app: read.app, subject: read.subject }),
-  }),
+interface ReadInstance {
+  readonly key: string;
+  readonly entry: SubjectRead;
+}
+
+/** Reads' instance keys and entries: the same reads reach every environment's stack. */
+const instancesOf = shared((reads: readonly SubjectRead[]): readonly ReadInstance[] =>
+  Object.freeze(
+    reads.map((read) =>
+      Object.freeze({
+        key: `${read.app}|${read.subject}`,
+        entry: Object.freeze({ app: read.app, subject: read.subject }),
+      }),
+    ),
+  ),
 );

@@ -14,7 +14,7 @@ export class Entries<T extends object> implements SortedMap {
     if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
-    if (!existing && (isTokenString(key) || !plainData(value))) {
+    if (!existing && (isTokenString(key) || holdsToken(value, isTokenString))) {
       throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
     this.items.set(key, value);
@@ -101,17 +101,6 @@ export function holdsToken(value: unknown, tokenString: (s: string) => boolean):
   }
 }
 
-/** Values found to be plain data and deeply frozen: they cannot take a token afterwards. */
-const plain = new WeakSet<object>();
-
-/** Whether a value holds no token; checked once for a deeply frozen value (see `shared`). */
-function plainData(value: object): boolean {
-  if (plain.has(value)) return true;
-  if (holdsToken(value, isTokenString)) return false;
-  if (deeplyFrozen(value)) plain.add(value);
-  return true;
-}
-
 function deeplyFrozen(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (!Object.isFrozen(value)) return false;
@@ -122,11 +111,11 @@ function deeplyFrozen(value: unknown): boolean {
 }
 
 /**
- * `derive` made once per deeply frozen catalog object (an ACL grant, a subject) and shared by
- * every stack that asks: the catalog hands each environment the same frozen objects, so one
- * domain's stacks in four environments hold the same entry objects, which are checked once
- * (`Entries.add`) and compared by identity (a stack's rendering reused by the next). A value that
- * is not deeply frozen could change, so it is derived each time.
+ * `derive` made once per deeply frozen catalog object (a domain's ACL grants, a subject) and
+ * shared by every stack that asks: the catalog hands each environment the same frozen objects, so
+ * one domain's stacks in four environments hold the same entry objects, compared by identity
+ * when a stack's rendering is reused by the next. A value that is not deeply frozen could
+ * change, so it is derived each time.
  */
 export function shared<K extends object, V extends object>(derive: (k: K) => V): (k: K) => V {
   const made = new WeakMap<K, V>();
