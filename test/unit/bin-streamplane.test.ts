@@ -30,6 +30,9 @@ function run(file: string, args: readonly string[]): Promise<Answer> {
   });
 }
 
+// Whole processes on a shared machine: a few seconds each under load, more than jest's 5 s default.
+jest.setTimeout(60_000);
+
 const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
   bin: Record<string, string>;
