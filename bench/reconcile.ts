@@ -4,6 +4,7 @@
 //   - `apply` from empty of that catalog, in process (with its requests) and as a whole process;
 //   - `plan` (no-op) of it as a whole process, and no-op passes over 1,000 and 10,000 topics.
 // Targets: apply < 4 s and within 2x of the floor; plan < 0.7 s; no-op pass (10,000) < 1 s.
+// BENCH_RECONCILE=noop measures only the no-op passes over 10,000 topics (after applying them).
 // Between measurements the bench waits for the broker to finish creating the logs of the topics
 // before (it does that in the background, for tens of seconds per thousand on a busy machine).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { domainYaml } from '../test/support/reconciler-fixture';
 
 const TOPICS_PER_DOMAIN = 1000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ONLY_NOOP = process.env.BENCH_RECONCILE === 'noop';
 
 /**
  * Domains `${prefix}${from}` to `${prefix}${to - 1}`, 1,000 topics each; writer produces all
@@ -164,6 +166,69 @@ function connectionFile(dir: string, stackRoot: string, domains: string[]): stri
   return file;
 }
 
+/** Floor, apply from empty (in process and as a process), no-op plan and pass of 1,000 topics. */
+async function applyAndPlan(
+  stackRoot: string,
+  catalog: string,
+  connection: Connection,
+  clients: OpenClients,
+): Promise<void> {
+  writeCatalog(catalog, 'floor', 0, 1);
+  const floorMs = await floor(clients.admin, loadDesired(catalog, 'local', connection.naming));
+  await settle(stackRoot, 'floor0', TOPICS_PER_DOMAIN);
+
+  writeCatalog(catalog, 'bench', 0, 1);
+  const desired = loadDesired(catalog, 'local', connection.naming);
+  console.log(`  catalog: ${desired.topics.length} topics, ${desired.acls.length} ACLs`);
+  console.log(
+    `  floor: the same CreateAcls + CreateTopics, raw      ${floorMs.toFixed(0).padStart(6)} ms`,
+  );
+  const before = clients.admin.roundTrips.snapshot();
+  const fromEmpty = await pass(catalog, connection, clients);
+  line(
+    'apply from empty, in process',
+    fromEmpty,
+    `   ${(fromEmpty.durationMs / floorMs).toFixed(1)}x floor (target < 4000 ms, <= 2x)`,
+  );
+  const after = clients.admin.roundTrips.snapshot();
+  const byApi = Object.entries(after.byApi)
+    .map(([api, n]) => `${api} ${n - (before.byApi[api] ?? 0)}`)
+    .join(', ');
+  console.log(`    requests by API: ${byApi}`);
+  await settle(stackRoot, 'bench0', TOPICS_PER_DOMAIN);
+
+  // The commands as users run them: whole processes, through the CLI and a connection file.
+  writeCatalog(catalog, 'bench', 1, 2);
+  const conn = connectionFile(catalog, stackRoot, ['bench1']);
+  const cli = (command: string): string[] => [
+    'reconciler/cli.ts',
+    command,
+    '--env',
+    'local',
+    '--root',
+    catalog,
+    '--connection',
+    conn,
+  ];
+  const applied = timeCommand(cli('apply'), { runs: 1, warmup: false });
+  console.log(
+    processLine('apply --env local from empty, process', applied, '< 4 s, <= 2x floor') +
+      `   ${((applied.median * 1000) / floorMs).toFixed(1)}x floor`,
+  );
+  if (applied.exitCodes[0] !== 0) console.log(`    ${applied.stderr.trim()}`);
+  // The CLI's last line: its pass's phases (the rest of the process is start-up and catalog).
+  const phases = /; (read \d+ ms, writes .*)\)$/m.exec(applied.stdout)?.[1];
+  if (phases) console.log(`    in the process: ${phases}`);
+  await settle(stackRoot, 'bench1', TOPICS_PER_DOMAIN);
+  const planned = timeCommand(cli('plan'), { runs: RUNS });
+  console.log(processLine('plan --env local, no-op, 1,000 topics', planned, '< 0.7 s'));
+  line(
+    'no-op pass, 1,000 topics, in process',
+    await pass(catalog, connection, clients),
+    '   target < 1000 ms',
+  );
+}
+
 export async function run(): Promise<void> {
   const stackRoot = mkdtempSync(join(tmpdir(), 'streamplane-bench-reconcile-'));
   const catalog = mkdtempSync(join(tmpdir(), 'streamplane-bench-catalog-'));
@@ -194,64 +259,12 @@ export async function run(): Promise<void> {
       await pass(catalog, connection, clients);
       await settle(stackRoot, 'warm0', 200);
 
-      writeCatalog(catalog, 'floor', 0, 1);
-      const floorMs = await floor(clients.admin, loadDesired(catalog, 'local', connection.naming));
-      await settle(stackRoot, 'floor0', TOPICS_PER_DOMAIN);
-
-      writeCatalog(catalog, 'bench', 0, 1);
-      const desired = loadDesired(catalog, 'local', connection.naming);
-      console.log(`  catalog: ${desired.topics.length} topics, ${desired.acls.length} ACLs`);
-      console.log(
-        `  floor: the same CreateAcls + CreateTopics, raw      ${floorMs.toFixed(0).padStart(6)} ms`,
-      );
-      const before = clients.admin.roundTrips.snapshot();
-      const fromEmpty = await pass(catalog, connection, clients);
-      line(
-        'apply from empty, in process',
-        fromEmpty,
-        `   ${(fromEmpty.durationMs / floorMs).toFixed(1)}x floor (target < 4000 ms, <= 2x)`,
-      );
-      const after = clients.admin.roundTrips.snapshot();
-      const byApi = Object.entries(after.byApi)
-        .map(([api, n]) => `${api} ${n - (before.byApi[api] ?? 0)}`)
-        .join(', ');
-      console.log(`    requests by API: ${byApi}`);
-      await settle(stackRoot, 'bench0', TOPICS_PER_DOMAIN);
-
-      // The commands as users run them: whole processes, through the CLI and a connection file.
-      writeCatalog(catalog, 'bench', 1, 2);
-      const conn = connectionFile(catalog, stackRoot, ['bench1']);
-      const cli = (command: string): string[] => [
-        'reconciler/cli.ts',
-        command,
-        '--env',
-        'local',
-        '--root',
-        catalog,
-        '--connection',
-        conn,
-      ];
-      const applied = timeCommand(cli('apply'), { runs: 1, warmup: false });
-      console.log(
-        processLine('apply --env local from empty, process', applied, '< 4 s, <= 2x floor') +
-          `   ${((applied.median * 1000) / floorMs).toFixed(1)}x floor`,
-      );
-      if (applied.exitCodes[0] !== 0) console.log(`    ${applied.stderr.trim()}`);
-      // The CLI's last line: its pass's phases (the rest of the process is start-up and catalog).
-      const phases = /; (read \d+ ms, writes .*)\)$/m.exec(applied.stdout)?.[1];
-      if (phases) console.log(`    in the process: ${phases}`);
-      await settle(stackRoot, 'bench1', TOPICS_PER_DOMAIN);
-      const planned = timeCommand(cli('plan'), { runs: RUNS });
-      console.log(processLine('plan --env local, no-op, 1,000 topics', planned, '< 0.7 s'));
-      line(
-        'no-op pass, 1,000 topics, in process',
-        await pass(catalog, connection, clients),
-        '   target < 1000 ms',
-      );
+      if (!ONLY_NOOP) await applyAndPlan(stackRoot, catalog, connection, clients);
 
       const domains = Number(process.env.BENCH_DOMAINS ?? 10);
       writeCatalog(catalog, 'bench', 1, domains + 1);
-      line(`apply ${domains - 1},000 more topics`, await pass(catalog, connection, clients));
+      const more = ONLY_NOOP ? domains : domains - 1;
+      line(`apply ${more},000 more topics`, await pass(catalog, connection, clients));
       // Level-triggered passes until one finds nothing to do, then the no-op pass.
       for (let i = 0; i < 10; i++) {
         const r = await pass(catalog, connection, clients);
