@@ -3,7 +3,7 @@
 import type { KafkaAdmin } from '../cluster/kafka-admin';
 import type { SchemaFormat } from '../../catalog/model';
 import type { RegistryReference, SchemaRegistryApi } from '../cluster/registry';
-import type { AclBinding } from '../cluster/types';
+import type { AclBinding, TopicDescription } from '../cluster/types';
 import { mapLimit } from '../util/limit';
 import type { DesiredState, DesiredSubject } from './desired';
 import { sameSchema } from '../plan/planner';
@@ -79,30 +79,45 @@ async function readKafka(
 ): Promise<Omit<ActualState, 'subjects'>> {
   // The configs are described as soon as the topic list is in, while the ACLs are still read.
   const described = admin.describeTopics().then(async (all) => {
-    const managed = all.filter((t) => isManagedName(desired.scope, t.name));
+    const managed: TopicDescription[] = [];
+    const unmanaged: string[] = [];
+    for (const t of all) {
+      if (isManagedName(desired.scope, t.name)) managed.push(t);
+      else unmanaged.push(t.name);
+    }
     const unknown = managed.filter((t) => !known.has(t.name)).map((t) => t.name);
-    return { all, managed, configs: await admin.describeTopicConfigs(unknown) };
+    return { managed, unmanaged, configs: await admin.describeTopicConfigs(unknown) };
   });
-  const [{ all, managed, configs }, acls] = await Promise.all([described, admin.describeAcls()]);
+  const [{ managed, unmanaged, configs }, acls] = await Promise.all([
+    described,
+    admin.describeAcls(),
+  ]);
   const topics = new Map<string, ActualTopic>();
   for (const t of managed)
-    topics.set(t.name, { ...t, config: configs.get(t.name) ?? known.get(t.name) ?? {} });
-  const topicDefaults = await inheritedDefaults(
-    admin,
-    desired.topics.flatMap((t) => {
-      const actual = topics.get(t.name);
-      return actual ? [{ name: t.name, config: actual.config, keys: Object.keys(t.config) }] : [];
-    }),
-  );
+    topics.set(t.name, {
+      name: t.name,
+      partitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      config: configs.get(t.name) ?? known.get(t.name) ?? {},
+    });
+  const topicDefaults = await inheritedDefaults(admin, unsetKeys(desired, topics));
   return {
     topicDefaults,
     topics,
-    unmanagedTopics: all
-      .filter((t) => !isManagedName(desired.scope, t.name))
-      .map((t) => t.name)
-      .sort(),
+    unmanagedTopics: unmanaged.sort(),
     acls: acls.filter((a) => isManagedAcl(desired.scope, a)),
   };
+}
+
+/** The catalog's topics that exist, with the keys they set: what inheritedDefaults samples. */
+function* unsetKeys(
+  desired: DesiredState,
+  topics: ReadonlyMap<string, ActualTopic>,
+): Iterable<UnsetKeys> {
+  for (const t of desired.topics) {
+    const actual = topics.get(t.name);
+    if (actual) yield { name: t.name, config: actual.config, keys: Object.keys(t.config) };
+  }
 }
 
 /** A topic as far as sampling its broker defaults goes: its own configs and the keys asked for. */
