@@ -20,17 +20,7 @@ import { localConnection } from '../../reconciler/cluster/connection';
 import { sameSchema } from '../../reconciler/plan/planner';
 import { reconcilePass } from '../../reconciler/reconcile';
 import { removeDomainResources, uniqueDomain } from '../support/reconciler-fixture';
-
-/** mulberry32: small, seeded, good enough to pick shapes. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random';
 
 function schemaFor(domain: string, name: string, kind: number): [string, string] {
   const ns = `com.acme.${domain}`;
@@ -61,7 +51,7 @@ function schemaFor(domain: string, name: string, kind: number): [string, string]
 
 /** Writes a random catalog of two domains into `root`; returns the domains. */
 function randomCatalog(root: string, seed: number): string[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const some = <T>(xs: readonly T[]): T[] => xs.filter(() => r() < 0.4);
   const domains = [uniqueDomain('itprop'), uniqueDomain('itprop')];

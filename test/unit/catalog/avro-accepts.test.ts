@@ -6,6 +6,7 @@ import avro from 'avsc';
 import { avroAccepts } from '../../../catalog/schemas/avro-accepts';
 import { AvroChecker } from '../../../catalog/schemas/avro';
 import type { AvroSource } from '../../../catalog/schemas/avro';
+import { seededRandom } from '../../support/seeded-random';
 
 const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'];
 const NAMES = [
@@ -42,14 +43,6 @@ const DEFAULTS = [
   9007199254740991,
   'constructor',
 ];
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
 
 function generator(rnd: () => number): () => unknown {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
@@ -135,7 +128,7 @@ function avsc(schema: unknown): { ok: true; names: string[] } | { ok: false } {
 
 describe('avroAccepts', () => {
   it('accepts only what avsc accepts, registering the same names', () => {
-    const gen = generator(random(20261130));
+    const gen = generator(seededRandom(20261130));
     const known = new Set(['com.acme.Money', 'Money']);
     let accepted = 0;
     for (let i = 0; i < 5000; i++) {

@@ -10,6 +10,7 @@ import { loadCatalog } from '../../../catalog/loader';
 import { render } from '../../../catalog/report';
 import { REPO_ROOT } from '../../../shared/repo-root';
 import { catalogFixture } from '../../support/catalog-fixture';
+import { seededRandom } from '../../support/seeded-random';
 
 /** Inputs run in-process for this long (the loop, not an assertion on total time). */
 const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 20_000);
@@ -47,18 +48,6 @@ function sampleFiles(): Map<string, Buffer> {
   };
   for (const p of ['platform.yaml', 'topics', 'schemas']) walk(p);
   return out;
-}
-
-/** mulberry32: small, fast and the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;
@@ -433,7 +422,7 @@ function check(files: ReadonlyMap<string, Buffer>, diagnostics: readonly Diagnos
 describe('catalog fuzzing', () => {
   it(`never throws, hangs or misplaces a finding (seed ${SEED}, ${BUDGET_MS / 1000} s budget)`, () => {
     const sample = sampleFiles();
-    const r = prng(SEED);
+    const r = seededRandom(SEED);
     const failures: string[] = [];
     const rules = new Map<string, number>();
     let inputs = 0;
@@ -491,7 +480,7 @@ describe('catalog fuzzing', () => {
   }, 120_000);
 
   it('as whole processes: exit 0 or 1, positioned findings, no stack trace', () => {
-    const r = prng(SEED + 1);
+    const r = seededRandom(SEED + 1);
     const sample = sampleFiles();
     for (let n = 0; n < 5; n++) {
       const changed: Record<string, string> = {};

@@ -7,6 +7,7 @@ import { generateCatalog } from '../../../bench/generate-catalog';
 import { plainYaml } from '../../../catalog/plain-yaml';
 import { fastLoad } from '../../../catalog/source';
 import { REPO_ROOT } from '../../../shared/repo-root';
+import { seededRandom } from '../../support/seeded-random';
 
 const FRAGMENTS = [
   '',
@@ -55,14 +56,6 @@ const FRAGMENTS = [
   '---',
 ];
 
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
-
 /** Data with key order and prototypes, compared as js-yaml makes it. */
 function shape(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(shape);
@@ -104,7 +97,7 @@ describe('plainYaml', () => {
   });
 
   it('reads only what js-yaml reads, into the same data and key offsets', () => {
-    const rnd = random(20261130);
+    const rnd = seededRandom(20261130);
     const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
     let read = 0;
     for (let i = 0; i < 3000; i++) {
