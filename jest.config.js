@@ -10,6 +10,9 @@ module.exports = {
       transform: tsJest,
       // stacks/synth/ keeps its tests beside it: they hold it equal to cdktf's own rendering.
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/stacks/synth/**/*.test.ts'],
+      // Temp files go under one folder per run, removed at its end (test/support/temp-root.ts).
+      globalSetup: '<rootDir>/test/support/temp-root.ts',
+      globalTeardown: '<rootDir>/test/support/temp-root-teardown.ts',
     },
     {
       displayName: 'integration',
