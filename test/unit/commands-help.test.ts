@@ -28,15 +28,14 @@ const HEAVY = [
   'json-schema-to-typescript',
 ];
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS, shared with bin/
+const { launcherCommands } = require('../../scripts/commands.cjs') as {
+  launcherCommands: (root: string) => Map<string, [string, string[]]>;
+};
+
 /** [script name, entry, arguments before --help] for each script run through the launcher. */
 function launcherScripts(): [string, string, string[]][] {
-  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  return Object.entries(scripts).flatMap(([name, line]) => {
-    const m = /^node scripts\/run\.cjs (\S+)((?: [^\s&|;]+)*)$/.exec(line);
-    return m ? [[name, m[1] as string, (m[2] ?? '').split(' ').filter(Boolean)]] : [];
-  });
+  return [...launcherCommands(REPO_ROOT)].map(([name, [entry, args]]) => [name, entry, args]);
 }
 
 interface Answer {
