@@ -93,6 +93,22 @@ export function deepYaml(file: string, text: string, diagnostics: Diagnostics): 
   return true;
 }
 
+/**
+ * Whether `yamlTooDeep` certainly finds nothing in a text plain-yaml.ts read, so the scan can be
+ * skipped: true when the text has no "#" and no line is indented by more than `limit - 2`.
+ * Why: plain-yaml refuses flow brackets, block scalars and "- - "/"? " entries, so without "#"
+ * (where a quote that yamlTooDeep thinks open could make it count brackets in a comment) its
+ * scan opens no flow level and at most one "- " level per line, on a stack of strictly
+ * increasing indentations of the text's lines: at most `maxIndent + 1` of them, so its depth is
+ * at most `maxIndent + 2`, and it reports only a depth above `limit`.
+ */
+export function plainYamlShallow(
+  plain: { readonly comments: boolean; readonly maxIndent: number },
+  limit: number = INPUT_LIMITS.depth.yaml,
+): boolean {
+  return !plain.comments && plain.maxIndent + 2 <= limit;
+}
+
 /** The hint for a schema nested too deep. */
 export const DEEP_SCHEMA_HINT =
   'flatten the schema: give nested types their own names (or files) and reference them';

@@ -31,7 +31,9 @@ import type { SchemaVerdicts } from './schemas/verdicts';
 import { SourceFile } from './source';
 import type { Path } from './source';
 import type * as ZodIssues from './zod-issues';
-import { admit, deepYaml } from './input';
+import { admit, deepYaml, plainYamlShallow } from './input';
+import { plainYaml } from './plain-yaml';
+import type { PlainYaml } from './plain-yaml';
 import type { InputKind } from './input';
 import type * as KnownKeys from './format/known-keys';
 
@@ -227,13 +229,14 @@ function parseFiles(
         domains.push(cachedDraft(file, text, known, diagnostics));
         continue;
       }
-      if (deepYaml(file, text, diagnostics)) {
+      const plain = guarded(file, diagnostics, () => plainYaml(text) ?? null);
+      if (plain === undefined || tooDeep(file, text, plain, diagnostics)) {
         brokenDomains.add(stem);
         continue;
       }
       const findings = diagnostics.size;
       const parsedDomain = guarded(file, diagnostics, () => {
-        const source = new SourceFile(file, text, diagnostics);
+        const source = new SourceFile(file, text, diagnostics, undefined, plain);
         return source.data === undefined
           ? undefined
           : { source, ...parseDomain(source, diagnostics) };
@@ -354,13 +357,27 @@ function startHelpers(
  */
 export function cleanDomain(file: string, text: string): ParsedDomain | undefined {
   const diagnostics = new Diagnostics();
-  if (deepYaml(file, text, diagnostics)) return undefined;
-  const source = new SourceFile(file, text, diagnostics);
+  const plain = plainYaml(text) ?? null;
+  if (tooDeep(file, text, plain, diagnostics)) return undefined;
+  const source = new SourceFile(file, text, diagnostics, undefined, plain);
   if (source.data === undefined) return undefined;
   const { draft, broken } = parseDomain(source, diagnostics);
   const { header, apps, topics } = draft;
   if (broken || !header || !source.keyOffsets || diagnostics.size > 0) return undefined;
   return { keys: source.keyOffsets, header, apps, topics };
+}
+
+/**
+ * Reports a domain file nested deeper than the input gate allows (input.ts); true when it is.
+ * A text the plain reader read shallow (`plain`, plain-yaml.ts) needs no scan for it.
+ */
+function tooDeep(
+  file: string,
+  text: string,
+  plain: PlainYaml | null,
+  diagnostics: Diagnostics,
+): boolean {
+  return !(plain && plainYamlShallow(plain)) && deepYaml(file, text, diagnostics);
 }
 
 /**

@@ -5,11 +5,18 @@
 // after a quoted value, flow collections, anchors, tags, block or multi-line scalars, escapes, numbers
 // other than small integers, a duplicate key, any irregular indentation) is left to js-yaml and
 // `yaml` (source.ts), which then read or report it exactly as before: this module never reports.
+//
+// Every line of every domain file passes through here, so keys and scalars are checked with
+// character codes, not regular expressions, and lines are kept as numbers, not objects.
 
 export interface PlainYaml {
   readonly data: unknown;
   /** Offsets of the mapping keys at depth one and two, as source.ts's keyOffsets gives them. */
   readonly keys: Map<string, number>;
+  /** Whether the text holds a "#" anywhere (a comment, or one in a value). */
+  readonly comments: boolean;
+  /** The deepest indentation of a line, in spaces (input.ts bounds the nesting by it). */
+  readonly maxIndent: number;
 }
 
 /** Thrown inside the reader: a YAML library must decide. */
@@ -19,19 +26,19 @@ function unsure(): never {
   throw UNSURE;
 }
 
-/** Keys read as themselves: a letter first, none of YAML's null or boolean words. */
-const KEY = /^[A-Za-z][A-Za-z0-9_./-]*$/;
-const KEY_WORDS = /^(?:null|true|false|yes|no|on|off|y|n)$/i;
-/** Plain scalars that are strings in the core schema whatever the library: no number, no word. */
-const WORD = /^[A-Za-z_/][^:#]*$/;
-const DIGITS_THEN_LETTERS = /^[1-9][0-9]*[A-Za-z]+$/;
-const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
+/**
+ * Deeper than any catalog file goes (the depth gate allows 32 levels and reports the rest):
+ * left to the libraries, behind that gate, so that this reader's recursion stays shallow.
+ */
+const MAX_DEPTH = 64;
 /** Characters that, anywhere on a line, may mean something this reader does not follow. */
 const SPECIAL = /[#&*!|>{}[\]%`\\]|^(?:---|\.\.\.)/;
-/** The same over a whole text without comments, in one pass. */
-const SPECIAL_ANYWHERE = /[&*!|>{}[\]%`\\]|^ *(?:---|\.\.\.)/m;
+/** The same over a whole text without comments, in one pass (document markers: per line). */
+const SPECIAL_ANYWHERE = /[&*!|>{}[\]%`\\]/;
 /** Printable ASCII and line feeds only: js-yaml refuses some other characters. */
 const NOT_PLAIN_ASCII = /[^\x20-\x7e\n]/;
+/** YAML's null and boolean words (any case), which no key or plain word may be. */
+const KEY_WORDS = new Set(['null', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n']);
 
 /** The document's data and key offsets, or undefined when a YAML library must read it. */
 export function plainYaml(text: string): PlainYaml | undefined {
@@ -43,29 +50,54 @@ export function plainYaml(text: string): PlainYaml | undefined {
   }
 }
 
-interface Line {
-  readonly indent: number;
-  /** Offset of the first character after the indentation. */
-  readonly start: number;
-  readonly end: number;
+const isLetter = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** One of YAML's null or boolean words, in any case (at most five letters). */
+function keyWord(text: string, start: number, end: number): boolean {
+  return end - start <= 5 && KEY_WORDS.has(text.slice(start, end).toLowerCase());
 }
 
+/** A key read as itself: a letter, then letters, digits and `_./-`; none of the key words. */
+function plainKey(text: string, start: number, end: number): boolean {
+  if (end <= start || !isLetter(text.charCodeAt(start))) return false;
+  for (let k = start + 1; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (!(isLetter(c) || isDigit(c) || c === 0x5f || c === 0x2e || c === 0x2f || c === 0x2d))
+      return false;
+  }
+  return !keyWord(text, start, end);
+}
+
+const SPACE = 0x20;
+const DASH = 0x2d;
+
 class Reader {
-  private readonly lines: Line[] = [];
+  /** Three numbers per line: its indentation, the offset after it, and where the line ends. */
+  private readonly lines: number[] = [];
+  private count = 0;
   private i = 0;
-  readonly keys = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+  private readonly comments: boolean;
+  private maxIndent = 0;
 
   constructor(private readonly text: string) {
     if (NOT_PLAIN_ASCII.test(text)) unsure();
     const comments = text.includes('#');
+    this.comments = comments;
     if (!comments && SPECIAL_ANYWHERE.test(text)) unsure();
+    const { lines } = this;
     let at = 0;
     while (at <= text.length) {
       const nl = text.indexOf('\n', at);
       const end = nl < 0 ? text.length : nl;
       let s = at;
-      while (s < end && text.charCodeAt(s) === 0x20) s++;
-      if (s < end && !comments) this.lines.push({ indent: s - at, start: s, end });
+      while (s < end && text.charCodeAt(s) === SPACE) s++;
+      if (s < end && !comments) {
+        // A document marker ("---", "...") at the start of a line's content.
+        if (text.startsWith('---', s) || text.startsWith('...', s)) unsure();
+        this.line(s - at, s, end);
+      }
       // A line of its own that starts with "#" is a comment (no block scalar is read here).
       else if (s < end && text.charCodeAt(s) !== 0x23) {
         let content = text.slice(s, end);
@@ -77,52 +109,72 @@ class Reader {
           content = content.trimEnd();
         }
         if (SPECIAL.test(content)) unsure();
-        this.lines.push({ indent: s - at, start: s, end: s + content.length });
+        this.line(s - at, s, s + content.length);
       }
       at = end + 1;
     }
+    this.count = lines.length / 3;
+  }
+
+  private line(indent: number, start: number, end: number): void {
+    this.lines.push(indent, start, end);
+    if (indent > this.maxIndent) this.maxIndent = indent;
   }
 
   read(): PlainYaml {
-    const first = this.lines[0];
-    if (!first) unsure(); // an empty document is null: js-yaml says so
-    if (first.indent !== 0) unsure();
-    const data = this.mapping(0, []);
-    if (this.i < this.lines.length) unsure();
-    return { data, keys: this.keys };
+    if (this.count === 0) unsure(); // an empty document is null: js-yaml says so
+    if (this.lines[0] !== 0) unsure();
+    const data = this.mapping(0, 0, '');
+    if (this.i < this.count) unsure();
+    return { data, keys: this.keys, comments: this.comments, maxIndent: this.maxIndent };
   }
 
-  /** A block mapping whose keys sit at `indent`; `path` is its keys' path (for the offsets). */
-  private mapping(indent: number, path: readonly string[]): Record<string, unknown> {
+  /**
+   * A block mapping whose keys sit at `indent`, `depth` mappings deep; `top` is the key of the
+   * depth-one mapping it is in (for the key offsets).
+   */
+  private mapping(indent: number, depth: number, top: string): Record<string, unknown> {
+    if (depth > MAX_DEPTH) unsure();
+    const { text, lines } = this;
     const out: Record<string, unknown> = {};
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i] as Line;
-      if (line.indent < indent) break;
-      if (line.indent > indent) unsure();
-      const { text } = this;
-      const colon = text.indexOf(':', line.start);
-      if (colon < 0 || colon >= line.end) unsure();
-      const key = text.slice(line.start, colon);
+    while (this.i < this.count) {
+      const at = 3 * this.i;
+      const lineIndent = lines[at] as number;
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) unsure();
+      const start = lines[at + 1] as number;
+      const end = lines[at + 2] as number;
+      const colon = text.indexOf(':', start);
+      if (colon < 0 || colon >= end) unsure();
       // A key seen before (`in`: a duplicate, or a name plain objects inherit) is js-yaml's.
-      if (!KEY.test(key) || KEY_WORDS.test(key) || key in out) unsure();
-      if (path.length === 0) this.keys.set(key, line.start);
-      else if (path.length === 1) this.keys.set(`${path[0]}\0${key}`, line.start);
+      if (!plainKey(text, start, colon)) unsure();
+      const key = text.slice(start, colon);
+      if (key in out) unsure();
+      if (depth === 0) this.keys.set(key, start);
+      else if (depth === 1) this.keys.set(`${top}\0${key}`, start);
       this.i++;
-      const rest = text.slice(colon + 1, line.end);
-      if (rest.trim() === '') {
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) {
-          const s = text.charCodeAt(next.start);
+      // The value: what follows ": ", without the spaces around it.
+      let v = colon + 1;
+      while (v < end && text.charCodeAt(v) === SPACE) v++;
+      if (v === end) {
+        const next = 3 * this.i;
+        if (this.i < this.count && (lines[next] as number) > indent) {
           out[key] =
-            s === 0x2d /* - */
-              ? this.sequence(next.indent)
-              : this.mapping(next.indent, [...path, key]);
-        } else if (next && next.indent === indent && text.charCodeAt(next.start) === 0x2d) {
+            text.charCodeAt(lines[next + 1] as number) === DASH
+              ? this.sequence(lines[next] as number)
+              : this.mapping(lines[next] as number, depth + 1, depth === 0 ? key : top);
+        } else if (
+          this.i < this.count &&
+          lines[next] === indent &&
+          text.charCodeAt(lines[next + 1] as number) === DASH
+        ) {
           out[key] = this.sequence(indent);
         } else unsure(); // an empty value: null, left to js-yaml
       } else {
-        if (rest.charCodeAt(0) !== 0x20) unsure(); // "key:value" is one plain scalar
-        out[key] = this.scalar(rest.trim());
+        if (v === colon + 1) unsure(); // "key:value" is one plain scalar
+        let e = end;
+        while (text.charCodeAt(e - 1) === SPACE) e--;
+        out[key] = this.scalar(text.slice(v, e));
       }
     }
     return out;
@@ -130,15 +182,17 @@ class Reader {
 
   /** A block sequence of scalars whose dashes sit at `indent`. */
   private sequence(indent: number): unknown[] {
+    const { text, lines } = this;
     const out: unknown[] = [];
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i] as Line;
-      if (line.indent < indent) break;
-      if (line.indent > indent) unsure();
-      const { text } = this;
-      if (text.charCodeAt(line.start) !== 0x2d) break; // the mapping around it goes on
-      if (text.charCodeAt(line.start + 1) !== 0x20) unsure();
-      const item = text.slice(line.start + 2, line.end).trim();
+    while (this.i < this.count) {
+      const at = 3 * this.i;
+      const lineIndent = lines[at] as number;
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) unsure();
+      const start = lines[at + 1] as number;
+      if (text.charCodeAt(start) !== DASH) break; // the mapping around it goes on
+      if (text.charCodeAt(start + 1) !== SPACE) unsure();
+      const item = text.slice(start + 2, lines[at + 2] as number).trim();
       if (item === '' || item.startsWith('- ') || item.startsWith('? ')) unsure();
       if (item.includes(': ') || item.endsWith(':')) unsure(); // a mapping in the sequence
       this.i++;
@@ -157,9 +211,38 @@ class Reader {
     }
     if (s === 'true') return true;
     if (s === 'false') return false;
-    if (SMALL_INT.test(s)) return Number(s);
-    if (DIGITS_THEN_LETTERS.test(s)) return s;
-    if (WORD.test(s) && !KEY_WORDS.test(s) && !s.endsWith(' ') && !s.includes(' -')) return s;
-    return unsure();
+    if (q >= 0x30 && q <= 0x39) return number(s);
+    return word(s) ? s : unsure();
   }
+}
+
+/**
+ * A scalar that starts with a digit: a small integer ("0", or up to 15 digits without a leading
+ * zero), or digits then letters ("7d", "10MB": a string); anything else is the libraries'.
+ */
+function number(s: string): unknown {
+  const n = s.length;
+  if (s === '0') return 0;
+  if (s.charCodeAt(0) === 0x30) return unsure();
+  let k = 1;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  if (k === n) return n <= 15 ? Number(s) : unsure();
+  for (let l = k; l < n; l++) if (!isLetter(s.charCodeAt(l))) return unsure();
+  return s;
+}
+
+/**
+ * A plain scalar that is a string in the core schema whatever the library: a letter, "_" or "/"
+ * first, no ":" or "#", no " -", not ending in a space, and none of the null or boolean words.
+ */
+function word(s: string): boolean {
+  const n = s.length;
+  const c0 = s.charCodeAt(0);
+  if (!(isLetter(c0) || c0 === 0x5f || c0 === 0x2f)) return false;
+  for (let k = 1; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0x3a || c === 0x23) return false;
+    if (c === DASH && s.charCodeAt(k - 1) === SPACE) return false;
+  }
+  return s.charCodeAt(n - 1) !== SPACE && !keyWord(s, 0, n);
 }

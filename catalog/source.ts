@@ -13,6 +13,7 @@ import type * as Yaml from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Diagnostics, Position } from './diagnostics';
 import { plainYaml } from './plain-yaml';
+import type { PlainYaml } from './plain-yaml';
 import { LineIndex } from './schemas/json-position';
 
 // Both YAML libraries load on first use: a file the parse cache knows is not parsed at all.
@@ -32,15 +33,19 @@ export class SourceFile {
 
   /**
    * Parses `text`. With `known` (the key offsets from the parse cache) it is not parsed: its
-   * checked parts come from the cache too, and its data stays null.
+   * checked parts come from the cache too, and its data stays null. `plain` is what plainYaml
+   * made of this text when the caller asked it already (null: it left the text to the libraries).
    */
   constructor(
     readonly file: string,
     readonly text: string,
     diagnostics: Diagnostics,
     known?: { readonly keys: ReadonlyMap<string, number> },
+    plain?: PlainYaml | null,
   ) {
-    const fast = known ? { ok: true as const, data: null, keys: known.keys } : fastLoad(text);
+    const fast = known
+      ? { ok: true as const, data: null, keys: known.keys }
+      : fastLoad(text, plain);
     if (fast.ok) {
       this.data = fast.data;
       this.keys = fast.keys;
@@ -161,9 +166,16 @@ export class SourceFile {
  */
 export function fastLoad(
   text: string,
+  plain: PlainYaml | null = plainYaml(text) ?? null,
 ): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
-  const plain = plainYaml(text);
   if (plain) return { ok: true, data: plain.data, keys: plain.keys };
+  return libraryLoad(text);
+}
+
+/** fastLoad's path through js-yaml alone (what plain-yaml.ts is held to, in its tests). */
+export function libraryLoad(
+  text: string,
+): { ok: true; data: unknown; keys: ReadonlyMap<string, number> } | { ok: false } {
   const { CORE_SCHEMA, EVENT_DOCUMENT, constructFromEvents, parseEvents } = jsYaml();
   try {
     const events = parseEvents(text, {});

@@ -1,11 +1,14 @@
 // plain-yaml.ts reads plain YAML without a YAML library. It may leave any text to js-yaml, but
 // what it reads js-yaml must read too, into the same data (keys in the same order) and the same
 // key offsets: held to that on seeded line mutations of generated domain files and the sample.
+// What it reads "shallow" (input.ts plainYamlShallow) the depth scan must find nothing in, since
+// the loader then skips that scan.
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCatalog } from '../../../bench/generate-catalog';
+import { INPUT_LIMITS, plainYamlShallow, yamlTooDeep } from '../../../catalog/input';
 import { plainYaml } from '../../../catalog/plain-yaml';
-import { fastLoad } from '../../../catalog/source';
+import { libraryLoad } from '../../../catalog/source';
 import { REPO_ROOT } from '../../../shared/repo-root';
 import { seededRandom } from '../../support/seeded-random';
 
@@ -88,7 +91,7 @@ describe('plainYaml', () => {
   it('reads a generated domain file as js-yaml does', () => {
     const text = base[0] as string;
     const plain = plainYaml(text);
-    const fast = fastLoad(text);
+    const fast = libraryLoad(text);
     expect(plain).toBeDefined();
     expect(fast.ok).toBe(true);
     if (!plain || !fast.ok) return;
@@ -117,7 +120,12 @@ describe('plainYaml', () => {
       const plain = plainYaml(text);
       if (!plain) continue;
       read++;
-      const fast = fastLoad(text);
+      if (plainYamlShallow(plain))
+        expect({ text, deep: yamlTooDeep(text, INPUT_LIMITS.depth.yaml) }).toEqual({
+          text,
+          deep: -1,
+        });
+      const fast = libraryLoad(text);
       // The text in the comparison names the failing case.
       expect({ text, ok: fast.ok }).toEqual({ text, ok: true });
       if (!fast.ok) continue;
@@ -147,5 +155,68 @@ describe('plainYaml', () => {
       '- a\n',
     ])
       expect({ text, read: plainYaml(text) }).toEqual({ text, read: undefined });
+  });
+
+  it('reads shallow only what the depth scan finds nothing in, at any nesting', () => {
+    const rnd = seededRandom(20261201);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
+    const VALUES = ['x', "x 'y", "it's", '"q"', "'q'", 'a b', '7d', '12', 'x" y', "o'", 'z # c'];
+    let shallow = 0;
+    let deep = 0;
+    for (let i = 0; i < 400; i++) {
+      const step = 1 + Math.floor(rnd() * 3);
+      const levels = 1 + Math.floor(rnd() * 40);
+      const lines: string[] = [];
+      const write = (level: number): void => {
+        const pad = ' '.repeat(level * step);
+        for (let n = Math.floor(rnd() * 2); n >= 0; n--) {
+          const key = `k${lines.length}`;
+          const r = rnd();
+          // The first entry of each level goes deeper, down to `levels`.
+          if (level < levels && (n === 0 || r < 0.3)) {
+            lines.push(`${pad}${key}:`);
+            write(level + 1);
+          } else if (r < 0.75) {
+            lines.push(`${pad}${key}:`, `${pad}${' '.repeat(step)}- ${pick(VALUES)}`);
+          } else lines.push(`${pad}${key}: ${pick(VALUES)}`);
+        }
+      };
+      write(0);
+      const text = lines.join('\n') + '\n';
+      const plain = plainYaml(text);
+      if (!plain) continue;
+      const found = yamlTooDeep(text, INPUT_LIMITS.depth.yaml);
+      if (found >= 0) deep++;
+      if (!plainYamlShallow(plain)) continue;
+      shallow++;
+      expect({ text, found }).toEqual({ text, found: -1 });
+      const fast = libraryLoad(text);
+      expect({ text, data: fast.ok && shape(fast.data) }).toEqual({
+        text,
+        data: shape(plain.data),
+      });
+    }
+    // Both sides of the bound are reached: shallow texts, and texts the scan refuses.
+    expect(shallow).toBeGreaterThan(50);
+    expect(deep).toBeGreaterThan(20);
+  });
+
+  it('is not shallow where a quote the depth scan thinks open reaches brackets in a comment', () => {
+    // "x 'y" is a plain word, yet the scan takes its quote as open until the comment's quote.
+    const text = `a: x 'y\nb: c # d' ${'['.repeat(40)}\n`;
+    const plain = plainYaml(text);
+    expect(plain?.data).toEqual({ a: "x 'y", b: 'c' });
+    expect(plain && plainYamlShallow(plain)).toBe(false);
+    expect(yamlTooDeep(text, INPUT_LIMITS.depth.yaml)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('leaves texts nested deeper than any catalog file to the libraries', () => {
+    const deep = Array.from({ length: 80 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    expect(plainYaml(deep)).toBeUndefined();
+    const fine = Array.from({ length: 30 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    const plain = plainYaml(fine);
+    expect(plain?.maxIndent).toBe(29);
+    expect(plain && plainYamlShallow(plain)).toBe(true);
+    expect(yamlTooDeep(fine, INPUT_LIMITS.depth.yaml)).toBe(-1);
   });
 });
