@@ -10,10 +10,11 @@
 // blocks of a domain stack hold no token and cdktf resolves none of them. A domain's stacks in
 // different environments mostly hold the same entries (access and schemas do not vary by
 // environment): each text is rendered once and reused while the entries are equal.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   App,
+  Aspects,
   DefaultTokenResolver,
   StringConcat,
   TerraformElement,
@@ -25,7 +26,7 @@ import type { TerraformResource } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import type { Entries } from './entries';
 import { holdsToken } from './entries';
-import { Rendered, stableJson, stableJsonAt } from './stable-json';
+import { Rendered, stableJsonAt, stableJsonParts } from './stable-json';
 
 type Json = Record<string, unknown>;
 
@@ -57,6 +58,11 @@ export class CatalogStack extends TerraformStack {
   /** Set while cdktf's synthesizer runs: the resolved stack, without plain entries. */
   private resolved?: { tf?: Json };
   private stackOverrides = false;
+  /**
+   * What prepareStack rendered of each element (before resolution), for this synthesis to
+   * resolve instead of rendering it again (see `preparedRenderings`).
+   */
+  private prepared?: Map<TerraformElement, Prepared>;
 
   /**
    * @param renderingKey stacks with the same key (one domain's stack in each environment) reuse
@@ -90,7 +96,7 @@ export class CatalogStack extends TerraformStack {
           resolved.tf,
           (entries, resource) => new Rendered((indent) => this.render(resource, entries, indent)),
         );
-        writeUnlessEqual(file, stableJson(tf));
+        writeUnlessEqual(file, stableJsonParts(tf));
       },
     };
   }
@@ -142,12 +148,14 @@ export class CatalogStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+    const prepared = new Map<TerraformElement, Prepared>();
     for (const element of elementsOf(this)) {
       const tf: unknown = element.toTerraform();
-      if (holdsTokenHere(tf)) {
-        Tokenization.resolve(tf, { scope: this, preparing: true, resolver: RESOLVER });
-      }
+      const tokens = holdsTokenHere(tf);
+      if (tokens) Tokenization.resolve(tf, { scope: this, preparing: true, resolver: RESOLVER });
+      prepared.set(element, { tf, tokens });
     }
+    this.prepared = prepared;
   }
 
   override addOverride(path: string, value: unknown): void {
@@ -176,11 +184,12 @@ export class CatalogStack extends TerraformStack {
    */
   private synthesizedTerraform(): Json {
     if (this.stackOverrides) return super.toTerraform() as Json;
-    const resolve = (value: unknown): unknown =>
-      holdsTokenHere(value)
+    const resolve = (value: unknown, tokens = holdsTokenHere(value)): unknown =>
+      tokens
         ? Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER })
         : withoutUndefined(value);
     const elements = elementsOf(this);
+    const prepared = this.preparedRenderings();
     const metadata: Json = {
       version: this.node.tryGetContext('cdktfVersion') as unknown,
       stackName: this.node.id,
@@ -197,12 +206,48 @@ export class CatalogStack extends TerraformStack {
       at[path[path.length - 1] as string] = element.friendlyUniqueId;
     }
     const tf: Json = { '//': { metadata, outputs } };
-    for (const element of elements) deepMerge(tf, resolve(element.toTerraform()));
+    for (const element of elements) {
+      const rendered = prepared?.get(element);
+      deepMerge(
+        tf,
+        rendered ? resolve(rendered.tf, rendered.tokens) : resolve(element.toTerraform()),
+      );
+    }
     return tf;
   }
 
-  /** The text of `entries`, rendered or, when another stack with this key had equal ones, reused. */
-  private render(resource: TerraformResource, entries: Entries<object>, indent: string): string {
+  /**
+   * prepareStack's renderings of this stack's elements, taken once (the next synthesis prepares
+   * again), when nothing can have changed an element since: what cdktf runs between preparing
+   * and writing a stack that could, aspects and custom synthesis, is in none of this stack's
+   * constructs (nor its parents, whose aspects reach it). Otherwise none: every element is
+   * rendered again. Preparing resolves a copy (resolution never changes what it resolves), and
+   * what a token stands for is read when it is resolved, so a rendering made before other stacks
+   * were prepared resolves as one made now. Elements added since (outputs, remote state) have
+   * none and are rendered here.
+   */
+  private preparedRenderings(): Map<TerraformElement, Prepared> | undefined {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (!prepared) return undefined;
+    for (let scope = this.node.scope; scope; scope = scope.node.scope) {
+      if (Aspects.of(scope).all.length > 0) return undefined;
+    }
+    for (const c of this.node.findAll()) {
+      if (Aspects.of(c).all.length > 0 || CUSTOM_SYNTHESIS in c) return undefined;
+    }
+    return prepared;
+  }
+
+  /**
+   * The text of `entries` (its UTF-8 bytes), rendered or, when another stack with this key had
+   * equal ones, reused.
+   */
+  private render(
+    resource: TerraformResource,
+    entries: Entries<object>,
+    indent: string,
+  ): string | Buffer {
     if (this.renderingKey === undefined) return stableJsonAt(entries, indent);
     let cache = renderings.get(App.of(this));
     if (!cache) renderings.set(App.of(this), (cache = new Map()));
@@ -215,11 +260,11 @@ export class CatalogStack extends TerraformStack {
       previous.size === entries.size &&
       previous.entries.sameAs(entries)
     ) {
-      return previous.text;
+      return previous.bytes;
     }
-    const text = stableJsonAt(entries, indent);
-    cache.set(key, { entries, size: entries.size, indent, text });
-    return text;
+    const bytes = Buffer.from(stableJsonAt(entries, indent));
+    cache.set(key, { entries, size: entries.size, indent, bytes });
+    return bytes;
   }
 
   private withEntries(
@@ -253,6 +298,15 @@ export class CatalogStack extends TerraformStack {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
+/** An element's toTerraform() when its stack was prepared, and whether it holds tokens. */
+interface Prepared {
+  readonly tf: unknown;
+  readonly tokens: boolean;
+}
+
+/** Where cdktf 0.21 keeps a construct's custom synthesis (synthesize/synthesizer.ts). */
+const CUSTOM_SYNTHESIS = Symbol.for('cdktf/customSynthesis');
+
 /**
  * Thrown by toTerraform while cdktf's synthesizer runs, once the stack is rendered: what would
  * follow in cdktf 0.21's StackSynthesizer is only the write of the file this class writes itself.
@@ -262,21 +316,54 @@ const RENDERED: unique symbol = Symbol('rendered');
 /** Per app, by rendering key and block: the last entries rendered and their text. */
 const renderings = new WeakMap<
   App,
-  Map<string, { entries: Entries<object>; size: number; indent: string; text: string }>
+  Map<string, { entries: Entries<object>; size: number; indent: string; bytes: Buffer }>
 >();
 const EXPONENT = /\d[eE][-+]?\d/;
 
 /**
- * Writes `text` to `file` unless the file already holds exactly these bytes (compared, never
+ * Writes `parts` to `file` unless the file already holds exactly these bytes (compared, never
  * assumed): synthesizing an unchanged catalog again then rewrites nothing. Rewriting 800 files
- * in place cost seconds of waiting on a busy disk, comparing them a fraction of that.
+ * in place cost seconds of waiting on a busy disk, comparing them a fraction of that. The parts
+ * are compared and written as they are, never joined.
  */
-function writeUnlessEqual(file: string, text: string): void {
-  const bytes = Buffer.from(text);
-  if (statSync(file, { throwIfNoEntry: false })?.size === bytes.length) {
-    if (readFileSync(file).equals(bytes)) return;
+function writeUnlessEqual(file: string, parts: readonly Uint8Array[]): void {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  if (statSync(file, { throwIfNoEntry: false })?.size === size && holds(readFileSync(file), parts))
+    return;
+  const fd = openSync(file, 'w');
+  try {
+    let written = 0;
+    // writev may write less than asked (a signal, a full pipe): go on from where it stopped.
+    while (written < size) {
+      written += writevSync(fd, unwritten(parts, written));
+    }
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(file, bytes);
+}
+
+/** Whether `bytes` are exactly `parts`, one after the other. */
+function holds(bytes: Buffer, parts: readonly Uint8Array[]): boolean {
+  let at = 0;
+  for (const p of parts) {
+    if (at + p.length > bytes.length) return false;
+    if (bytes.compare(p, 0, p.length, at, at + p.length) !== 0) return false;
+    at += p.length;
+  }
+  return at === bytes.length;
+}
+
+/** `parts` without their first `skip` bytes. */
+function unwritten(parts: readonly Uint8Array[], skip: number): Uint8Array[] {
+  if (skip === 0) return [...parts];
+  const rest: Uint8Array[] = [];
+  let at = 0;
+  for (const p of parts) {
+    if (at + p.length > skip) rest.push(at >= skip ? p : p.subarray(skip - at));
+    at += p.length;
+  }
+  return rest;
 }
 
 /** What resolving does to plain data: a copy without undefined members or list items. */

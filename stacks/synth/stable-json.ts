@@ -20,9 +20,13 @@ export function isSortedMap(value: unknown): value is SortedMap {
   );
 }
 
-/** Text rendered beforehand, for the indentation it is written at (see `stableJsonAt`). */
+/**
+ * Text rendered beforehand, for the indentation it is written at (see `stableJsonAt`), as a
+ * string or as its UTF-8 bytes: bytes stay bytes in `stableJsonParts`, so text shared by many
+ * files is encoded once and never copied into each file's string.
+ */
 export class Rendered {
-  constructor(readonly render: (indent: string) => string) {}
+  constructor(readonly render: (indent: string) => string | Uint8Array) {}
 }
 
 /** `value` as json-stable-stringify(value, { space: 2 }) writes it. */
@@ -32,18 +36,40 @@ export function stableJson(value: unknown): string {
 
 /** `value` as it is written nested `indent` deep (its closing bracket indented by `indent`). */
 export function stableJsonAt(value: unknown, indent: string): string {
-  const out: string[] = [];
-  return write(value, indent, 0, out) ? out.join('') : 'undefined';
+  const out: Part[] = [];
+  if (!write(value, indent, 0, out)) return 'undefined';
+  return out.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join('');
 }
+
+/**
+ * The UTF-8 bytes of `stableJson(value)`, in parts: each run of text between bytes rendered
+ * beforehand (see Rendered) encoded once, the rendered bytes as they are.
+ */
+export function stableJsonParts(value: unknown): Uint8Array[] {
+  const out: Part[] = [];
+  if (!write(value, '', 0, out)) return [Buffer.from('undefined')];
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  for (let i = 0; i <= out.length; i++) {
+    const part = out[i];
+    if (typeof part === 'string') continue;
+    if (i > from) parts.push(Buffer.from(out.slice(from, i).join('')));
+    if (part !== undefined) parts.push(part);
+    from = i + 1;
+  }
+  return parts;
+}
+
+type Part = string | Uint8Array;
 
 /** Deeper than any Terraform JSON: what json-stable-stringify reports as a cycle. */
 const MAX_DEPTH = 500;
 
 /**
- * Appends the text of `node` to `out` (parts joined once at the end: a flat string, which is also
- * what makes writing the file fast); false when json-stable-stringify would leave it out.
+ * Appends the text of `node` to `out` (parts joined once at the end); false when
+ * json-stable-stringify would leave it out.
  */
-function write(node: unknown, indent: string, depth: number, out: string[]): boolean {
+function write(node: unknown, indent: string, depth: number, out: Part[]): boolean {
   switch (typeof node) {
     case 'string':
     case 'number':
@@ -64,7 +90,15 @@ function write(node: unknown, indent: string, depth: number, out: string[]): boo
     out.push(node.render(indent));
     return true;
   }
-  if (isSortedMap(node)) return members(node.sortedKeys(), node, true, indent, depth, out);
+  if (isSortedMap(node)) {
+    const keys = node.sortedKeys();
+    const text = nativeText(keys, node, indent);
+    if (text !== undefined) {
+      out.push(text);
+      return true;
+    }
+    return members(keys, node, true, indent, depth, out);
+  }
   if (typeof (node as { toJSON?: unknown }).toJSON === 'function') {
     return write((node as { toJSON(): unknown }).toJSON(), indent, depth, out);
   }
@@ -100,7 +134,7 @@ function members(
   sorted: boolean,
   indent: string,
   depth: number,
-  out: string[],
+  out: Part[],
 ): true {
   const open = `\n${indent}  `;
   const next = `,${open}`;
@@ -115,4 +149,131 @@ function members(
   }
   out.push(`\n${indent}}`);
   return true;
+}
+
+/**
+ * A map's text written by JSON.stringify, which is many times faster than the walk above, when
+ * it is sure to be the same text; undefined otherwise. JSON.stringify writes an object's members
+ * in Object.keys order, so every object whose keys are not sorted is copied with sorted keys
+ * (sorting cannot reorder keys that look like array indices: those fall back), and writes empty
+ * objects and arrays as `{}` and `[]`, where json-stable-stringify breaks the line: those lines
+ * are rewritten. Anything but strings, finite or not numbers, booleans, null, plain objects and
+ * arrays (undefined, toJSON, other classes) falls back.
+ */
+function nativeText(keys: readonly string[], map: SortedMap, indent: string): string | undefined {
+  if (keys.length === 0 || keys.some(isIndexLike)) return undefined;
+  const state = { empty: false };
+  const object: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) {
+    const value = nativeValue(map.get(key), 0, state);
+    if (value === UNSUPPORTED) return undefined;
+    object[key] = value;
+  }
+  let text = indented(object, indent);
+  if (state.empty) text = text.replace(EMPTY_LINE, breakEmpty);
+  return text;
+}
+
+/**
+ * JSON.stringify(value, null, 2) nested `indent` deep: written inside as many one-member objects
+ * as the indentation has levels, and cut out of them (cheaper than indenting every line after).
+ */
+function indented(value: object, indent: string): string {
+  const levels = indent.length / 2;
+  if (!Number.isInteger(levels) || indent !== ' '.repeat(indent.length)) {
+    return JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+  }
+  const wrap = (inner: unknown): unknown => {
+    let wrapped = inner;
+    for (let i = 0; i < levels; i++) wrapped = { '': wrapped };
+    return wrapped;
+  };
+  let frame = frames[levels];
+  if (frame === undefined) {
+    const empty = JSON.stringify(wrap(0), null, 2);
+    const at = empty.lastIndexOf('0');
+    frames[levels] = frame = { before: at, after: empty.length - at - 1 };
+  }
+  const text = JSON.stringify(wrap(value), null, 2);
+  return text.slice(frame.before, text.length - frame.after);
+}
+
+/** By nesting level: how much text the one-member objects write before and after the value. */
+const frames: { before: number; after: number }[] = [];
+
+const UNSUPPORTED: unique symbol = Symbol('unsupported');
+
+/** `value`, or a copy with sorted keys, that JSON.stringify writes as `write` does; or UNSUPPORTED. */
+function nativeValue(value: unknown, depth: number, state: { empty: boolean }): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object':
+      break;
+    default:
+      return UNSUPPORTED;
+  }
+  if (value === null) return value;
+  if (depth > NATIVE_DEPTH) return UNSUPPORTED;
+  if (Array.isArray(value)) {
+    if (value.length === 0) state.empty = true;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const native = nativeValue(item, depth + 1, state);
+      if (native === UNSUPPORTED) return UNSUPPORTED;
+      if (native !== item) (copy ??= value.slice())[i] = native;
+    }
+    return copy ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return UNSUPPORTED;
+  if ('toJSON' in value) return UNSUPPORTED;
+  const keys = Object.keys(value);
+  if (keys.length === 0) state.empty = true;
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  let copy: Record<string, unknown> | undefined;
+  if (!sorted) {
+    if (keys.some(isIndexLike)) return UNSUPPORTED;
+    keys.sort();
+    copy = Object.create(null) as Record<string, unknown>;
+  }
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    const native = nativeValue(item, depth + 1, state);
+    if (native === UNSUPPORTED) return UNSUPPORTED;
+    if (copy) copy[key] = native;
+    else if (native !== item) {
+      // A member was copied: copy this object too, in its (sorted) key order.
+      copy = Object.create(null) as Record<string, unknown>;
+      for (const k of keys) copy[k] = (value as Record<string, unknown>)[k];
+      copy[key] = native;
+    }
+  }
+  return copy ?? value;
+}
+
+/** Deeper than catalog data goes; anything deeper takes the walk (which reports cycles). */
+const NATIVE_DEPTH = 64;
+
+const isIndexLike = (key: string): boolean => /^(?:0|[1-9]\d*)$/.test(key);
+
+/**
+ * A line of JSON.stringify's text that holds an empty object or array (`"key": {},`, `[]`): raw
+ * line breaks in its text are only its own (strings escape theirs), and a member's key is one
+ * JSON string, so a match is always a value, never a string's content.
+ */
+const EMPTY_LINE = /(^|\n)( *)("(?:[^"\\\n]|\\.)*": )?(\{\}|\[\])(?=,?(?:\n|$))/g;
+
+/** json-stable-stringify's `{` and `}` (or `[` and `]`) on two lines, at the line's indentation. */
+function breakEmpty(_: string, start: string, indent: string, key = '', empty: string): string {
+  return `${start}${indent}${key}${empty[0] as string}\n${indent}${empty[1] as string}`;
 }

@@ -1,11 +1,12 @@
 // The fast synthesis path writes exactly what cdktf itself would: stableJson renders the text of
 // json-stable-stringify, and each domain stack's file is cdktf's rendering of that stack.
-import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aclKey, produceGrants } from '../../catalog/access';
 import { loadCatalog } from '../../catalog/loader';
 import { buildStacks } from '../app';
+import { Aspects } from 'cdktf';
 import { KafkaTopic } from '../.gen/providers/confluent/kafka-topic';
 import { ConfluentProvider } from '../.gen/providers/confluent/provider';
 import { createApp } from './app';
@@ -17,6 +18,7 @@ import type { SortedMap } from './stable-json';
 import { terraformValidate } from '../../scripts/providers/terraform';
 import { REPO_ROOT } from '../../shared/repo-root';
 import { catalogFixture } from '../../test/support/catalog-fixture';
+import { seededRandom } from '../../test/support/seeded-random';
 import { synthesizeSample } from '../../test/unit/stacks/synthesized';
 import type { Json } from '../../test/unit/stacks/synthesized';
 
@@ -61,6 +63,48 @@ describe('stableJson', () => {
     expect(stableJson({ r: { s: rendered }, t: [rendered] })).toBe(
       cdktfText({ r: { s: inner }, t: [inner] }),
     );
+  });
+
+  // Maps of plain data are written by JSON.stringify where that gives the same text (keys sorted
+  // by copying, empty objects and arrays broken over two lines): held to json-stable-stringify on
+  // seeded random data, keys chosen to hit what differs (index-like keys, quotes, line breaks,
+  // brackets in strings, `__proto__`, `toJSON`, U+2028), at every nesting depth.
+  test('maps of random plain data: the same text as json-stable-stringify', () => {
+    const random = seededRandom(18);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const words = ['a', 'b', 'z', 'B', '10', '9', '0', '01', '-1', 'é', 'x"y', 'a\nb', '[]', '{}'];
+    words.push('": [],', '\u2028', ' ', '', 'toJSON', '__proto__', 'a\\', '"k": {}');
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.4)
+        return pick([1, 0, -0, 1.5, 1e21, NaN, true, false, null, ...words]);
+      if (r < 0.6) return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1));
+      const object: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--) {
+        Object.defineProperty(object, pick(words), {
+          value: value(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return object;
+    };
+    for (let n = 0; n < 3000; n++) {
+      const items = new Map<string, unknown>();
+      for (let i = Math.floor(random() * 4); i >= 0; i--) items.set(`${pick(words)}${i}`, value(0));
+      const map: SortedMap = {
+        sortedKeys: () => [...items.keys()].sort(),
+        get: (k) => items.get(k),
+      };
+      let mine: unknown = map;
+      let theirs: unknown = Object.fromEntries(items);
+      for (let d = Math.floor(random() * 5); d > 0; d--) {
+        mine = { x: mine, a: [1] };
+        theirs = { x: theirs, a: [1] };
+      }
+      expect(stableJson(mine)).toBe(cdktfText(theirs));
+    }
   });
 
   test('refuses cycles', () => {
@@ -256,4 +300,26 @@ test('synthesizing again rewrites a stack file only when its bytes differ', () =
   writeFileSync(file, text.replace('"orders.', '"ORDERS.'));
   synth();
   expect(readFileSync(file, 'utf8')).toBe(text);
+});
+
+// Synthesis resolves what preparing the stack rendered instead of rendering every element again,
+// unless something that runs in between could have changed an element: an aspect does here.
+test('an element an aspect changes after preparation is written as changed', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'streamplane-aspect-'));
+  try {
+    const app = createApp({ outdir });
+    const stack = new CatalogStack(app, 'aspect');
+    new ConfluentProvider(stack, 'confluent');
+    const topic = new KafkaTopic(stack, 'topic', { topicName: 'before', partitionsCount: 1 });
+    stack.prepareStack = ((prepare) => () => {
+      prepare();
+      Aspects.of(stack).add({ visit: (node) => node === topic && (topic.topicName = 'after') });
+    })(stack.prepareStack.bind(stack));
+    app.synth();
+    const written = readFileSync(join(outdir, 'stacks', 'aspect', 'cdk.tf.json'), 'utf8');
+    expect(JSON.parse(written).resource.confluent_kafka_topic.topic.topic_name).toBe('after');
+    expect(written).toBe(cdktfText(stack.toTerraform()));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
