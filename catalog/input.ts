@@ -174,6 +174,71 @@ function textPosition(text: string, at: number): { line: number; col: number } {
   return { line, col: at - (text.lastIndexOf('\n', at - 1) + 1) + 1 };
 }
 
+/** What jsonScan tells of a JSON text. */
+export interface JsonScan {
+  readonly deep: number;
+  readonly duplicate: number;
+  readonly longest: number;
+  readonly widest: number;
+}
+
+/**
+ * What `jsonScan(text, limit)` returns, told from `json` (what JSON.parse made of `text`)
+ * without a pass over the characters in JavaScript; undefined when only that pass can tell (a
+ * backslash in the text, a repeated key, or nesting deeper than `limit`).
+ *
+ * Why it is the same: without a backslash, every string's value is its text between the quotes,
+ * so `longest` is the longest key or string value. Outside strings, a valid JSON text has a ":"
+ * for each key it writes and nowhere else: its ":" are its keys plus those inside its strings.
+ * The parsed value holds every key and string of the text once, unless a key is repeated (the
+ * parse keeps one of them and drops the other's value); so the text's ":" count equals the
+ * parsed keys plus the ":" in the parsed strings exactly when no key is repeated (`duplicate` is
+ * -1). Then each object's entries are its keys, and `widest` (entries, at least one, of the
+ * widest array or object) and `deep` (-1 up to `limit` levels) follow from the parsed value.
+ */
+export function parsedJsonScan(text: string, json: unknown, limit: number): JsonScan | undefined {
+  if (text.includes('\\')) return undefined;
+  const tally = { keys: 0, colons: 0, longest: 0, widest: 0 };
+  if (!tallyJson(json, 1, limit, tally)) return undefined;
+  let colons = 0;
+  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) colons++;
+  if (colons !== tally.keys + tally.colons) return undefined;
+  return { deep: -1, duplicate: -1, longest: tally.longest, widest: tally.widest };
+}
+
+/** Adds a parsed JSON value's keys, ":" in strings, longest string and widest entry count. */
+function tallyJson(
+  v: unknown,
+  level: number,
+  limit: number,
+  tally: { keys: number; colons: number; longest: number; widest: number },
+): boolean {
+  if (typeof v === 'string') {
+    tallyString(v, tally);
+    return true;
+  }
+  if (typeof v !== 'object' || v === null) return true;
+  if (level > limit) return false; // a container at level limit + 1: jsonScan's `deep`
+  if (Array.isArray(v)) {
+    tally.widest = Math.max(tally.widest, v.length, 1);
+    for (let i = 0; i < v.length; i++) if (!tallyJson(v[i], level + 1, limit, tally)) return false;
+    return true;
+  }
+  const keys = Object.keys(v);
+  tally.widest = Math.max(tally.widest, keys.length, 1);
+  tally.keys += keys.length;
+  for (const k of keys) {
+    tallyString(k, tally);
+    if (!tallyJson((v as Record<string, unknown>)[k], level + 1, limit, tally)) return false;
+  }
+  return true;
+}
+
+function tallyString(s: string, tally: { colons: number; longest: number }): void {
+  if (s.length > tally.longest) tally.longest = s.length;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) tally.colons++;
+}
+
 /**
  * One pass over a JSON text: the offset of the bracket that opens level `limit + 1` (`deep`),
  * and of the first key repeated in its object, inside its quote (`duplicate`; JSON.parse keeps
@@ -182,10 +247,7 @@ function textPosition(text: string, at: number): { line: number; col: number } {
  * (`longest`, escapes counted as written, so at least the string's length) and the most commas
  * plus one in one array or object (`widest`, at least its number of entries).
  */
-export function jsonScan(
-  text: string,
-  limit: number,
-): { deep: number; duplicate: number; longest: number; widest: number } {
+export function jsonScan(text: string, limit: number): JsonScan {
   const frames: { keys?: Set<string>; expectKey: boolean; entries: number }[] = [];
   let duplicate = -1;
   let longest = 0;
