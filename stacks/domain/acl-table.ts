@@ -107,12 +107,13 @@ const instancesOf = shared((grants: readonly AclGrant[]): readonly AclInstance[]
       return Object.freeze({
         app: grant.app,
         key: aclKey(grant),
+        // Keys in sort order, as the file has them: the writer copies an object that has not.
         entry: Object.freeze({
           app: grant.app,
-          resource_type: grant.resourceType,
-          resource_name: grant.resourceName,
-          pattern_type: grant.patternType,
           operation: grant.operation,
+          pattern_type: grant.patternType,
+          resource_name: grant.resourceName,
+          resource_type: grant.resourceType,
         }),
         ...(prefix
           ? { legacy: aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') }) }

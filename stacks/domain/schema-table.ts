@@ -133,14 +133,15 @@ export class SchemaTable extends Construct {
 const entriesOf = shared((subject: Subject) =>
   Object.freeze({
     compatibility: Object.freeze({ level: subject.compatibility }),
+    // Keys in sort order, as the file has them: the writer copies an object that has not.
     schema: Object.freeze({
       format: subject.schema.format,
-      schema: literal(subject.schema.text),
       references: Object.freeze(
         subject.schema.references.map((r) =>
           Object.freeze({ name: r.name, subject_name: r.subject }),
         ),
       ),
+      schema: literal(subject.schema.text),
     }),
   }),
 );

@@ -73,11 +73,14 @@ export class TopicTable extends Construct {
   addTopic(topic: EnvironmentTopic): void;
   addTopic(topic: EnvironmentTopic, props: TopicAccessProps): TopicAccess;
   addTopic(topic: EnvironmentTopic, props?: TopicAccessProps): TopicAccess | void {
+    // Keys in sort order, as the file has them: the writer copies an object that has not.
     const config = Object.fromEntries(
-      Object.entries(topic.config).map(([k, v]) => [k, literal(v)] as const),
+      Object.keys(topic.config)
+        .sort()
+        .map((k) => [k, literal(topic.config[k] as string)] as const),
     );
     const guarded = this.props.protectedEnvironment && topic.deletionProtection;
-    (guarded ? this.guarded : this.open).add(topic.name, { partitions: topic.partitions, config });
+    (guarded ? this.guarded : this.open).add(topic.name, { config, partitions: topic.partitions });
     return props && new TopicAccess(topic, props);
   }
 

@@ -14,7 +14,7 @@ export class Entries<T extends object> implements SortedMap {
     if (existing && !sameData(existing, value)) {
       throw new Error(`conflicting entries for "${key}"`);
     }
-    if (!existing && (isTokenString(key) || holdsToken(value, isTokenString))) {
+    if (!existing && (isTokenString(key) || !plainData(value))) {
       throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
     this.items.set(key, value);
@@ -99,6 +99,20 @@ export function holdsToken(value: unknown, tokenString: (s: string) => boolean):
     default:
       return true;
   }
+}
+
+/**
+ * Deeply frozen values found to hold no token: they cannot change, so neither can the answer
+ * (one domain's entries reach its stack in every environment as the same frozen objects).
+ */
+const plainValues = new WeakSet<object>();
+
+/** Whether an entry's value holds no token (see holdsToken), each deeply frozen value walked once. */
+function plainData(value: object): boolean {
+  if (plainValues.has(value)) return true;
+  if (holdsToken(value, isTokenString)) return false;
+  if (deeplyFrozen(value)) plainValues.add(value);
+  return true;
 }
 
 function deeplyFrozen(value: unknown): boolean {

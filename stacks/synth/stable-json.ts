@@ -46,6 +46,8 @@ export function stableJsonAt(value: unknown, indent: string): string {
  * beforehand (see Rendered) encoded once, the rendered bytes as they are.
  */
 export function stableJsonParts(value: unknown): Uint8Array[] {
+  const native = nativeParts(value);
+  if (native) return native;
   const out: Part[] = [];
   if (!write(value, '', 0, out)) return [Buffer.from('undefined')];
   const parts: Uint8Array[] = [];
@@ -59,6 +61,37 @@ export function stableJsonParts(value: unknown): Uint8Array[] {
   }
   return parts;
 }
+
+/**
+ * stableJsonParts by JSON.stringify (see nativeText), each Rendered written as a placeholder
+ * string and its text put in its place, at the placeholder's line's indentation. A placeholder
+ * is a string starting with U+0000, which JSON.stringify writes `"\u0000…"`: no other text can
+ * look like one, as no string or key of `value` may hold U+0000 here.
+ */
+function nativeParts(value: unknown): Uint8Array[] | undefined {
+  const state: NativeState = { empty: false, rendered: [] };
+  const native = nativeValue(value, 0, state);
+  if (native === UNSUPPORTED || typeof native !== 'object' || native === null) return undefined;
+  let text = JSON.stringify(native, null, 2);
+  if (state.empty) text = text.replace(EMPTY_LINE, breakEmpty);
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const rendered = state.rendered?.[Number(m[1])];
+    if (!rendered) throw new Error(`no rendered text ${m[1]}`);
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    let end = lineStart;
+    while (text.charCodeAt(end) === 32) end++;
+    const bytes = rendered.render(text.slice(lineStart, end));
+    parts.push(Buffer.from(text.slice(from, m.index)));
+    parts.push(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+    from = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(text.slice(from)));
+  return parts;
+}
+
+const PLACEHOLDER = /"\\u0000(\d+)"/g;
 
 type Part = string | Uint8Array;
 
@@ -203,10 +236,18 @@ const frames: { before: number; after: number }[] = [];
 
 const UNSUPPORTED: unique symbol = Symbol('unsupported');
 
+interface NativeState {
+  /** Whether an empty object or array was seen (see EMPTY_LINE). */
+  empty: boolean;
+  /** Where Rendered values are accepted: those seen, each written as a placeholder. */
+  readonly rendered?: Rendered[];
+}
+
 /** `value`, or a copy with sorted keys, that JSON.stringify writes as `write` does; or UNSUPPORTED. */
-function nativeValue(value: unknown, depth: number, state: { empty: boolean }): unknown {
+function nativeValue(value: unknown, depth: number, state: NativeState): unknown {
   switch (typeof value) {
     case 'string':
+      return state.rendered && value.includes('\0') ? UNSUPPORTED : value;
     case 'number':
     case 'boolean':
       return value;
@@ -217,6 +258,10 @@ function nativeValue(value: unknown, depth: number, state: { empty: boolean }): 
   }
   if (value === null) return value;
   if (depth > NATIVE_DEPTH) return UNSUPPORTED;
+  if (value instanceof Rendered && state.rendered) {
+    state.rendered.push(value);
+    return `\0${state.rendered.length - 1}`;
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) state.empty = true;
     let copy: unknown[] | undefined;
@@ -233,6 +278,7 @@ function nativeValue(value: unknown, depth: number, state: { empty: boolean }): 
   if ('toJSON' in value) return UNSUPPORTED;
   const keys = Object.keys(value);
   if (keys.length === 0) state.empty = true;
+  if (state.rendered && keys.some((k) => k.includes('\0'))) return UNSUPPORTED;
   let sorted = true;
   for (let i = 1; i < keys.length; i++) {
     if ((keys[i - 1] as string) > (keys[i] as string)) {

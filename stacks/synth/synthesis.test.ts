@@ -13,7 +13,7 @@ import { createApp } from './app';
 import { CatalogStack } from './catalog-stack';
 import { each } from './entries';
 import { literalAttributes } from './refs';
-import { Rendered, stableJson, stableJsonAt } from './stable-json';
+import { Rendered, stableJson, stableJsonAt, stableJsonParts } from './stable-json';
 import type { SortedMap } from './stable-json';
 import { terraformValidate } from '../../scripts/providers/terraform';
 import { REPO_ROOT } from '../../shared/repo-root';
@@ -104,6 +104,52 @@ describe('stableJson', () => {
         theirs = { x: theirs, a: [1] };
       }
       expect(stableJson(mine)).toBe(cdktfText(theirs));
+    }
+  });
+
+  // A stack's file is written in parts, by JSON.stringify where it gives the same text, with text
+  // rendered beforehand (strings or bytes) put in at its indentation.
+  test('parts of random plain data with rendered text: the same bytes as json-stable-stringify', () => {
+    const random = seededRandom(1818);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const words = ['a', 'b', 'Z', '10', '9', 'x"y', 'a\nb', '[]', '{}', '\u0000', '\u00000"', ''];
+    words.push('"\\u00000"', 'é', '__proto__', 'toJSON');
+    // [what is written, what json-stable-stringify is given]
+    const value = (depth: number): [unknown, unknown] => {
+      const r = random();
+      if (depth > 4 || r < 0.3) {
+        const leaf = pick([1, -0, 1e21, NaN, true, null, ...words]);
+        return [leaf, leaf];
+      }
+      if (r < 0.45) {
+        const [, plain] = value(depth + 1);
+        const bytes = random() < 0.5;
+        const rendered = new Rendered((indent) => {
+          const text = stableJsonAt(plain, indent);
+          return bytes ? Buffer.from(text) : text;
+        });
+        return [rendered, plain];
+      }
+      if (r < 0.6) {
+        const items = Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1));
+        return [items.map(([m]) => m), items.map(([, t]) => t)];
+      }
+      const mine: Record<string, unknown> = {};
+      const theirs: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--) {
+        const key = pick(words);
+        const [m, t] = value(depth + 1);
+        for (const [object, v] of [
+          [mine, m],
+          [theirs, t],
+        ] as const)
+          Object.defineProperty(object, key, { value: v, enumerable: true, configurable: true });
+      }
+      return [mine, theirs];
+    };
+    for (let n = 0; n < 3000; n++) {
+      const [mine, theirs] = value(0);
+      expect(Buffer.concat(stableJsonParts(mine)).toString('utf8')).toBe(cdktfText(theirs));
     }
   });
 
