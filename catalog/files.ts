@@ -95,6 +95,7 @@ export class DiskFiles implements CatalogFiles {
   }
 
   escapes(path: string): string | undefined {
+    if (this.outside.size === 0) return undefined; // no link leaves its folder: nothing to walk
     for (let p = path; p !== '.' && p !== ''; p = posix.dirname(p)) {
       const target = this.outside.get(p);
       if (target !== undefined) return target;

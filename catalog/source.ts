@@ -62,7 +62,8 @@ export class SourceFile {
    * positioned document: the model records where each topic is declared, for every topic.
    */
   keyLine(path: readonly [string, string]): number {
-    return this.locate(path, true).line;
+    const offset = this.keys?.get(`${path[0]}\0${path[1]}`);
+    return offset !== undefined ? this.at(offset).line : this.locate(path, true).line;
   }
 
   /** The positioned document, parsed on first use. */

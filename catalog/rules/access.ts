@@ -8,15 +8,32 @@ export function qualify(ref: string, domain: string): string {
   return ref.includes('/') ? ref : appId(domain, ref);
 }
 
+const ROLES = ['producers', 'consumers'] as const;
+
+/** The ids of a short list so far (a set's has and add, without hashing). */
+class IdList {
+  private readonly ids: string[] = [];
+
+  has(id: string): boolean {
+    return this.ids.includes(id);
+  }
+
+  add(id: string): void {
+    this.ids.push(id);
+  }
+}
+
 export const appReferences: Rule = ({ domains, brokenDomains, diagnostics }) => {
   const apps = new Set(domains.flatMap((d) => [...d.apps.keys()].map((a) => appId(d.domain, a))));
   const domainNames = new Set(domains.map((d) => d.domain));
   for (const d of domains) {
     for (const [key, t] of d.topics) {
-      for (const role of ['producers', 'consumers'] as const) {
+      for (const role of ROLES) {
         const refs = t[role];
-        // Most lists have no duplicate: no set for them (10,000 topics, two lists each).
-        const seen = refs.length > 1 ? new Set<string>() : undefined;
+        // Most lists are short and have no duplicate: no set for them (10,000 topics, two
+        // lists each); a list of the ids so far for a few, a set beyond.
+        const seen: { has(id: string): boolean; add(id: string): unknown } | undefined =
+          refs.length <= 1 ? undefined : refs.length <= 8 ? new IdList() : new Set<string>();
         for (let i = 0; i < refs.length; i++) {
           const ref = refs[i] as string;
           const id = qualify(ref, d.domain);

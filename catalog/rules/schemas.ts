@@ -24,9 +24,13 @@ export function schemaPath(domain: string, ref: string): string {
   return posix.normalize(posix.join('schemas', domain, ref));
 }
 
+const NONE: readonly string[] = [];
+const ROLES = ['value', 'key'] as const;
+
 export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
   for (const d of domains) {
     const domain = d.domain;
+    const folder = `schemas/${domain}/`;
     // Only needed for a "did you mean" on a missing file: computed then, not for every domain.
     const inDomain = (): string[] =>
       [...schemas.keys()]
@@ -42,12 +46,12 @@ export const topicSchemas: Rule = ({ domains, schemas, diagnostics }) => {
           `add schema: { value: ${key}.avsc } so consumers know what they read`,
         );
       }
-      for (const role of ['value', 'key'] as const) {
+      for (const role of ROLES) {
         const ref = t.schema?.[role];
         if (ref === undefined) continue;
         if (role === 'key' && (PLAIN_KEY_TYPES as readonly string[]).includes(ref)) continue;
         const path = schemaPath(domain, ref);
-        if (!path.startsWith(`schemas/${domain}/`)) {
+        if (!path.startsWith(folder)) {
           diagnostics.error(
             d.source.locate(['topics', key, 'schema', role]),
             'schema-outside-domain',
@@ -104,8 +108,13 @@ export const unusedSchemas: Rule = ({ domains, schemas, diagnostics }) => {
         if (ref) roots.push(schemaPath(d.domain, ref));
     }
   }
-  const files = (path: string): string[] =>
-    (schemas.get(path)?.references ?? []).map((r) => r.file);
+  const files = (path: string): readonly string[] => {
+    const references = schemas.get(path)?.references;
+    // Most schemas reference nothing: no new empty list for each of them.
+    return references === undefined || references.length === 0
+      ? NONE
+      : references.map((r) => r.file);
+  };
   const used = new Set(referenceClosure(roots, files));
   const incomplete = new Set(domains.filter((d) => d.brokenTopics.size > 0).map((d) => d.domain));
   for (const [path, s] of schemas) {

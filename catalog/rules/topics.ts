@@ -19,6 +19,7 @@ export function fullName(
 }
 
 export const topicNames: Rule = (ctx) => {
+  // One entry per topic for both maps: this runs for each of 10,000 topics.
   const seen = new Map<string, { draft: DomainDraft; key: string }>();
   const collisions = new Map<string, { draft: DomainDraft; key: string; name: string }>();
   for (const draft of ctx.domains) {
@@ -51,8 +52,9 @@ export const topicNames: Rule = (ctx) => {
       }
       const first = seen.get(name);
       // Kafka's metrics replace "." with "_": two such names share their metrics.
-      const metric = name.replace(/\./g, '_');
+      const metric = name.replaceAll('.', '_');
       const twin = collisions.get(metric);
+      const entry = { draft, key, name };
       if (!first && twin && twin.name !== name) {
         ctx.diagnostics.error(
           nameAt(draft, key, t),
@@ -60,7 +62,7 @@ export const topicNames: Rule = (ctx) => {
           `topic "${name}" differs from "${twin.name}" (${twin.draft.file}, topics.${twin.key}) only by "." versus "_": their metric names collide`,
           'Kafka refuses or warns about such names: choose a name that differs in more than "." and "_"',
         );
-      } else if (!twin) collisions.set(metric, { draft, key, name });
+      } else if (!twin) collisions.set(metric, entry);
       if (first) {
         ctx.diagnostics.error(
           nameAt(draft, key, t),
@@ -68,7 +70,7 @@ export const topicNames: Rule = (ctx) => {
           `topic "${name}" is also declared in ${first.draft.file} (topics.${first.key})`,
           'full topic names are unique across all domains: change the name or the version',
         );
-      } else seen.set(name, { draft, key });
+      } else seen.set(name, entry);
     }
   }
 };
@@ -84,41 +86,44 @@ export const topicLimits: Rule = (ctx) => {
   const envs = ctx.platform.environments;
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
-      checkPartitions(ctx, draft, t.partitions ?? ctx.platform.defaults.partitions, [
-        'topics',
-        key,
-        'partitions',
-      ]);
-      checkRetention(ctx, draft, t.retention, ['topics', key, 'retention']);
+      checkPartitions(ctx, draft, t.partitions ?? ctx.platform.defaults.partitions, key);
+      checkRetention(ctx, draft, t.retention, key);
       for (const [env, o] of Object.entries(t.environments)) {
-        const path = ['topics', key, 'environments', env];
         if (!envs[env]) {
           ctx.diagnostics.error(
-            draft.source.locate(path, true),
+            draft.source.locate(['topics', key, 'environments', env], true),
             'unknown-environment',
             `environment "${env}" is not declared in platform.yaml`,
             didYouMean(env, Object.keys(envs)) ?? `declared: ${Object.keys(envs).join(', ')}`,
           );
           continue;
         }
-        checkPartitions(ctx, draft, o.partitions, [...path, 'partitions']);
-        checkRetention(ctx, draft, o.retention, [...path, 'retention']);
+        checkPartitions(ctx, draft, o.partitions, key, env);
+        checkRetention(ctx, draft, o.retention, key, env);
       }
     }
   }
 };
 
-// Module-level, not closures in the loop: a big catalog runs them 10,000 times.
+// Module-level, not closures in the loop: a big catalog runs them 10,000 times. The path of a
+// topic's setting (or of its override in `env`) is made only for a finding.
+function settingPath(key: string, setting: string, env?: string): string[] {
+  return env === undefined
+    ? ['topics', key, setting]
+    : ['topics', key, 'environments', env, setting];
+}
+
 function checkPartitions(
   ctx: RuleContext,
   draft: DomainDraft,
   n: number | undefined,
-  path: (string | number)[],
+  key: string,
+  env?: string,
 ): void {
   const { limits } = ctx.platform;
   if (n !== undefined && n > limits.maxPartitionsPerTopic) {
     ctx.diagnostics.error(
-      draft.source.locate(path),
+      draft.source.locate(settingPath(key, 'partitions', env)),
       'partitions-limit',
       `${n} partitions is more than the platform allows per topic (${limits.maxPartitionsPerTopic})`,
       'ask the platform team if you really need more; more partitions rarely fix throughput alone',
@@ -130,14 +135,15 @@ function checkRetention(
   ctx: RuleContext,
   draft: DomainDraft,
   ms: number | undefined,
-  path: (string | number)[],
+  key: string,
+  env?: string,
 ): void {
   const { limits } = ctx.platform;
   if (ms === undefined) return;
   if (ms === INFINITE) {
     if (!limits.retention.allowInfinite) {
       ctx.diagnostics.error(
-        draft.source.locate(path),
+        draft.source.locate(settingPath(key, 'retention', env)),
         'retention-bounds',
         'infinite retention is not allowed on this platform',
         `use a duration up to ${formatDuration(limits.retention.max)}, or cleanupPolicy: compact to keep the latest value per key`,
@@ -145,7 +151,7 @@ function checkRetention(
     }
   } else if (ms < limits.retention.min || ms > limits.retention.max) {
     ctx.diagnostics.error(
-      draft.source.locate(path),
+      draft.source.locate(settingPath(key, 'retention', env)),
       'retention-bounds',
       `retention ${formatDuration(ms)} is outside the platform's bounds (${formatDuration(limits.retention.min)} to ${formatDuration(limits.retention.max)})`,
       `choose a retention between ${formatDuration(limits.retention.min)} and ${formatDuration(limits.retention.max)}`,
@@ -155,33 +161,27 @@ function checkRetention(
 
 export const topicConfigs: Rule = (ctx) => {
   const allowed = new Set(ctx.platform.limits.topicConfigs);
-  const envs = ctx.platform.environments;
+  const envs = Object.entries(ctx.platform.environments);
   for (const draft of ctx.domains) {
     for (const [key, t] of draft.topics) {
-      checkConfig(ctx, draft, allowed, t.config, ['topics', key, 'config']);
+      checkConfig(ctx, draft, allowed, t.config, key);
       for (const [env, o] of Object.entries(t.environments)) {
-        if (o.config)
-          checkConfig(ctx, draft, allowed, o.config, [
-            'topics',
-            key,
-            'environments',
-            env,
-            'config',
-          ]);
+        if (o.config) checkConfig(ctx, draft, allowed, o.config, key, env);
       }
       // The effective min.insync.replicas of each environment must fit its replication factor;
       // one finding per place the value is set, naming every environment it breaks.
-      const tooHigh = new Map<string, { value: number; envs: string[] }>();
-      for (const [env, spec] of Object.entries(envs)) {
+      let tooHigh: Map<string, { value: number; envs: string[] }> | undefined;
+      for (const [env, spec] of envs) {
         const override = t.environments[env]?.config?.['min.insync.replicas'];
         const minIsr = Number(override ?? t.config['min.insync.replicas'] ?? 1);
         if (!(minIsr > spec.replicationFactor)) continue;
         const path = override !== undefined ? `environments.${env}` : 'config';
+        tooHigh ??= new Map();
         const entry = tooHigh.get(path) ?? { value: minIsr, envs: [] };
         entry.envs.push(`${env} (${spec.replicationFactor})`);
         tooHigh.set(path, entry);
       }
-      for (const [where, { value, envs: broken }] of tooHigh) {
+      for (const [where, { value, envs: broken }] of tooHigh ?? []) {
         const path =
           where === 'config'
             ? ['topics', key, 'config', 'min.insync.replicas']
@@ -202,20 +202,22 @@ function checkConfig(
   draft: DomainDraft,
   allowed: ReadonlySet<string>,
   config: Record<string, string>,
-  path: (string | number)[],
+  key: string,
+  env?: string,
 ): void {
   for (const [name, value] of Object.entries(config)) {
+    const path = (): string[] => [...settingPath(key, 'config', env), name];
     const known = KNOWN_TOPIC_CONFIGS[name];
     if (known?.reservedFor) {
       ctx.diagnostics.error(
-        draft.source.locate([...path, name], true),
+        draft.source.locate(path(), true),
         'config-reserved',
         `"${name}" is set through the topic's "${known.reservedFor}" field`,
         `remove it from config and use ${known.reservedFor}:`,
       );
     } else if (!allowed.has(name)) {
       ctx.diagnostics.error(
-        draft.source.locate([...path, name], true),
+        draft.source.locate(path(), true),
         'config-not-allowed',
         `topic config "${name}" is not allowed on this platform`,
         didYouMean(name, allowed) ?? `allowed: ${[...allowed].join(', ') || 'none'}`,
@@ -224,7 +226,7 @@ function checkConfig(
       const problem = known?.check(value);
       if (problem) {
         ctx.diagnostics.error(
-          draft.source.locate([...path, name]),
+          draft.source.locate(path()),
           'config-invalid-value',
           `${name}: "${value}" ${problem}`,
         );

@@ -17,6 +17,9 @@ import { AVRO_PRIMITIVES } from './parse';
 import type { ParsedSchema, SchemaProblem } from './parse';
 import { avroErrorOffset, jsonSchemaErrorOffset, jsonTree, pointerOffset, protoErrorOffset, referenceOffset } from './positions';
 
+/** An empty list of files, shared (never changed: the graph walks only read it). */
+const NONE: string[] = [];
+
 /** Unresolved references reported per file. */
 const MAX_UNRESOLVED = 20;
 
@@ -174,7 +177,11 @@ export class SchemaChecker {
  * file on a cycle is reported at its reference to the next file of the cycle.
  */
 function reportCycles(all: ReadonlyMap<string, ResolvedSchema>): void {
-  const next = (path: string): string[] => all.get(path)?.references.map((r) => r.file) ?? [];
+  // Most schemas reference nothing: no new empty list for each of them (each is asked twice).
+  const next = (path: string): string[] => {
+    const references = all.get(path)?.references;
+    return references === undefined || references.length === 0 ? NONE : references.map((r) => r.file);
+  };
   for (const component of cyclicComponents([...all.keys()], next)) {
     const members = new Set(component);
     for (const path of component) {
