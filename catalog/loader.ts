@@ -246,6 +246,7 @@ function parseFiles(
         continue;
       }
       const { source, draft, broken } = parsedDomain;
+      source.release(); // the draft holds what the loader made of it
       domains.push(draft);
       if (broken) brokenDomains.add(draft.domain).add(stem);
       else if (draft.header && source.keyOffsets && diagnostics.size === findings) {

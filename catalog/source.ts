@@ -28,8 +28,8 @@ export class SourceFile {
   private parsed?: Document.Parsed;
   /** Offsets of mapping keys near the top, from the fast path (see keyOffsets). */
   private readonly keys?: ReadonlyMap<string, number>;
-  /** Plain data, or undefined when the file has syntax errors. */
-  readonly data: unknown;
+  /** See `data`. */
+  private plainData: unknown;
 
   /**
    * Parses `text`. With `known` (the key offsets from the parse cache) it is not parsed: its
@@ -47,9 +47,23 @@ export class SourceFile {
       ? { ok: true as const, data: null, keys: known.keys }
       : fastLoad(text, plain);
     if (fast.ok) {
-      this.data = fast.data;
+      this.plainData = fast.data;
       this.keys = fast.keys;
-    } else this.data = this.preciseLoad(diagnostics);
+    } else this.plainData = this.preciseLoad(diagnostics);
+  }
+
+  /** Plain data, or undefined when the file has syntax errors (null once `release`d). */
+  get data(): unknown {
+    return this.plainData;
+  }
+
+  /**
+   * Lets the plain data go once what was made of it is kept elsewhere: a large catalog's data
+   * would otherwise live (and be copied by the garbage collector) until the end of the load,
+   * though positions come from the key offsets and the positioned document.
+   */
+  release(): void {
+    if (this.plainData !== undefined) this.plainData = null;
   }
 
   /** Offsets of the keys near the top, for the parse cache (undefined after the slow path). */
