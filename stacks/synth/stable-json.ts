@@ -267,6 +267,7 @@ function nativeValue(value: unknown, depth: number, state: NativeState): unknown
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
+      if (leftOut(item)) continue; // null in both
       const native = nativeValue(item, depth + 1, state);
       if (native === UNSUPPORTED) return UNSUPPORTED;
       if (native !== item) (copy ??= value.slice())[i] = native;
@@ -277,7 +278,6 @@ function nativeValue(value: unknown, depth: number, state: NativeState): unknown
   if (proto !== Object.prototype && proto !== null) return UNSUPPORTED;
   if ('toJSON' in value) return UNSUPPORTED;
   const keys = Object.keys(value);
-  if (keys.length === 0) state.empty = true;
   if (state.rendered && keys.some((k) => k.includes('\0'))) return UNSUPPORTED;
   let sorted = true;
   for (let i = 1; i < keys.length; i++) {
@@ -292,8 +292,11 @@ function nativeValue(value: unknown, depth: number, state: NativeState): unknown
     keys.sort();
     copy = Object.create(null) as Record<string, unknown>;
   }
+  let written = 0;
   for (const key of keys) {
     const item = (value as Record<string, unknown>)[key];
+    if (leftOut(item)) continue; // a member neither writes
+    written++;
     const native = nativeValue(item, depth + 1, state);
     if (native === UNSUPPORTED) return UNSUPPORTED;
     if (copy) copy[key] = native;
@@ -304,8 +307,12 @@ function nativeValue(value: unknown, depth: number, state: NativeState): unknown
       copy[key] = native;
     }
   }
+  if (written === 0) state.empty = true;
   return copy ?? value;
 }
+
+/** What both leave out of an object and write as null in an array. */
+const leftOut = (value: unknown): boolean => value === undefined || typeof value === 'symbol';
 
 /** Deeper than catalog data goes; anything deeper takes the walk (which reports cycles). */
 const NATIVE_DEPTH = 64;
