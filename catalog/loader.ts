@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Diagnostic, Position } from './diagnostics';
 import { Diagnostics } from './diagnostics';
 import { DiskFiles, linkFolder } from './files';
+import { TOPICS_DIR } from './layout';
 import type { CatalogFiles } from './files';
 import type * as DomainFormat from './format/domain-file';
 import type { AppSpec, TopicSpec } from './format/domain-file';
@@ -53,7 +54,7 @@ const knownKeysAt: typeof KnownKeys.knownKeysAt = (...args) =>
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PLATFORM_FILE = 'platform.yaml';
-export const TOPICS_DIR = 'topics';
+export { TOPICS_DIR };
 export const SCHEMAS_DIR = 'schemas';
 export const CATALOG_PATHS = [PLATFORM_FILE, TOPICS_DIR, SCHEMAS_DIR] as const;
 

@@ -2,6 +2,8 @@
 // (plan) or refused changes left (apply), 1 error. User mistakes print a message, never a trace.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { OpenClients } from './cluster/clients';
+import type { Connection } from './cluster/connection';
 import type { PlanFormat } from './plan/render';
 import { REPO_ROOT } from '../shared/repo-root';
 
@@ -81,65 +83,125 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return 1;
   }
-  // The commands' modules (the catalog, the Kafka client) load only now: help and usage errors
-  // answer without them.
-  const [
-    { renderResults },
-    { CatalogError, loadEnvironment },
-    { openClients },
-    { ConnectionError, connectionFor },
-    { renderPlan },
-    { readAndPlan, reconcilePass },
-    { desiredState },
-  ] = await Promise.all([
-    import('./apply/render'),
-    import('./catalog-source'),
-    import('./cluster/clients'),
-    import('./cluster/connection'),
-    import('./plan/render'),
-    import('./reconcile'),
-    import('./state/desired'),
-  ]);
+  // The cluster is read while the catalog loads: the read starts first, on a guess of the
+  // connection and of the managed topics, both checked against the catalog once it is loaded.
+  const ahead = await readAhead(args);
+  let handedOver = false;
   try {
-    const env = loadEnvironment(args.root, args.env);
-    const kind = env.spec.kind === 'local' ? 'local' : 'confluent-cloud';
-    const connection = connectionFor(
-      kind,
-      args.connection ? { connectionFile: args.connection } : {},
-    );
-    const desired = desiredState(env, connection.naming);
-    const clients = await openClients(connection);
-    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    // The commands' modules (the catalog, the Kafka client) load only now: help and usage errors
+    // answer without them.
+    const [
+      { renderResults },
+      { CatalogError, loadEnvironment },
+      { openClients },
+      { ConnectionError, connectionFor },
+      { renderPlan },
+      { readAndPlan, reconcilePass },
+      { desiredState },
+    ] = await Promise.all([
+      import('./apply/render'),
+      import('./catalog-source'),
+      import('./cluster/clients'),
+      import('./cluster/connection'),
+      import('./plan/render'),
+      import('./reconcile'),
+      import('./state/desired'),
+    ]);
+    // Loading the catalog keeps this thread busy: let the reads reach the broker first, which
+    // then works on them meanwhile (bounded: a broker slow to answer is waited for later).
+    await ahead?.sent(SEND_AHEAD_MS);
     try {
-      if (args.command === 'plan') {
-        const { plan } = await readAndPlan(desired, clients);
-        process.stdout.write(renderPlan(plan, args.format, { color }));
-        return plan.inSync ? 0 : 2;
-      }
-      const report = await reconcilePass(desired, clients, {
-        mode: 'enforce',
-        progress: {
-          planned: (plan) => {
-            if (args.format !== 'json')
-              process.stdout.write(renderPlan(plan, args.format, { color }));
+      const env = loadEnvironment(args.root, args.env);
+      const kind = env.spec.kind === 'local' ? 'local' : 'confluent-cloud';
+      const early = ahead?.fits(kind) ? ahead : undefined;
+      const connection =
+        early?.connection ??
+        connectionFor(kind, args.connection ? { connectionFile: args.connection } : {});
+      const desired = desiredState(env, connection.naming);
+      const readingAhead = await early?.ready;
+      handedOver = readingAhead !== undefined;
+      const clients = readingAhead ?? (await openClients(connection));
+      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      try {
+        if (args.command === 'plan') {
+          const { plan } = await readAndPlan(desired, clients);
+          process.stdout.write(renderPlan(plan, args.format, { color }));
+          return plan.inSync ? 0 : 2;
+        }
+        const report = await reconcilePass(desired, clients, {
+          mode: 'enforce',
+          progress: {
+            planned: (plan) => {
+              if (args.format !== 'json')
+                process.stdout.write(renderPlan(plan, args.format, { color }));
+            },
           },
-        },
-      });
-      process.stdout.write(renderResults(report, args.format, { color }));
-      if (report.state === 'failed') return 1;
-      return (report.remaining ?? report.plan)?.refusals.some((r) => r.drift) ? 2 : 0;
-    } finally {
-      await clients.close();
-    }
-  } catch (err) {
-    if (err instanceof CatalogError || err instanceof ConnectionError) {
-      console.error(err.message);
+        });
+        process.stdout.write(renderResults(report, args.format, { color }));
+        if (report.state === 'failed') return 1;
+        return (report.remaining ?? report.plan)?.refusals.some((r) => r.drift) ? 2 : 0;
+      } finally {
+        await clients.close();
+      }
+    } catch (err) {
+      if (err instanceof CatalogError || err instanceof ConnectionError) {
+        console.error(err.message);
+        return 1;
+      }
+      console.error(`reconciler: ${(err as Error).message}`);
       return 1;
     }
-    console.error(`reconciler: ${(err as Error).message}`);
-    return 1;
+  } finally {
+    if (!handedOver) await ahead?.close();
   }
 }
+
+/**
+ * Starts reading the cluster before the catalog is loaded. The connection is guessed: the given
+ * connection file (whatever the environment's kind), else the local stack, which is right only
+ * for a local environment (`fits`). The managed topics are guessed from the domain files' names.
+ * Undefined when the guessed connection cannot even be described (the command then reports it
+ * after the catalog, as it always has).
+ */
+async function readAhead(args: Args): Promise<
+  | {
+      connection: Connection;
+      fits(kind: 'local' | 'confluent-cloud'): boolean;
+      ready: Promise<OpenClients | undefined>;
+      /** Waits (at most `ms`) until the reads are on their way. */
+      sent(ms: number): Promise<void>;
+      close(): Promise<void>;
+    }
+  | undefined
+> {
+  const [{ openReadingAhead }, { connectionFor }, { domainsByFileName }, { domainPrefix }] =
+    await Promise.all([
+      import('./cluster/clients'),
+      import('./cluster/connection'),
+      import('../catalog/layout'),
+      import('../catalog/naming'),
+    ]);
+  let connection: Connection;
+  try {
+    connection = args.connection
+      ? connectionFor('confluent-cloud', { connectionFile: args.connection })
+      : connectionFor('local');
+  } catch {
+    return undefined;
+  }
+  const prefixes = domainsByFileName(args.root).map(domainPrefix);
+  const { ready, sent, close } = openReadingAhead(connection, prefixes);
+  return {
+    connection,
+    fits: (kind) => args.connection !== undefined || kind === 'local',
+    ready,
+    sent: (ms) => Promise.race([sent, new Promise<void>((r) => setTimeout(r, ms).unref())]),
+    close,
+  };
+}
+
+/** How long the command waits for its reads to be on their way before loading its catalog. */
+const SEND_AHEAD_MS = 300;
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {

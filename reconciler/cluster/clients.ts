@@ -2,7 +2,7 @@
 import type { Connection } from './connection';
 import { ConnectionError } from './connection';
 import type { KafkaAdmin } from './kafka-admin';
-import { KafkajsAdmin } from './kafka-admin';
+import { LeanAdmin } from './lean-admin';
 import type { SchemaRegistryApi } from './registry';
 import { HttpSchemaRegistry } from './registry';
 
@@ -17,7 +17,8 @@ export interface OpenClients extends Clients {
 }
 
 export async function openClients(connection: Connection): Promise<OpenClients> {
-  const admin = new KafkajsAdmin(connection.kafka);
+  // A cluster's reads without kafkajs, everything else (and any read it cannot make) with it.
+  const admin = new LeanAdmin(connection.kafka);
   try {
     await admin.connect();
   } catch (err) {
@@ -25,9 +26,42 @@ export async function openClients(connection: Connection): Promise<OpenClients> 
       `cannot connect to Kafka (${connection.label}): ${(err as Error).message}`,
     );
   }
+  return clientsOf(admin, connection);
+}
+
+function clientsOf(admin: KafkaAdmin, connection: Connection): OpenClients {
   return {
     admin,
     registry: new HttpSchemaRegistry(connection.registry),
+    close: () => admin.disconnect(),
+  };
+}
+
+/**
+ * Clients that start reading the cluster now, for a command that loads its catalog meanwhile
+ * (LeanAdmin.readAhead: metadata, ACLs and the configs of the topics named with `prefixes`).
+ * `ready` gives them once connected, or undefined when the lean connections cannot open: the
+ * command then opens its clients with openClients, which reports why as it always has. `close`
+ * closes them at once, connecting or not.
+ */
+export function openReadingAhead(
+  connection: Connection,
+  prefixes: readonly string[],
+): {
+  ready: Promise<OpenClients | undefined>;
+  /** Resolves once every request read ahead is on its way (or the reading ahead gave up). */
+  sent: Promise<void>;
+  close(): Promise<void>;
+} {
+  const admin = new LeanAdmin(connection.kafka);
+  const connected = admin.connectLean();
+  const sent = admin.readAhead(prefixes);
+  return {
+    sent,
+    ready: connected.then(
+      (ok) => (ok ? clientsOf(admin, connection) : undefined),
+      () => undefined,
+    ),
     close: () => admin.disconnect(),
   };
 }

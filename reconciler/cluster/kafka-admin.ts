@@ -1,21 +1,14 @@
 // The Kafka Admin API the reconciler needs, behind its own interface; kafkajs implements it.
 // Every method is one batched request (plus kafkajs' metadata refresh), never one per topic.
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ConfigResourceTypes,
-  ConfigSource,
-  Kafka,
-  ResourcePatternTypes,
-  logLevel,
-} from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
 import type { Admin, KafkaConfig, SASLOptions } from 'kafkajs';
 import { shareMetadataRefreshes } from './admin-metadata';
 import { installDescribeConfigsDecoder } from './describe-configs-decoder';
 import { describeDynamicConfigs, nextCluster } from './topic-configs';
 import type { ClusterInternals } from './topic-configs';
 import { toItemError, TransientError } from './errors';
+import { ALLOW, ANY, DENY, nameOf, OPERATIONS, PATTERN, RESOURCE } from './acl-codes';
+import { RoundTrips } from './round-trips';
 import type {
   AclBinding,
   BindingPatternType,
@@ -55,19 +48,7 @@ export interface KafkaAdmin {
   readonly roundTrips: RoundTrips;
 }
 
-export class RoundTrips {
-  readonly byApi: Record<string, number> = {};
-  total = 0;
-
-  add(api: string): void {
-    this.byApi[api] = (this.byApi[api] ?? 0) + 1;
-    this.total += 1;
-  }
-
-  snapshot(): { total: number; byApi: Record<string, number> } {
-    return { total: this.total, byApi: { ...this.byApi } };
-  }
-}
+export { RoundTrips };
 
 export interface KafkaConnection {
   readonly brokers: readonly string[];
@@ -75,31 +56,6 @@ export interface KafkaConnection {
   readonly ssl?: boolean;
   readonly clientId?: string;
 }
-
-const RESOURCE: Record<Exclude<BindingResourceType, 'OTHER'>, number> = {
-  TOPIC: AclResourceTypes.TOPIC,
-  GROUP: AclResourceTypes.GROUP,
-  CLUSTER: AclResourceTypes.CLUSTER,
-  TRANSACTIONAL_ID: AclResourceTypes.TRANSACTIONAL_ID,
-};
-const PATTERN: Record<Exclude<BindingPatternType, 'OTHER'>, number> = {
-  LITERAL: ResourcePatternTypes.LITERAL,
-  PREFIXED: ResourcePatternTypes.PREFIXED,
-};
-const OPERATIONS = AclOperationTypes as unknown as Record<string, number>;
-
-/** Wire value → name, built once per table: describing 30,000 ACLs looks up 90,000 names. */
-const names = new Map<Record<string, number>, Map<number, string>>();
-const nameOf = (table: Record<string, number>, value: number): string | undefined => {
-  let byValue = names.get(table);
-  if (!byValue) {
-    byValue = new Map();
-    // The first name of a value wins, as a search through the table's entries would find it.
-    for (const [name, v] of Object.entries(table)) if (!byValue.has(v)) byValue.set(v, name);
-    names.set(table, byValue);
-  }
-  return byValue.get(value);
-};
 
 /**
  * kafkajs wire values for one binding; the binding itself is the exact filter to delete it. The
@@ -117,17 +73,23 @@ export function toKafkajs(a: AclBinding) {
     principal: a.principal,
     host: a.host,
     operation,
-    permissionType: a.permission === 'ALLOW' ? AclPermissionTypes.ALLOW : AclPermissionTypes.DENY,
+    permissionType: a.permission === 'ALLOW' ? ALLOW : DENY,
   };
 }
 
 export class KafkajsAdmin implements KafkaAdmin {
-  readonly roundTrips = new RoundTrips();
+  readonly roundTrips: RoundTrips;
   private readonly admin: Admin;
   /** The admin's kafkajs cluster, for requests its public API makes slow (see topic-configs.ts). */
   private readonly cluster: () => ClusterInternals | undefined;
 
-  constructor(connection: KafkaConnection, extra: Partial<KafkaConfig> = {}) {
+  constructor(
+    connection: KafkaConnection,
+    extra: Partial<KafkaConfig> = {},
+    /** Where its requests are counted (a lean-admin.ts admin counts its own and these together). */
+    roundTrips = new RoundTrips(),
+  ) {
+    this.roundTrips = roundTrips;
     // Describing 1,000 topics' configs: about 90 ms of kafkajs' decoding, 17 ms with this one.
     installDescribeConfigsDecoder();
     const kafka = new Kafka({
@@ -218,22 +180,22 @@ export class KafkajsAdmin implements KafkaAdmin {
         resourceType:
           filter.resourceType && filter.resourceType !== 'OTHER'
             ? RESOURCE[filter.resourceType]
-            : AclResourceTypes.ANY,
+            : ANY.resource,
         ...(filter.resourceName !== undefined ? { resourceName: filter.resourceName } : {}),
         resourcePatternType:
           filter.patternType && filter.patternType !== 'OTHER'
             ? PATTERN[filter.patternType]
-            : ResourcePatternTypes.ANY,
+            : ANY.pattern,
         ...(filter.principal !== undefined ? { principal: filter.principal } : {}),
         ...(filter.host !== undefined ? { host: filter.host } : {}),
         operation: filter.operation
-          ? (OPERATIONS[filter.operation] ?? AclOperationTypes.ANY)
-          : AclOperationTypes.ANY,
+          ? (OPERATIONS[filter.operation] ?? ANY.operation)
+          : ANY.operation,
         permissionType: filter.permission
           ? filter.permission === 'ALLOW'
-            ? AclPermissionTypes.ALLOW
-            : AclPermissionTypes.DENY
-          : AclPermissionTypes.ANY,
+            ? ALLOW
+            : DENY
+          : ANY.permission,
       }),
     );
     return res.resources.flatMap((r) =>
@@ -244,7 +206,7 @@ export class KafkajsAdmin implements KafkaAdmin {
         resourceName: r.resourceName,
         patternType: (nameOf(PATTERN, r.resourcePatternType) ?? 'OTHER') as BindingPatternType,
         operation: nameOf(OPERATIONS, a.operation) ?? `UNKNOWN(${a.operation})`,
-        permission: a.permissionType === AclPermissionTypes.ALLOW ? 'ALLOW' : 'DENY',
+        permission: a.permissionType === ALLOW ? 'ALLOW' : 'DENY',
       })),
     );
   }
