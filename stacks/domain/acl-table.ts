@@ -82,43 +82,48 @@ export class AclTable extends Construct {
     return grants;
   }
 
-  private addInstances(instances: readonly AclInstance[]): void {
-    for (const { app, key, entry, legacy } of instances) {
-      this.principals.use(app);
-      if (legacy !== undefined) this.legacy.set(key, legacy);
-      this.entries.add(key, entry);
-    }
+  private addInstances({ apps, legacy, entries }: AclInstances): void {
+    for (const app of apps) this.principals.use(app);
+    for (const [key, old] of legacy) this.legacy.set(key, old);
+    this.entries.addAll(entries);
   }
 }
 
-interface AclInstance {
-  readonly app: string;
-  readonly key: string;
-  readonly entry: AclEntry;
-  /** For an app's prefix, the key the grant had before. */
-  readonly legacy?: string;
+/** Grants as a table's instances. */
+interface AclInstances {
+  /** Their apps, each once. */
+  readonly apps: readonly string[];
+  /** For an app's prefix, its instance key and the key the grant had before. */
+  readonly legacy: readonly (readonly [string, string])[];
+  /** Instance keys and entries. */
+  readonly entries: readonly (readonly [string, AclEntry])[];
 }
 
-/** Grants' instance keys and entries: the same grants reach every environment's stack. */
-const instancesOf = shared((grants: readonly AclGrant[]): readonly AclInstance[] =>
-  Object.freeze(
-    grants.map((grant) => {
-      const prefix = grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC';
-      return Object.freeze({
-        app: grant.app,
-        key: aclKey(grant),
-        // Keys in sort order, as the file has them: the writer copies an object that has not.
-        entry: Object.freeze({
-          app: grant.app,
-          operation: grant.operation,
-          pattern_type: grant.patternType,
-          resource_name: grant.resourceName,
-          resource_type: grant.resourceType,
-        }),
-        ...(prefix
-          ? { legacy: aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') }) }
-          : {}),
-      });
-    }),
-  ),
-);
+/** Grants' instances: the same grants reach every environment's stack (and share its entries). */
+const instancesOf = shared((grants: readonly AclGrant[]): AclInstances => {
+  const apps = new Set<string>();
+  const legacy: (readonly [string, string])[] = [];
+  const entries: (readonly [string, AclEntry])[] = [];
+  for (const grant of grants) {
+    apps.add(grant.app);
+    const key = aclKey(grant);
+    if (grant.patternType === 'PREFIXED' && grant.resourceType !== 'TOPIC') {
+      const old = aclKey({ ...grant, resourceName: grant.resourceName.replace(/\.$/, '') });
+      legacy.push(Object.freeze([key, old] as const));
+    }
+    // Keys in sort order, as the file has them: the writer copies an object that has not.
+    const entry: AclEntry = Object.freeze({
+      app: grant.app,
+      operation: grant.operation,
+      pattern_type: grant.patternType,
+      resource_name: grant.resourceName,
+      resource_type: grant.resourceType,
+    });
+    entries.push(Object.freeze([key, entry] as const));
+  }
+  return Object.freeze({
+    apps: Object.freeze([...apps]),
+    legacy: Object.freeze(legacy),
+    entries: Object.freeze(entries),
+  });
+});

@@ -46,27 +46,32 @@ export class RegistryReads extends Construct {
     return reads;
   }
 
-  private addInstances(instances: readonly ReadInstance[]): void {
-    for (const { key, entry } of instances) {
-      this.props.principals.use(entry.app);
-      this.entries.add(key, entry);
-    }
+  private addInstances({ apps, entries }: ReadInstances): void {
+    for (const app of apps) this.props.principals.use(app);
+    this.entries.addAll(entries);
   }
 }
 
-interface ReadInstance {
-  readonly key: string;
-  readonly entry: SubjectRead;
+/** Reads as a table's instances. */
+interface ReadInstances {
+  /** Their apps, each once. */
+  readonly apps: readonly string[];
+  /** Instance keys and entries. */
+  readonly entries: readonly (readonly [string, SubjectRead])[];
 }
 
-/** Reads' instance keys and entries: the same reads reach every environment's stack. */
-const instancesOf = shared((reads: readonly SubjectRead[]): readonly ReadInstance[] =>
-  Object.freeze(
-    reads.map((read) =>
-      Object.freeze({
-        key: `${read.app}|${read.subject}`,
-        entry: Object.freeze({ app: read.app, subject: read.subject }),
-      }),
-    ),
-  ),
-);
+/** Reads' instances: the same reads reach every environment's stack (and share its entries). */
+const instancesOf = shared((reads: readonly SubjectRead[]): ReadInstances => {
+  const apps = new Set<string>();
+  const entries: (readonly [string, SubjectRead])[] = [];
+  for (const read of reads) {
+    apps.add(read.app);
+    entries.push(
+      Object.freeze([
+        `${read.app}|${read.subject}`,
+        Object.freeze({ app: read.app, subject: read.subject }),
+      ] as const),
+    );
+  }
+  return Object.freeze({ apps: Object.freeze([...apps]), entries: Object.freeze(entries) });
+});

@@ -48,4 +48,36 @@ describe('entries', () => {
     expect(() => e.add('k', { a: 1 })).toThrow(/conflicting entries/);
     expect(() => e.add('k', { b: ['x'], a: 1 })).toThrow(/conflicting entries/);
   });
+
+  // One domain's frozen grants reach its table in every environment: checked once, shared by the
+  // tables that hold nothing else, copied by the one that changes.
+  test('a frozen list added to several tables: each is as if added entry by entry', () => {
+    const list = Object.freeze([
+      Object.freeze(['b', Object.freeze({ n: 2 })] as const),
+      Object.freeze(['a', Object.freeze({ n: 1 })] as const),
+    ]);
+    const [first, second, third] = [plain(), plain(), plain()];
+    third.add('c', { n: 3 });
+    for (const e of [first, second, third]) e.addAll(list);
+    first.add('z', { n: 26 });
+    expect(first.keys()).toEqual(['a', 'b', 'z']);
+    expect(second.keys()).toEqual(['a', 'b']);
+    expect(third.keys()).toEqual(['a', 'b', 'c']);
+    expect(second.sameAs(plain())).toBe(false);
+    const again = plain();
+    again.addAll(list);
+    expect(again.sameAs(second)).toBe(true);
+    expect(() => second.add('a', { n: 9 })).toThrow(/conflicting entries/);
+    expect(second.get('a')).toEqual({ n: 1 });
+    expect(() => again.addAll([['a', { n: 5 }]])).toThrow(/conflicting entries/);
+    expect(() => plain().addAll([['k', { x: Token.asString({ resolve: () => 1 }) }]])).toThrow(
+      /holds a token/,
+    );
+    expect(() =>
+      plain().addAll([
+        ['k', { x: 1 }],
+        ['k', { x: 2 }],
+      ]),
+    ).toThrow(/conflicting entries/);
+  });
 });

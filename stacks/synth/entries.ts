@@ -6,7 +6,9 @@ import { Token } from 'cdktf';
 import type { SortedMap } from './stable-json';
 
 export class Entries<T extends object> implements SortedMap {
-  private readonly items = new Map<string, T>();
+  private items = new Map<string, T>();
+  /** Whether `items` is a list's map (see addAll), shared with other tables: copied to change. */
+  private sharing = false;
 
   /** Adds an entry; adding the same key again with the same value is a no-op. */
   add(key: string, value: T): void {
@@ -17,7 +19,33 @@ export class Entries<T extends object> implements SortedMap {
     if (!existing && (isTokenString(key) || !plainData(value))) {
       throw new Error(`entry "${key}" holds a token: entries are catalog data only`);
     }
+    if (existing === value) return;
+    if (this.sharing) {
+      this.items = new Map(this.items);
+      this.sharing = false;
+    }
     this.items.set(key, value);
+  }
+
+  /**
+   * Adds `[key, value]` pairs, as `add` each. A deeply frozen list (one domain's grants, which
+   * reach its stack in every environment) is checked once: a table that holds nothing yet then
+   * shares the list's map with every other such table until one of them changes.
+   */
+  addAll(list: readonly (readonly [string, T])[]): void {
+    let map = listMaps.get(list) as Map<string, T> | undefined;
+    if (!map) {
+      const checked = new Entries<T>();
+      for (const [key, value] of list) checked.add(key, value);
+      map = checked.items;
+      if (deeplyFrozen(list)) listMaps.set(list, map);
+    }
+    if (this.items.size === 0) {
+      this.items = map;
+      this.sharing = true;
+    } else {
+      for (const [key, value] of map) this.add(key, value);
+    }
   }
 
   has(key: string): boolean {
@@ -33,20 +61,25 @@ export class Entries<T extends object> implements SortedMap {
   }
 
   keys(): string[] {
-    return [...this.items.keys()].sort();
+    return [...this.sortedKeys()];
   }
 
-  sortedKeys(): string[] {
-    return this.keys();
+  /** The keys in sort order, sorted once for a shared map (which never changes). */
+  sortedKeys(): readonly string[] {
+    if (!this.sharing) return [...this.items.keys()].sort();
+    let keys = sortedKeysOf.get(this.items);
+    if (!keys) sortedKeysOf.set(this.items, (keys = Object.freeze([...this.items.keys()].sort())));
+    return keys;
   }
 
   /** The entries as a plain object, in key order. */
   toJSON(): Record<string, T> {
-    return Object.fromEntries(this.keys().map((k) => [k, this.items.get(k) as T]));
+    return Object.fromEntries(this.sortedKeys().map((k) => [k, this.items.get(k) as T]));
   }
 
   /** Whether both hold the same keys with the same values. */
   sameAs(other: Entries<object>): boolean {
+    if (other.items === this.items) return true;
     if (other.items.size !== this.items.size) return false;
     for (const [key, value] of this.items) {
       if (!sameData(value, other.items.get(key))) return false;
@@ -54,6 +87,11 @@ export class Entries<T extends object> implements SortedMap {
     return true;
   }
 }
+
+/** Checked lists' maps (see Entries.addAll), by list. */
+const listMaps = new WeakMap<object, ReadonlyMap<string, object>>();
+/** Shared maps' keys in sort order. */
+const sortedKeysOf = new WeakMap<ReadonlyMap<string, object>, readonly string[]>();
 
 /**
  * `each.key` and `each.value.<attribute>` of a block bound to plain entries, as the literal
