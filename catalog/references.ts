@@ -25,6 +25,28 @@ export function referenceClosure<K>(roots: Iterable<K>, references: (node: K) =>
 }
 
 /**
+ * Every node `roots` reach, themselves included: referenceClosure's nodes as a set, for a caller
+ * that needs no order (one loop with a stack of its own: faster, and no recursion).
+ */
+export function reachable<K>(roots: Iterable<K>, references: (node: K) => Iterable<K>): Set<K> {
+  const seen = new Set<K>();
+  const stack: K[] = [];
+  for (const root of roots) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    stack.push(root);
+    while (stack.length > 0) {
+      for (const next of references(stack.pop() as K)) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/**
  * referenceClosure over a graph known only as it is read (a registry's references): `read` gets
  * one level of unread nodes at a time (so it may read them concurrently) and answers each with
  * its value, or undefined when there is none (left out, and not followed). Every node is read

@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { PLAIN_KEY_TYPES } from '../format/key-types';
 import type { Diagnostics } from '../diagnostics';
-import { referenceClosure } from '../references';
+import { reachable } from '../references';
 import { lineCol } from '../schemas/json-position';
 import type { ResolvedSchema } from '../schemas/resolve';
 import { didYouMean } from '../suggest';
@@ -115,7 +115,7 @@ export const unusedSchemas: Rule = ({ domains, schemas, diagnostics }) => {
       ? NONE
       : references.map((r) => r.file);
   };
-  const used = new Set(referenceClosure(roots, files));
+  const used = reachable(roots, files);
   const incomplete = new Set(domains.filter((d) => d.brokenTopics.size > 0).map((d) => d.domain));
   for (const [path, s] of schemas) {
     if (!used.has(path) && !incomplete.has(s.parsed.domain)) {
