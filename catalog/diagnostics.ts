@@ -48,12 +48,14 @@ export class Diagnostics {
 
   /** Sorted by file, line, column: the order a reader walks the files in. */
   all(): Diagnostic[] {
+    // Most pairs share their file (and many their rule): equal strings compare as 0 without
+    // localeCompare, which costs a collation each (1,500 warnings: ~15,000 of them).
     return [...this.items].sort(
       (a, b) =>
-        a.file.localeCompare(b.file) ||
+        (a.file === b.file ? 0 : a.file.localeCompare(b.file)) ||
         a.line - b.line ||
         a.col - b.col ||
-        a.rule.localeCompare(b.rule),
+        (a.rule === b.rule ? 0 : a.rule.localeCompare(b.rule)),
     );
   }
 }

@@ -26,20 +26,17 @@ export async function openClients(connection: Connection): Promise<OpenClients> 
       `cannot connect to Kafka (${connection.label}): ${(err as Error).message}`,
     );
   }
-  return clientsOf(admin, connection);
+  return clientsOf(admin, new HttpSchemaRegistry(connection.registry));
 }
 
-function clientsOf(admin: KafkaAdmin, connection: Connection): OpenClients {
-  return {
-    admin,
-    registry: new HttpSchemaRegistry(connection.registry),
-    close: () => admin.disconnect(),
-  };
+function clientsOf(admin: KafkaAdmin, registry: SchemaRegistryApi): OpenClients {
+  return { admin, registry, close: () => admin.disconnect() };
 }
 
 /**
  * Clients that start reading the cluster now, for a command that loads its catalog meanwhile
- * (LeanAdmin.readAhead: metadata, ACLs and the configs of the topics named with `prefixes`).
+ * (LeanAdmin.readAhead: metadata, ACLs and the configs of the topics named with `prefixes`; the
+ * registry's subjects).
  * `ready` gives them once connected, or undefined when the lean connections cannot open: the
  * command then opens its clients with openClients, which reports why as it always has. `close`
  * closes them at once, connecting or not.
@@ -56,10 +53,12 @@ export function openReadingAhead(
   const admin = new LeanAdmin(connection.kafka);
   const connected = admin.connectLean();
   const sent = admin.readAhead(prefixes);
+  const registry = new HttpSchemaRegistry(connection.registry);
+  registry.readAhead();
   return {
     sent,
     ready: connected.then(
-      (ok) => (ok ? clientsOf(admin, connection) : undefined),
+      (ok) => (ok ? clientsOf(admin, registry) : undefined),
       () => undefined,
     ),
     close: () => admin.disconnect(),

@@ -83,6 +83,7 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 export class HttpSchemaRegistry implements SchemaRegistryApi {
   requests = 0;
   private readonly base: string;
+  private subjectsAhead: Promise<string[]> | undefined;
   private readonly auth?: string;
 
   constructor(
@@ -98,7 +99,26 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     await this.request('GET', '/config');
   }
 
+  /**
+   * Asks for the subjects now; the next listSubjects takes this answer, once (a command reads
+   * ahead while it loads its catalog: LeanAdmin.readAhead). A failure here is asked again then.
+   */
+  readAhead(): void {
+    const ahead = this.listSubjects();
+    ahead.catch(() => undefined);
+    this.subjectsAhead = ahead;
+  }
+
   async listSubjects(): Promise<string[]> {
+    const ahead = this.subjectsAhead;
+    this.subjectsAhead = undefined;
+    if (ahead) {
+      try {
+        return await ahead;
+      } catch {
+        // Asked again below, and reported as any failure is.
+      }
+    }
     return (await this.request<string[]>('GET', '/subjects')) ?? [];
   }
 

@@ -144,6 +144,16 @@ describe('the lean read path', () => {
         await kafkajs.describeTopicConfigs(ours),
       );
       expect(sortAcls(await lean.describeAcls())).toEqual(sortAcls(await kafkajs.describeAcls()));
+      // The registry's subjects, read ahead the same way.
+      const registry = new HttpSchemaRegistry(connection.registry);
+      registry.readAhead();
+      const subjects = await registry.listSubjects();
+      expect(registry.requests).toBe(1);
+      expect(subjects.sort()).toEqual(
+        (await new HttpSchemaRegistry(connection.registry).listSubjects()).sort(),
+      );
+      await registry.listSubjects();
+      expect(registry.requests).toBe(2);
       // Taken once: the next reads ask the broker again.
       const before = lean.roundTrips.total;
       await lean.describeTopics();
