@@ -47,6 +47,17 @@ function unsure(): never {
   throw UNSURE;
 }
 
+/** What type_ returns for a primitive (and a union whose first branch is it), made once each. */
+const PRIMITIVE_RESULTS = new Map(
+  [...PRIMITIVES].map((p) => [p, { branch: p, primitive: p }] as const),
+);
+const UNION_RESULTS = new Map(
+  [...PRIMITIVES].map((p) => [p, { branch: '\0union', primitive: p }] as const),
+);
+const UNION = { branch: '\0union' };
+const ARRAY = { branch: 'array' };
+const MAP = { branch: 'map' };
+
 /** avsc's maybeQualify: primitives by their last part, other names qualified and checked. */
 function qualify(name: string, namespace: string | undefined): string {
   const last = name.slice(name.lastIndexOf('.') + 1);
@@ -70,7 +81,8 @@ function type_(
 ): { branch: string; primitive?: string } {
   if (typeof schema === 'string') {
     const name = qualify(schema, namespace);
-    if (PRIMITIVES.has(name)) return { branch: name, primitive: name };
+    const primitive = PRIMITIVE_RESULTS.get(name);
+    if (primitive) return primitive;
     if (!defined.has(name) && !known.has(name)) unsure(); // avsc: undefined type name
     return { branch: name };
   }
@@ -79,7 +91,8 @@ function type_(
   const o = schema as Record<string, unknown>;
   const kind = o.type;
   // The checker's typeHook hands every primitive written as an object its shared type.
-  if (typeof kind === 'string' && PRIMITIVES.has(kind)) return { branch: kind, primitive: kind };
+  const primitive = typeof kind === 'string' ? PRIMITIVE_RESULTS.get(kind) : undefined;
+  if (primitive) return primitive;
   switch (kind) {
     case 'record':
     case 'error':
@@ -89,11 +102,11 @@ function type_(
     case 'array':
       if (!o.items) unsure();
       type_(o.items, namespace, known, defined);
-      return { branch: 'array' };
+      return ARRAY;
     case 'map':
       if (!o.values) unsure();
       type_(o.values, namespace, known, defined);
-      return { branch: 'map' };
+      return MAP;
     default:
       return unsure(); // fixed, an unknown type, a nested definition under "type", …
   }
@@ -116,7 +129,7 @@ function union(
     first ??= t;
   }
   // A union has no branch name; a default is checked against its first branch (see field).
-  return { branch: '\0union', ...(first?.primitive ? { primitive: first.primitive } : {}) };
+  return (first?.primitive && UNION_RESULTS.get(first.primitive)) || UNION;
 }
 
 /** Type()'s part for named types: the full name, registered (duplicates left to avsc). */

@@ -207,7 +207,9 @@ function cyclicComponents(paths: readonly string[], next: (p: string) => string[
   const out: string[][] = [];
   let counter = 0;
   for (const start of paths) {
-    if (index.has(start)) continue;
+    // A file that references nothing is a component of its own, without a cycle: the walk opens
+    // it only when a reference leads there (most files of a large catalog are never opened).
+    if (index.has(start) || next(start).length === 0) continue;
     const work: { node: string; edges: string[]; i: number }[] = [];
     const open = (node: string): void => {
       index.set(node, counter);
