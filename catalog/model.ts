@@ -235,19 +235,24 @@ export class Catalog {
     const all = this.topics.map((t) => resolveTopic(t, environment, spec));
     const topics = all.filter((_, i) => !this.topics[i]?.delete);
     const deletions = all.filter((_, i) => this.topics[i]?.delete);
-    const acls = this.acls;
-    const env: EnvironmentCatalog = deepFreeze({
-      name: environment,
-      spec,
-      platform: this.platform,
-      topics,
-      deletions,
-      apps: [...this.apps.values()],
-      domains: this.domains.map((d) => d.name),
-      subjects: this.subjects,
-      acls,
-      access: this.access,
-      totals: this.totals(environment),
+    const access = this.access;
+    const env: EnvironmentCatalog = Object.freeze({
+      ...deepFreeze({
+        name: environment,
+        spec,
+        platform: this.platform,
+        topics,
+        deletions,
+        apps: [...this.apps.values()],
+        domains: this.domains.map((d) => d.name),
+        subjects: this.subjects,
+        access,
+        totals: this.totals(environment),
+      }),
+      // Derived on first use (once per catalog): the stacks never ask for the ACLs as one list.
+      get acls(): readonly AclGrant[] {
+        return access.acls;
+      },
     });
     this.resolved.set(environment, env);
     return env;
