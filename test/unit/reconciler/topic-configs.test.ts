@@ -80,6 +80,42 @@ describe.each([1, 2] as const)('DescribeConfigs v%i', (version) => {
         { name: 'g', entries: [] },
       ]),
     ],
+    [
+      'topics configured alike and nearly alike, one after the other',
+      response(
+        [
+          ['1d', '86400000'],
+          ['1d again', '86400000'],
+          ['one digit more', '86400001'],
+          ['one digit more again', '86400001'],
+          ['a byte longer', '864000010'],
+          ['back to 1d', '86400000'],
+          ['secret alike', null],
+          ['secret alike again', null],
+        ].map(([name, retention]) => ({
+          name: name as string,
+          entries: [
+            ...defaults.filter((e) => e.name !== 'retention.ms'),
+            own('retention.ms', retention ?? null, { sensitive: retention === null }),
+          ],
+        })),
+      ),
+    ],
+    [
+      'an entry more, or a synonym more, than the topic before',
+      response([
+        { name: 'a', entries: [own('x', '1')] },
+        { name: 'b', entries: [own('x', '1'), own('y', '2')] },
+        {
+          name: 'c',
+          entries: [own('x', '1', { synonyms: [{ name: 'x', value: '1', source: 1 }] })],
+        },
+        { name: 'd', entries: [own('x', '1')] },
+        { name: 'e', entries: [own('x', '1')] },
+        { name: 'f', entries: [] },
+        { name: 'g', entries: [] },
+      ]),
+    ],
   ])('%s: the same configs as from kafkajs', async (_name, raw) => {
     const decoded = decodeDynamicConfigs(raw);
     expect(decoded.errorCode).toBeUndefined();
