@@ -32,7 +32,8 @@ export async function run(): Promise<void> {
 
 function measureAll(root: string, topics: number): void {
   // What a user waits for: `npm run validate --no-cache` as a whole process, start-up included,
-  // with helper threads as the command decides (none while the machine's cores are busy).
+  // with helper threads as the command decides (none while the machine's cores are busy), then
+  // with none and with one whatever the load.
   const runs = Number(process.env.BENCH_RUNS ?? 5);
   const command = ['catalog/cli.ts', 'validate', '--no-cache', '--root', root];
   timeCommand(['catalog/cli.ts', 'codeowners', '--root', root], { runs: 1, warmup: false });
@@ -41,6 +42,13 @@ function measureAll(root: string, topics: number): void {
   console.log(
     processLine('cold (--no-cache), median of ' + runs, timeCommand(command, { runs }), '< 1.5 s'),
   );
+  // The same with helper threads fixed (STREAMPLANE_HELPER_THREADS, parallel.ts): whether they
+  // pay for themselves on this machine, as a user waits, whatever the load average says.
+  for (const threads of [0, 1]) {
+    const env = { ...process.env, STREAMPLANE_HELPER_THREADS: String(threads) };
+    const label = threads === 0 ? 'cold, no helper thread' : 'cold, one helper thread';
+    console.log(processLine(label, timeCommand(command, { runs, env }), '< 1.5 s'));
+  }
   // In process: one thread against helper threads forced on (whatever the load).
   const measure = (cache: boolean, parallel: string = 'undefined'): Run => {
     const script = `

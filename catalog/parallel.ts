@@ -88,8 +88,8 @@ const STALL_MS = 10_000;
 
 export interface ParallelOptions {
   /**
-   * Helper threads for a large catalog (default: one per idle core beyond this one, by the load
-   * average, at most 3).
+   * Helper threads for a large catalog (default: STREAMPLANE_HELPER_THREADS when set, else one
+   * per idle core beyond this one, by the load average, at most 3).
    */
   readonly threads?: number;
   /** The work (schema files, plus DOMAIN_WEIGHT per domain file) from which helpers start. */
@@ -124,6 +124,17 @@ function helperThread(data: Omit<HelperData, 'port'>, port: MessagePort): Worker
   // A helper that fails is given up on when it stalls (see STALL_MS); nothing to report here.
   worker.on('error', () => undefined);
   return worker;
+}
+
+/**
+ * STREAMPLANE_HELPER_THREADS: how many helpers a command starts for a large catalog, whatever the
+ * load (0 for none, at most 3), so that a whole process can be measured with and without them
+ * (bench/validate.ts); unset, empty or not such a number: the load average decides.
+ */
+function threadsFromEnv(): number | undefined {
+  const value = process.env.STREAMPLANE_HELPER_THREADS;
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Math.min(3, Number(value));
 }
 
 /** The helper threads of one catalog load, as seen from this thread. */
@@ -180,7 +191,8 @@ export class Helpers {
   ): Helpers | undefined {
     // A helper needs a core of its own: on a machine already busy, it would only add its start.
     const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
-    const threads = options.threads ?? Math.min(3, availableParallelism() - 1, idle);
+    const threads =
+      options.threads ?? threadsFromEnv() ?? Math.min(3, availableParallelism() - 1, idle);
     const work = schemaFiles.length + DOMAIN_WEIGHT * domainFiles.length;
     if (threads < 1 || work < (options.minWork ?? MIN_WORK)) return undefined;
     return new Helpers(root, domainFiles, schemaFiles, threads, options.waitForHelpers ?? false);

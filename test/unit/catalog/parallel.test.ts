@@ -95,4 +95,26 @@ describe('helper threads', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('start as many as STREAMPLANE_HELPER_THREADS says, whatever the load, when the caller does not', () => {
+    const { root } = generateCatalog(4, 20);
+    const before = process.env.STREAMPLANE_HELPER_THREADS;
+    const helped = (value: string | undefined): boolean => {
+      if (value === undefined) delete process.env.STREAMPLANE_HELPER_THREADS;
+      else process.env.STREAMPLANE_HELPER_THREADS = value;
+      const phases = new Map<string, number>();
+      loadCatalog(new DiskFiles(root), { parallel: { minWork: 0 }, phases });
+      return phases.has(HELPED);
+    };
+    try {
+      expect(helped('0')).toBe(false);
+      expect(helped('1')).toBe(true);
+      // Not a count: the load average decides, as without it.
+      expect(helped('x')).toBe(helped(undefined));
+    } finally {
+      if (before === undefined) delete process.env.STREAMPLANE_HELPER_THREADS;
+      else process.env.STREAMPLANE_HELPER_THREADS = before;
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
