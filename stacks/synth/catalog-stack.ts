@@ -183,13 +183,13 @@ export class CatalogStack extends TerraformStack {
    * resolve). Stack-level overrides, which cdktf merges unresolved, take cdktf's own path.
    */
   private synthesizedTerraform(): Json {
+    const prepared = this.preparedRenderings();
     if (this.stackOverrides) return super.toTerraform() as Json;
     const resolve = (value: unknown, tokens = holdsTokenHere(value)): unknown =>
       tokens
         ? Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER })
         : withoutUndefined(value);
     const elements = elementsOf(this);
-    const prepared = this.preparedRenderings();
     const metadata: Json = {
       version: this.node.tryGetContext('cdktfVersion') as unknown,
       stackName: this.node.id,

@@ -2,7 +2,8 @@
 // sorted at every level, `toJSON` honoured, undefined members left out, empty objects and arrays
 // written as `{` and `}` on two lines), without building objects for big maps: a `SortedMap` is
 // written in key order straight from its entries, so a stack's text costs one pass over its
-// entries rather than an object built only to be serialized.
+// entries rather than an object built only to be serialized. Where JSON.stringify provably writes
+// the same text (nativeText, nativeParts), it writes it: many times faster than this walk.
 
 /** A map written as a JSON object in key order, without becoming an object first. */
 export interface SortedMap {
@@ -190,8 +191,9 @@ function members(
  * in Object.keys order, so every object whose keys are not sorted is copied with sorted keys
  * (sorting cannot reorder keys that look like array indices: those fall back), and writes empty
  * objects and arrays as `{}` and `[]`, where json-stable-stringify breaks the line: those lines
- * are rewritten. Anything but strings, finite or not numbers, booleans, null, plain objects and
- * arrays (undefined, toJSON, other classes) falls back.
+ * are rewritten. Both leave out undefined and symbol members (null in a list); anything else but
+ * strings, numbers, booleans, null, plain objects and arrays (functions, bigints, toJSON, other
+ * classes) falls back.
  */
 function nativeText(keys: readonly string[], map: SortedMap, indent: string): string | undefined {
   if (keys.length === 0 || keys.some(isIndexLike)) return undefined;
