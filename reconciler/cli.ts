@@ -89,7 +89,9 @@ export async function main(argv: string[]): Promise<number> {
   let handedOver = false;
   try {
     // The commands' modules (the catalog, the Kafka client) load only now: help and usage errors
-    // answer without them.
+    // answer without them. Each loads in a turn of its own, so that the reads started ahead
+    // (connecting, authenticating, the metadata) advance in between.
+    const inTurn = turns();
     const [
       { renderResults },
       { CatalogError, loadEnvironment },
@@ -99,13 +101,13 @@ export async function main(argv: string[]): Promise<number> {
       { readAndPlan, reconcilePass },
       { desiredState },
     ] = await Promise.all([
-      import('./apply/render'),
-      import('./catalog-source'),
-      import('./cluster/clients'),
-      import('./cluster/connection'),
-      import('./plan/render'),
-      import('./reconcile'),
-      import('./state/desired'),
+      inTurn(() => import('./apply/render')),
+      inTurn(() => import('./catalog-source')),
+      inTurn(() => import('./cluster/clients')),
+      inTurn(() => import('./cluster/connection')),
+      inTurn(() => import('./plan/render')),
+      inTurn(() => import('./reconcile')),
+      inTurn(() => import('./state/desired')),
     ]);
     // Loading the catalog keeps this thread busy: let the reads reach the broker first, which
     // then works on them meanwhile (bounded: a broker slow to answer is waited for later).
@@ -197,6 +199,16 @@ async function readAhead(args: Args): Promise<
     ready,
     sent: (ms) => Promise.race([sent, new Promise<void>((r) => setTimeout(r, ms).unref())]),
     close,
+  };
+}
+
+/** Runs each function given after the previous one's, a turn of the event loop apart. */
+function turns(): <T>(run: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (run) => {
+    const next = last.then(() => new Promise<void>((r) => setImmediate(r))).then(run);
+    last = next;
+    return next;
   };
 }
 

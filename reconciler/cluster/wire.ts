@@ -7,7 +7,7 @@
 import { createHash, createHmac, pbkdf2, randomBytes } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import type { Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type * as Tls from 'node:tls';
 
 /** Kafka's API keys for the requests sent here. */
 export const API = {
@@ -344,8 +344,10 @@ function connectSocket(settings: WireSettings, signal?: AbortSignal): Promise<So
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new WireError('connection closed'));
     const { host, port } = settings;
+    // node:tls (about 60 internal modules) loads only for a TLS listener.
     const socket: Socket = settings.ssl
-      ? tlsConnect({ host, port, servername: host }, () => done())
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('node:tls') as typeof Tls).connect({ host, port, servername: host }, () => done())
       : tcpConnect({ host, port }, () => done());
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
