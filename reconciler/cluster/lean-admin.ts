@@ -30,6 +30,7 @@ import type {
   TopicDescription,
 } from './types';
 import { API, pickVersion, Reader, WireConnection, Writer } from './wire';
+import type { ApiName } from './wire';
 import type { SaltedPasswords, WireSettings } from './wire';
 
 /** Topics per DescribeConfigs request: below this, one request; above it, one per connection. */
@@ -48,6 +49,12 @@ export class LeanAdmin implements KafkaAdmin {
     acls?: Promise<AclBinding[] | undefined>;
     configs?: Promise<DynamicConfigs | undefined>;
   } = {};
+  /** The requests each read ahead sent, counted in roundTrips when its answer is taken. */
+  private readonly aheadRequests: Record<keyof LeanAdmin['ahead'], string[]> = {
+    topics: [],
+    acls: [],
+    configs: [],
+  };
 
   private readonly splitFrom: number;
 
@@ -95,10 +102,11 @@ export class LeanAdmin implements KafkaAdmin {
   readAhead(prefixes: readonly string[]): Promise<void> {
     const quiet = <T>(p: Promise<T | undefined>): Promise<T | undefined> =>
       p.catch(() => undefined);
-    const topics = quiet(this.leanOnly((w) => this.readTopics(w)));
-    const acls = quiet(this.leanOnly((w) => this.readAcls(w)));
-    let sent!: () => void;
-    const allSent = new Promise<void>((resolve) => (sent = resolve));
+    const sent = this.aheadRequests;
+    const topics = quiet(this.leanOnly((w) => this.readTopics(w, sent.topics)));
+    const acls = quiet(this.leanOnly((w) => this.readAcls(w, sent.acls)));
+    let allOut!: () => void;
+    const allSent = new Promise<void>((resolve) => (allOut = resolve));
     const configs = quiet(
       (async () => {
         try {
@@ -108,9 +116,9 @@ export class LeanAdmin implements KafkaAdmin {
             .map((t) => t.name)
             .filter((n) => !n.startsWith('_') && prefixes.some((p) => n.startsWith(p)));
           if (guessed.length === 0) return new Map() as DynamicConfigs;
-          return this.readConfigs(wires, guessed); // writes its requests before it returns
+          return this.readConfigs(wires, guessed, sent.configs); // writes before it returns
         } finally {
-          sent();
+          allOut();
         }
       })(),
     );
@@ -192,18 +200,33 @@ export class LeanAdmin implements KafkaAdmin {
     return (await this.kafkajs()).ping();
   }
 
-  private async readTopics(wires: WireConnection[]): Promise<TopicDescription[] | undefined> {
+  // Each read sends through `send`: counted now, or (read ahead) noted in `aside` for later.
+  private sender(
+    aside?: string[],
+  ): (w: WireConnection, api: ApiName, v: number, body: Buffer) => Promise<Buffer> {
+    return (w, api, v, body) => {
+      aside?.push(api);
+      return w.send(api, v, body, aside === undefined);
+    };
+  }
+
+  private async readTopics(
+    wires: WireConnection[],
+    aside?: string[],
+  ): Promise<TopicDescription[] | undefined> {
     const w = wires[0] as WireConnection;
     const version = pickVersion(w.versions, API.Metadata, [4]);
     if (version === undefined) return undefined;
     const body = new Writer().int32(-1).bool(true).done(); // every topic; kafkajs' auto-creation flag
-    return decodeTopics(await w.send('Metadata', version, body));
+    return decodeTopics(await this.sender(aside)(w, 'Metadata', version, body));
   }
 
   private async readConfigs(
     wires: WireConnection[],
     topics: readonly string[],
+    aside?: string[],
   ): Promise<DynamicConfigs | undefined> {
+    const send = this.sender(aside);
     const version = pickVersion((wires[0] as WireConnection).versions, API.DescribeConfigs, [1, 2]);
     if (version === undefined) return undefined;
     const parts = topics.length < this.splitFrom ? 1 : wires.length;
@@ -214,7 +237,7 @@ export class LeanAdmin implements KafkaAdmin {
         const body = new Writer().int32(part.length);
         for (const name of part) body.int8(TOPIC).string(name).int32(-1); // every key
         body.bool(false); // include_synonyms
-        return decodeDynamicConfigs(await w.send('DescribeConfigs', version, body.done()));
+        return decodeDynamicConfigs(await send(w, 'DescribeConfigs', version, body.done()));
       }),
     );
     if (answers.some((a) => a.errorCode !== undefined)) return undefined;
@@ -224,7 +247,10 @@ export class LeanAdmin implements KafkaAdmin {
   }
 
   /** Every ACL, on the second connection (the first one asks for the metadata meanwhile). */
-  private async readAcls(wires: WireConnection[]): Promise<AclBinding[] | undefined> {
+  private async readAcls(
+    wires: WireConnection[],
+    aside?: string[],
+  ): Promise<AclBinding[] | undefined> {
     const w = wires[1] ?? (wires[0] as WireConnection);
     const version = pickVersion(w.versions, API.DescribeAcls, [1]);
     if (version === undefined) return undefined;
@@ -237,7 +263,7 @@ export class LeanAdmin implements KafkaAdmin {
       .int8(ANY.operation)
       .int8(ANY.permission)
       .done();
-    return decodeAcls(await w.send('DescribeAcls', version, body));
+    return decodeAcls(await this.sender(aside)(w, 'DescribeAcls', version, body));
   }
 
   /** A read answered ahead, once. */
@@ -246,7 +272,11 @@ export class LeanAdmin implements KafkaAdmin {
   ): Promise<Awaited<NonNullable<LeanAdmin['ahead'][K]>> | undefined> {
     const answer = this.ahead[key];
     delete this.ahead[key];
-    return answer === undefined ? undefined : await answer;
+    if (answer === undefined) return undefined;
+    const taken = await answer;
+    // Its requests count now, in the pass that uses it, as if it had sent them.
+    for (const api of this.aheadRequests[key].splice(0)) this.roundTrips.add(api);
+    return taken;
   }
 
   /** `read` through the wire connections, or undefined when they are closed or it fails. */

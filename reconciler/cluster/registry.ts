@@ -104,8 +104,11 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
    * ahead while it loads its catalog: LeanAdmin.readAhead). A failure here is asked again then.
    */
   readAhead(): void {
-    const ahead = this.listSubjects();
-    ahead.catch(() => undefined);
+    // Counted when taken, in the pass that uses it, as if that pass had sent it.
+    const ahead = this.request<string[]>('GET', '/subjects', undefined, false, false).then(
+      (subjects) => subjects ?? [],
+    );
+    ahead.catch(() => undefined); // a failure is met when taken, or never
     this.subjectsAhead = ahead;
   }
 
@@ -113,6 +116,7 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     const ahead = this.subjectsAhead;
     this.subjectsAhead = undefined;
     if (ahead) {
+      this.requests += 1;
       try {
         return await ahead;
       } catch {
@@ -238,8 +242,9 @@ export class HttpSchemaRegistry implements SchemaRegistryApi {
     path: string,
     body?: unknown,
     notFoundIsUndefined = false,
+    counted = true,
   ): Promise<T | undefined> {
-    this.requests += 1;
+    if (counted) this.requests += 1;
     let res: Answer;
     try {
       res = await send(

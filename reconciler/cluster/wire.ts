@@ -18,7 +18,7 @@ export const API = {
   DescribeConfigs: 32,
   SaslAuthenticate: 36,
 } as const;
-type ApiName = keyof typeof API;
+export type ApiName = keyof typeof API;
 
 export interface WireSettings {
   readonly host: string;
@@ -223,8 +223,11 @@ export class WireConnection {
     }
   }
 
-  /** Sends one request and resolves with its answer's body. */
-  send(api: ApiName, version: number, body: Buffer): Promise<Buffer> {
+  /**
+   * Sends one request and resolves with its answer's body; `counted` false leaves counting it to
+   * the caller (a read ahead counts when its answer is taken).
+   */
+  send(api: ApiName, version: number, body: Buffer, counted = true): Promise<Buffer> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const clientId = Buffer.from(this.settings.clientId);
@@ -234,7 +237,7 @@ export class WireConnection {
     head.writeInt16BE(version, 6);
     head.writeInt32BE(id, 8);
     head.writeInt16BE(clientId.length, 12);
-    this.onRequest(api);
+    if (counted) this.onRequest(api);
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new WireError(`${api} request timed out`));

@@ -147,6 +147,7 @@ describe('the lean read path', () => {
       // The registry's subjects, read ahead the same way.
       const registry = new HttpSchemaRegistry(connection.registry);
       registry.readAhead();
+      expect(registry.requests).toBe(0); // counted when taken
       const subjects = await registry.listSubjects();
       expect(registry.requests).toBe(1);
       expect(subjects.sort()).toEqual(
@@ -154,6 +155,13 @@ describe('the lean read path', () => {
       );
       await registry.listSubjects();
       expect(registry.requests).toBe(2);
+      // What was read ahead counts when taken: one Metadata, one DescribeAcls, and the
+      // DescribeConfigs of the guess and of what it missed.
+      expect(lean.roundTrips.byApi).toMatchObject({
+        Metadata: 1,
+        DescribeAcls: 1,
+        DescribeConfigs: 2,
+      });
       // Taken once: the next reads ask the broker again.
       const before = lean.roundTrips.total;
       await lean.describeTopics();
