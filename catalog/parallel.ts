@@ -89,7 +89,8 @@ const STALL_MS = 10_000;
 export interface ParallelOptions {
   /**
    * Helper threads for a large catalog (default: STREAMPLANE_HELPER_THREADS when set, else one
-   * per idle core beyond this one, by the load average, at most 3).
+   * per idle core beyond this thread's and one for V8's background work, by the load average,
+   * at most 3: none on 2 cores).
    */
   readonly threads?: number;
   /** The work (schema files, plus DOMAIN_WEIGHT per domain file) from which helpers start. */
@@ -189,10 +190,13 @@ export class Helpers {
     schemaFiles: readonly string[],
     options: ParallelOptions = {},
   ): Helpers | undefined {
-    // A helper needs a core of its own: on a machine already busy, it would only add its start.
+    // A helper needs a core of its own, and so do V8's background threads (garbage collection,
+    // compilation), which keep a second core busy during a large load: on 2 cores a helper made
+    // cold validation slower whether the machine was quiet (0.84 s without, 1.08-1.11 s with) or
+    // busy. So helpers take only the idle cores beyond this thread's and V8's.
     const idle = Math.floor(availableParallelism() - (loadavg()[0] ?? 0));
     const threads =
-      options.threads ?? threadsFromEnv() ?? Math.min(3, availableParallelism() - 1, idle);
+      options.threads ?? threadsFromEnv() ?? Math.min(3, availableParallelism() - 2, idle - 2);
     const work = schemaFiles.length + DOMAIN_WEIGHT * domainFiles.length;
     if (threads < 1 || work < (options.minWork ?? MIN_WORK)) return undefined;
     return new Helpers(root, domainFiles, schemaFiles, threads, options.waitForHelpers ?? false);
