@@ -16,7 +16,8 @@ function runTool(classpath: string, args: string[], users: readonly UserSecret[]
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', (err) => reject(new StackError(`Could not run java: ${err.message}`)));
-    child.on('exit', (code, sig) => {
+    // 'close', not 'exit': the tool's last output may still be in the pipes when it exits.
+    child.on('close', (code, sig) => {
       const clean = redact(output, secrets);
       if (code === 0) resolve(clean);
       else {

@@ -240,7 +240,8 @@ async function runStep(
   let stderr = '';
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  // 'close', not 'exit': the step's output may still be in the pipes when it exits.
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
   const read = (f: string): string => readFileSync(f, 'utf8');
   return {
     code,
