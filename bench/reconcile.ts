@@ -170,6 +170,20 @@ function connectionFile(dir: string, stackRoot: string, domains: string[]): stri
   return file;
 }
 
+/** A reconciler command on the bench's catalog and private broker, as a user runs it. */
+function cliArgs(command: string, catalog: string, connection: string): string[] {
+  return [
+    'reconciler/cli.ts',
+    command,
+    '--env',
+    'local',
+    '--root',
+    catalog,
+    '--connection',
+    connection,
+  ];
+}
+
 /** The no-op `plan` as a process, with and without the launcher's code cache. */
 function planProcess(args: string[]): void {
   const planned = timeCommand(args, { runs: RUNS });
@@ -197,16 +211,7 @@ async function planOnly(
   );
   await settle(stackRoot, 'bench1', TOPICS_PER_DOMAIN);
   const conn = connectionFile(catalog, stackRoot, ['bench1']);
-  planProcess([
-    'reconciler/cli.ts',
-    'plan',
-    '--env',
-    'local',
-    '--root',
-    catalog,
-    '--connection',
-    conn,
-  ]);
+  planProcess(cliArgs('plan', catalog, conn));
 }
 
 /** Floor, apply from empty (in process and as a process), no-op plan and pass of 1,000 topics. */
@@ -243,16 +248,7 @@ async function applyAndPlan(
   // The commands as users run them: whole processes, through the CLI and a connection file.
   writeCatalog(catalog, 'bench', 1, 2);
   const conn = connectionFile(catalog, stackRoot, ['bench1']);
-  const cli = (command: string): string[] => [
-    'reconciler/cli.ts',
-    command,
-    '--env',
-    'local',
-    '--root',
-    catalog,
-    '--connection',
-    conn,
-  ];
+  const cli = (command: string): string[] => cliArgs(command, catalog, conn);
   const applied = timeCommand(cli('apply'), { runs: 1, warmup: false });
   console.log(
     processLine('apply --env local from empty, process', applied, '< 4 s, <= 2x floor') +
