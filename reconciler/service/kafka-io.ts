@@ -127,6 +127,12 @@ function namesSomething(value: {
 /** Results per job message: keeps a big pass well below the broker's 1 MB message limit. */
 export const JOB_RESULTS_LIMIT = 1000;
 
+/** Retries of the election consumer's group calls (kafkajs restarts it after the last one). */
+const ELECTION_RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 };
+
+/** Pause before a replica whose election consumer stopped for good joins again. */
+const REJOIN_PAUSE_MS = 5000;
+
 /** How long start() waits to read the jobs topic up to its end before serving anyway. */
 const JOBS_CATCH_UP_MS = 15_000;
 
@@ -158,6 +164,8 @@ export class KafkaIo {
   private jobWrites: Promise<void> = Promise.resolve();
   private readonly ids = new Map<string, number>();
   private leader = false;
+  private stopping = false;
+  private rejoin?: NodeJS.Timeout;
 
   constructor(private readonly opts: KafkaIoOptions) {
     const k = opts.connection.kafka;
@@ -182,26 +190,49 @@ export class KafkaIo {
     await this.producer.connect();
     // The view of past jobs first, so a new leader knows what already ran.
     await this.followJobs();
+    await this.joinElection();
+  }
+
+  private setLeader(leader: boolean): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.opts.onLeadership(leader);
+  }
+
+  /**
+   * Joins the requests topic's group: the member given partition 0 leads. If kafkajs gives up on
+   * the group for good (a crash it does not restart), a new consumer joins after a pause, so a
+   * replica never stays outside the election while it runs.
+   */
+  private async joinElection(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
       sessionTimeout: 10_000,
       rebalanceTimeout: 10_000,
       heartbeatInterval: 1000,
+      // kafkajs heartbeats between fetches: an idle fetch waiting its default 5 s leaves a
+      // member that long before it learns of a rebalance; 1 s settles a new leader sooner.
+      maxWaitTimeInMs: 1000,
+      // Joining waits on the other members: rebalances in a row are normal, not failures.
+      retry: ELECTION_RETRY,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
-    const setLeader = (leader: boolean): void => {
-      if (leader === this.leader) return;
-      this.leader = leader;
-      this.opts.onLeadership(leader);
-    };
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[this.opts.topics.requests] ?? [];
-      setLeader(assigned.includes(0));
+      this.setLeader(assigned.includes(0));
     });
-    consumer.on(consumer.events.REBALANCING, () => setLeader(false));
-    consumer.on(consumer.events.CRASH, () => setLeader(false));
-    consumer.on(consumer.events.STOP, () => setLeader(false));
+    consumer.on(consumer.events.REBALANCING, () => this.setLeader(false));
+    consumer.on(consumer.events.STOP, () => this.setLeader(false));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.setLeader(false);
+      const { error, restart } = e.payload;
+      this.opts.log.warn(
+        { err: error.message, restart },
+        restart ? 'leader election: rejoining the group' : 'leader election: consumer stopped',
+      );
+      if (!restart && !this.stopping && this.consumer === consumer) this.scheduleRejoin(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.opts.topics.requests], fromBeginning: false });
     await consumer.run({
@@ -210,6 +241,20 @@ export class KafkaIo {
         if (request && request.environment === this.opts.environment) this.opts.onRequest(request);
       },
     });
+  }
+
+  private scheduleRejoin(crashed: Consumer): void {
+    this.rejoin = setTimeout(() => {
+      this.rejoin = undefined;
+      void crashed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => (this.stopping ? undefined : this.joinElection()))
+        .catch((err: Error) => {
+          this.opts.log.warn({ err: err.message }, 'leader election: could not rejoin');
+          if (!this.stopping) this.scheduleRejoin(this.consumer as Consumer);
+        });
+    }, REJOIN_PAUSE_MS);
   }
 
   /** Reads the jobs topic from the beginning, up to its end now, and keeps following it. */
@@ -452,6 +497,8 @@ export class KafkaIo {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.rejoin);
     // Leaving the group hands partition 0 (leadership) to another replica at once.
     await this.consumer?.disconnect().catch(() => undefined);
     await this.jobWrites;

@@ -43,7 +43,12 @@ describe('reconciliation jobs on the jobs topic', () => {
     };
   };
 
+  /** Each replica's log lines, shown when a wait fails (leadership changes, warnings). */
+  const logs: string[][] = [];
   const start = async (): Promise<RunningService> => {
+    const lines: string[] = [];
+    logs.push(lines);
+    const replica = logs.length;
     const svc = await startService({
       root: fx.root,
       environment: 'local',
@@ -57,7 +62,10 @@ describe('reconciliation jobs on the jobs topic', () => {
       ],
       connection,
       ioDomain: fx.domain,
-      log: createLogger({ level: 'silent' }),
+      log: createLogger({
+        level: 'info',
+        destination: { write: (line: string) => void lines.push(`#${replica} ${line.trim()}`) },
+      }),
     });
     running.push(svc);
     return svc;
@@ -99,12 +107,16 @@ describe('reconciliation jobs on the jobs topic', () => {
     );
     const b = await start();
     const services = [a, b];
-    const leader = await until(async () => {
-      const leaders = services.filter((s) => s.isLeader());
-      if (leaders.length !== 1) return undefined;
-      await sleep(1000);
-      return services.filter((s) => s.isLeader()).length === 1 ? leaders[0] : undefined;
-    });
+    const leader = await until(
+      async () => {
+        const leaders = services.filter((s) => s.isLeader());
+        if (leaders.length !== 1) return undefined;
+        await sleep(1000);
+        return services.filter((s) => s.isLeader()).length === 1 ? leaders[0] : undefined;
+      },
+      30_000,
+      () => `leaders: ${services.map((s) => s.isLeader()).join(', ')}\n${logs.flat().join('\n')}`,
+    );
     const follower = services.find((s) => s !== leader) as RunningService;
     const passesBefore = await passes(follower);
 
