@@ -95,18 +95,20 @@ export function deepYaml(file: string, text: string, diagnostics: Diagnostics): 
 
 /**
  * Whether `yamlTooDeep` certainly finds nothing in a text plain-yaml.ts read, so the scan can be
- * skipped: true when the text has no "#" and no line is indented by more than `limit - 2`.
- * Why: plain-yaml refuses flow brackets, block scalars and "- - "/"? " entries, so without "#"
- * (where a quote that yamlTooDeep thinks open could make it count brackets in a comment) its
- * scan opens no flow level and at most one "- " level per line, on a stack of strictly
- * increasing indentations of the text's lines: at most `maxIndent + 1` of them, so its depth is
- * at most `maxIndent + 2`, and it reports only a depth above `limit`.
+ * skipped: true when the text has no "#" and no line is indented by more than
+ * `limit - 2 - flowDepth`. Why: plain-yaml refuses block scalars and "- - "/"? " entries, and
+ * reads brackets and braces only as flow collections on a mapping line (none in a scalar), so
+ * without "#" (where a quote that yamlTooDeep thinks open could make it count brackets in a
+ * comment) its scan opens at most `flowDepth` flow levels and at most one "- " level per line, on
+ * a stack of strictly increasing indentations of the text's lines: at most `maxIndent + 1` of
+ * them, so its depth is at most `maxIndent + 2 + flowDepth`, and it reports only a depth above
+ * `limit`.
  */
 export function plainYamlShallow(
-  plain: { readonly comments: boolean; readonly maxIndent: number },
+  plain: { readonly comments: boolean; readonly maxIndent: number; readonly flowDepth: number },
   limit: number = INPUT_LIMITS.depth.yaml,
 ): boolean {
-  return !plain.comments && plain.maxIndent + 2 <= limit;
+  return !plain.comments && plain.maxIndent + 2 + plain.flowDepth <= limit;
 }
 
 /** The hint for a schema nested too deep. */

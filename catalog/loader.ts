@@ -110,13 +110,18 @@ export function loadCatalog(from: string | CatalogFiles, options: LoadOptions = 
   });
   const built = timed(phases, 'model', () => buildCatalog(ctx));
   timed(phases, 'capacity', () => checkCapacity(built, ctx.platformSource, diagnostics));
-  const catalog = diagnostics.errorCount === 0 ? built : undefined;
+  const errorCount = diagnostics.errorCount;
+  let sorted: readonly Diagnostic[] | undefined;
   return {
-    ...(catalog ? { catalog } : {}),
+    ...(errorCount === 0 ? { catalog: built } : {}),
     model: built,
     locate,
-    diagnostics: diagnostics.all(),
-    errorCount: diagnostics.errorCount,
+    // Sorted when read: a command that only needs the catalog (plan, apply) never reads its
+    // warnings, and a large catalog can have thousands.
+    get diagnostics() {
+      return (sorted ??= diagnostics.all());
+    },
+    errorCount,
   };
 }
 

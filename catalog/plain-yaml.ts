@@ -1,10 +1,13 @@
 // Plain YAML read without a YAML library: block mappings of plain keys, block sequences of
-// scalars, and scalars whose meaning cannot be in doubt (plain words, unescaped quoted strings,
-// small integers, true and false). Generated and most hand-written domain files are nothing
-// else, and reading them this way is several times faster than js-yaml. Anything else (a comment
-// after a quoted value, flow collections, anchors, tags, block or multi-line scalars, escapes, numbers
-// other than small integers, a duplicate key, any irregular indentation) is left to js-yaml and
-// `yaml` (source.ts), which then read or report it exactly as before: this module never reports.
+// scalars, flow collections on one line (`[a, b]`, `{ k: v, m: { n: 1 } }`) as a mapping's value,
+// and scalars whose meaning cannot be in doubt (plain words, unescaped quoted strings, small
+// integers, true and false). Generated and most hand-written domain files are nothing else, and
+// reading them this way is several times faster than js-yaml. Anything else (a comment after a
+// quoted value, a flow collection over several lines or in a block sequence, a bracket, brace or
+// quote inside a scalar of a flow collection, anchors, tags, block or multi-line scalars,
+// escapes, numbers other than small integers, a duplicate key, any irregular indentation) is left
+// to js-yaml and `yaml` (source.ts), which then read or report it exactly as before: this module
+// never reports.
 //
 // Every line of every domain file passes through here, so keys and scalars are checked with
 // character codes, not regular expressions, and lines are kept as numbers, not objects.
@@ -17,6 +20,8 @@ export interface PlainYaml {
   readonly comments: boolean;
   /** The deepest indentation of a line, in spaces (input.ts bounds the nesting by it). */
   readonly maxIndent: number;
+  /** The deepest nesting of flow collections on a line (0: none). */
+  readonly flowDepth: number;
 }
 
 /** Thrown inside the reader: a YAML library must decide. */
@@ -31,10 +36,15 @@ function unsure(): never {
  * left to the libraries, behind that gate, so that this reader's recursion stays shallow.
  */
 const MAX_DEPTH = 64;
-/** Characters that, anywhere on a line, may mean something this reader does not follow. */
-const SPECIAL = /[#&*!|>{}[\]%`\\]|^(?:---|\.\.\.)/;
+/**
+ * Characters that, anywhere on a line, may mean something this reader does not follow (flow
+ * brackets and braces are read where a value starts, and refused anywhere else).
+ */
+const SPECIAL = /[#&*!|>%`\\]|^(?:---|\.\.\.)/;
 /** The same over a whole text without comments, in one pass (document markers: per line). */
-const SPECIAL_ANYWHERE = /[&*!|>{}[\]%`\\]/;
+const SPECIAL_ANYWHERE = /[&*!|>%`\\]/;
+/** Flow collections nested deeper than this on one line are left to the libraries. */
+const MAX_FLOW_DEPTH = 8;
 /** Printable ASCII and line feeds only: js-yaml refuses some other characters. */
 const NOT_PLAIN_ASCII = /[^\x20-\x7e\n]/;
 /** YAML's null and boolean words (any case), which no key or plain word may be. */
@@ -71,6 +81,11 @@ function plainKey(text: string, start: number, end: number): boolean {
 
 const SPACE = 0x20;
 const DASH = 0x2d;
+const COMMA = 0x2c;
+const OPEN_SEQ = 0x5b;
+const CLOSE_SEQ = 0x5d;
+const OPEN_MAP = 0x7b;
+const CLOSE_MAP = 0x7d;
 
 class Reader {
   /** Three numbers per line: its indentation, the offset after it, and where the line ends. */
@@ -79,7 +94,10 @@ class Reader {
   private i = 0;
   private readonly keys = new Map<string, number>();
   private readonly comments: boolean;
+  /** Where the flow collection reader is. */
+  private at = 0;
   private maxIndent = 0;
+  private flowDepth = 0;
 
   constructor(private readonly text: string) {
     if (NOT_PLAIN_ASCII.test(text)) unsure();
@@ -126,7 +144,13 @@ class Reader {
     if (this.lines[0] !== 0) unsure();
     const data = this.mapping(0, 0, '');
     if (this.i < this.count) unsure();
-    return { data, keys: this.keys, comments: this.comments, maxIndent: this.maxIndent };
+    return {
+      data,
+      keys: this.keys,
+      comments: this.comments,
+      maxIndent: this.maxIndent,
+      flowDepth: this.flowDepth,
+    };
   }
 
   /**
@@ -174,7 +198,12 @@ class Reader {
         if (v === colon + 1) unsure(); // "key:value" is one plain scalar
         let e = end;
         while (text.charCodeAt(e - 1) === SPACE) e--;
-        out[key] = this.scalar(text.slice(v, e));
+        const c = text.charCodeAt(v);
+        if (c === OPEN_SEQ || c === OPEN_MAP) {
+          this.at = v;
+          out[key] = this.flow(1, depth === 0 ? key : undefined);
+          if (this.at !== e) unsure(); // more after the collection, or a collection left open
+        } else out[key] = this.scalar(text.slice(v, e));
       }
     }
     return out;
@@ -199,6 +228,87 @@ class Reader {
       out.push(this.scalar(item));
     }
     return out;
+  }
+
+  /**
+   * The flow collection that opens at `this.at`, on its line, `level` collections deep; leaves
+   * `this.at` after its closing bracket. `top`: the depth-one key it is the value of, whose keys
+   * are recorded like a block mapping's (source.ts's keyOffsets does the same).
+   */
+  private flow(level: number, top?: string): unknown {
+    if (level > MAX_FLOW_DEPTH) unsure();
+    if (level > this.flowDepth) this.flowDepth = level;
+    const { text } = this;
+    const map = text.charCodeAt(this.at) === OPEN_MAP;
+    const close = map ? CLOSE_MAP : CLOSE_SEQ;
+    const seq: unknown[] = [];
+    const obj: Record<string, unknown> = {};
+    this.at++;
+    this.spaces();
+    if (text.charCodeAt(this.at) === close) {
+      this.at++;
+      return map ? obj : seq;
+    }
+    for (;;) {
+      if (map) {
+        const start = this.at;
+        let k = start;
+        while (k < text.length && text.charCodeAt(k) !== 0x3a && text.charCodeAt(k) !== 0x0a) k++;
+        if (text.charCodeAt(k) !== 0x3a || text.charCodeAt(k + 1) !== SPACE) unsure();
+        if (!plainKey(text, start, k)) unsure();
+        const key = text.slice(start, k);
+        if (key in obj) unsure();
+        if (top !== undefined) this.keys.set(`${top}\0${key}`, start);
+        this.at = k + 1;
+        this.spaces();
+        obj[key] = this.flowItem(level);
+      } else seq.push(this.flowItem(level));
+      this.spaces();
+      const c = text.charCodeAt(this.at);
+      this.at++;
+      if (c === close) return map ? obj : seq;
+      if (c !== COMMA) unsure();
+      this.spaces();
+      // "[a, ]": YAML allows it, some readers do not; left to the libraries.
+      const next = text.charCodeAt(this.at);
+      if (next === close || next === COMMA) unsure();
+    }
+  }
+
+  /** A flow collection's item or value at `this.at`: a collection, or a scalar up to `,]}`. */
+  private flowItem(level: number): unknown {
+    const { text } = this;
+    const c = text.charCodeAt(this.at);
+    if (c === OPEN_SEQ || c === OPEN_MAP) return this.flow(level + 1);
+    const start = this.at;
+    let k = start;
+    if (c === 0x22 || c === 0x27) {
+      // A quoted scalar: to its closing quote, with no bracket, brace, comma or other quote in
+      // it (the libraries' then, and the depth scan's).
+      for (k = start + 1; k < text.length; k++) {
+        const d = text.charCodeAt(k);
+        if (d === c) break;
+        if (d === 0x0a || d === 0x22 || d === 0x27 || d === COMMA) unsure();
+        if (d === OPEN_SEQ || d === CLOSE_SEQ || d === OPEN_MAP || d === CLOSE_MAP) unsure();
+      }
+      this.at = k + 1;
+      return this.scalar(text.slice(start, k + 1));
+    }
+    for (; k < text.length; k++) {
+      const d = text.charCodeAt(k);
+      if (d === COMMA || d === CLOSE_SEQ || d === CLOSE_MAP || d === 0x0a) break;
+      // A bracket, brace or quote inside a plain scalar: the libraries'.
+      if (d === OPEN_SEQ || d === OPEN_MAP || d === 0x22 || d === 0x27) unsure();
+    }
+    let e = k;
+    while (e > start && text.charCodeAt(e - 1) === SPACE) e--;
+    if (e === start) unsure(); // an empty item: null, or a mistake
+    this.at = k;
+    return this.scalar(text.slice(start, e));
+  }
+
+  private spaces(): void {
+    while (this.text.charCodeAt(this.at) === SPACE) this.at++;
   }
 
   private scalar(s: string): unknown {
@@ -233,7 +343,8 @@ function number(s: string): unknown {
 
 /**
  * A plain scalar that is a string in the core schema whatever the library: a letter, "_" or "/"
- * first, no ":" or "#", no " -", not ending in a space, and none of the null or boolean words.
+ * first, no ":", "#", bracket or brace, no " -", not ending in a space, and none of the null or
+ * boolean words.
  */
 function word(s: string): boolean {
   const n = s.length;
@@ -242,6 +353,7 @@ function word(s: string): boolean {
   for (let k = 1; k < n; k++) {
     const c = s.charCodeAt(k);
     if (c === 0x3a || c === 0x23) return false;
+    if (c === OPEN_SEQ || c === CLOSE_SEQ || c === OPEN_MAP || c === CLOSE_MAP) return false;
     if (c === DASH && s.charCodeAt(k - 1) === SPACE) return false;
   }
   return s.charCodeAt(n - 1) !== SPACE && !keyWord(s, 0, n);

@@ -57,6 +57,36 @@ const FRAGMENTS = [
   'k:v',
   '# c',
   '---',
+  '[a]',
+  '[a, b]',
+  '[ a ,b ]',
+  '[]',
+  '{}',
+  '{ k: v }',
+  '{ k: "v" }',
+  "{ k: 'v', m: 2 }",
+  '{ k: { m: [1, x] } }',
+  '[a,]',
+  '[,]',
+  '[a, [b]]',
+  '[{ k: v }]',
+  '{ k: }',
+  '{ k }',
+  '{k:v}',
+  '[a: b]',
+  '["a, b"]',
+  '["a]"]',
+  "[it's]",
+  '{ k: 1, k: 2 }',
+  '{ constructor: 1 }',
+  '[',
+  ']',
+  '{',
+  '}',
+  '[a] b',
+  '[a b, 7d, true, 012]',
+  '[a # c]',
+  '{ k: v } # c',
 ];
 
 /** Data with key order and prototypes, compared as js-yaml makes it. */
@@ -135,13 +165,44 @@ describe('plainYaml', () => {
     expect(read).toBeGreaterThan(100); // the mutations do reach the reading path
   });
 
+  it('reads flow collections on one line as js-yaml does, keys at depth two included', () => {
+    for (const text of [
+      'a: [1, 2]\n',
+      'a: []\nb: {}\n',
+      'owners: { team: "@acme/platform-team" }\n',
+      'topics:\n  t:\n    producers: [writer, other/app]\n    schema: { value: t.avsc, key: string }\n',
+      'e:\n  local: { partitions: 1, config: { min.insync.replicas: 1 } }\n',
+      "a: [ 'x y' , b c, 7d ]\n",
+      'a: [{ k: [1, { m: true }] }]\n',
+    ]) {
+      const plain = plainYaml(text);
+      const lib = libraryLoad(text);
+      expect({ text, read: plain !== undefined, ok: lib.ok }).toEqual({
+        text,
+        read: true,
+        ok: true,
+      });
+      if (!plain || !lib.ok) continue;
+      expect({ text, data: shape(plain.data) }).toEqual({ text, data: shape(lib.data) });
+      expect({ text, keys: [...plain.keys].sort() }).toEqual({ text, keys: [...lib.keys].sort() });
+    }
+    expect(plainYaml('a: { b: { c: [d] } }\n')?.flowDepth).toBe(3);
+  });
+
   it('leaves to js-yaml what it does not follow', () => {
     for (const text of [
       '',
       'a:\n',
       'a: 1\na: 2\n',
       'a: "x\\ty"\n',
-      'a: [1, 2]\n',
+      'a: [1, 2\n',
+      'a: [1,\n  2]\n',
+      'a: [1, ]\n',
+      'a: { b: }\n',
+      'a: ["x]"]\n',
+      'a: [[[[[[[[[1]]]]]]]]]\n',
+      '- [a]\n',
+      'a:\n  - [b]\n',
       'a: &x 1\nb: *x\n',
       'a: |\n  text\n',
       'a: b\n  c\n',
