@@ -12,18 +12,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const stop = argumentlessExit(argv, USAGE);
   if (stop !== undefined) return stop;
   // cdktf and the catalog load only now: help answers without them.
-  const [{ formatDiagnostic }, { loadCatalog }, { remembered }, { readAdoption }, { buildStacks }] =
+  const [{ formatDiagnostic }, { loadRemembered }, { readAdoption }, { buildStacks }] =
     await Promise.all([
       import('./catalog/diagnostics'),
-      import('./catalog/loader'),
       import('./catalog/validate'),
       import('./importer/adoption'),
       import('./stacks/app'),
     ]);
-  // What `npm run validate` remembers: files and schemas that passed are not parsed or checked again.
-  const memory = remembered(process.cwd());
-  const result = loadCatalog(process.cwd(), memory.options);
-  memory.save();
+  // What `npm run validate` remembers: an unchanged catalog is not loaded again, and files and
+  // schemas that passed are not parsed or checked again.
+  const result = loadRemembered(process.cwd());
   if (!result.catalog) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     console.error(

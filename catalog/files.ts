@@ -1,6 +1,7 @@
 // Where catalog files come from: the working tree, or a git revision (for the PR check).
 // The loader only sees this interface, so both go through the very same parser and rules.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 
@@ -161,42 +162,76 @@ export class DiskFiles implements CatalogFiles {
  * `unchanged()` asks the disk the same questions again: when every answer is the same, whatever
  * was made of these files still holds (the loader is a function of its files' answers). For a
  * process that loads the same catalog again and again, as the reconciler's service does before
- * every pass.
+ * every pass; `questions()` gives the same as data, for a later process (catalog/snapshot.ts).
  */
 export class NotedDiskFiles extends DiskFiles {
-  private readonly asked: ((files: DiskFiles) => boolean)[] = [];
+  private readonly asked: Asked[] = [];
 
   override list(prefixes: readonly string[]): string[] {
     const answer = super.list(prefixes);
-    const noted = [...answer];
-    this.asked.push((files) => {
-      const now = files.list(prefixes);
-      return now.length === noted.length && now.every((p, i) => p === noted[i]);
-    });
+    this.asked.push({ list: [...prefixes], answer: [...answer] });
     return answer;
   }
 
   /** read() comes here too. */
   override bytes(path: string): Buffer | undefined {
     const answer = super.bytes(path);
-    this.asked.push((files) => {
-      const now = files.bytes(path);
-      return now === undefined || answer === undefined ? now === answer : now.equals(answer);
-    });
+    this.asked.push({ bytes: path, answer });
     return answer;
   }
 
   override escapes(path: string): string | undefined {
     const answer = super.escapes(path);
-    this.asked.push((files) => files.escapes(path) === answer);
+    this.asked.push({ escapes: path, answer });
     return answer;
   }
 
   /** Whether the disk answers every question asked so far as it did then. */
   unchanged(): boolean {
     const again = new DiskFiles(this.root);
-    return this.asked.every((same) => same(again));
+    return this.asked.every((q) => {
+      if ('list' in q) return sameList(again.list(q.list), q.answer);
+      if ('escapes' in q) return again.escapes(q.escapes) === q.answer;
+      const now = again.bytes(q.bytes);
+      return now === undefined || q.answer === undefined ? now === q.answer : now.equals(q.answer);
+    });
   }
+
+  /** The questions asked so far with their answers, contents as digests. */
+  questions(): Question[] {
+    return this.asked.map((q) =>
+      'bytes' in q ? { bytes: q.bytes, digest: digestOf(q.answer) } : { ...q },
+    );
+  }
+}
+
+type Asked =
+  | { readonly list: readonly string[]; readonly answer: readonly string[] }
+  | { readonly bytes: string; readonly answer: Buffer | undefined }
+  | { readonly escapes: string; readonly answer: string | undefined };
+
+/** A question the loader asked of its files and the answer it got, as plain data. */
+export type Question =
+  | { readonly list: readonly string[]; readonly answer: readonly string[] }
+  | { readonly bytes: string; readonly digest: string | null }
+  | { readonly escapes: string; readonly answer: string | undefined };
+
+/** Whether the working tree at `root` answers every question as it did (see NotedDiskFiles). */
+export function answersAgain(root: string, questions: readonly Question[]): boolean {
+  const again = new DiskFiles(root);
+  return questions.every((q) => {
+    if ('list' in q) return sameList(again.list(q.list), q.answer);
+    if ('escapes' in q) return again.escapes(q.escapes) === q.answer;
+    return digestOf(again.bytes(q.bytes)) === q.digest;
+  });
+}
+
+function sameList(now: readonly string[], then: readonly string[]): boolean {
+  return now.length === then.length && now.every((p, i) => p === then[i]);
+}
+
+function digestOf(bytes: Buffer | undefined): string | null {
+  return bytes === undefined ? null : createHash('sha1').update(bytes).digest('base64url');
 }
 
 /** All catalog files of one git revision, read with two git calls whatever their number. */

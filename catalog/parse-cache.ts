@@ -58,7 +58,7 @@ interface Stored {
 
 /** The parse cache in one file next to the schema verdicts. */
 export class ParseCacheFile implements ParseCache {
-  private readonly salt = salt();
+  private readonly salt = catalogCodeSalt();
   private readonly old: Stored;
   // Entries used by this run: the only ones written back, so the file never outgrows the catalog.
   private readonly platforms: Entries<ParsedPlatform> = new Map();
@@ -166,8 +166,15 @@ export class ParseCacheFile implements ParseCache {
 /**
  * The catalog code (every module of this folder, which holds the formats and the parsers) and
  * the versions of the parsing libraries: a cached result is only as good as what produced it.
+ * Once per process: the code does not change under it.
  */
-function salt(): string {
+export function catalogCodeSalt(): string {
+  return (codeSalt ??= computeSalt());
+}
+
+let codeSalt: string | undefined;
+
+function computeSalt(): string {
   const hash = createHash('sha1');
   try {
     const walk = (dir: string): void => {

@@ -3,13 +3,14 @@ import type * as ChangeSafety from './change-safety';
 import { checkCodeowners } from './codeowners';
 import type { Diagnostic } from './diagnostics';
 import { Diagnostics } from './diagnostics';
-import { DiskFiles, GitFiles, NotedDiskFiles, resolveRevision } from './files';
+import { answersAgain, DiskFiles, GitFiles, NotedDiskFiles, resolveRevision } from './files';
 import type * as History from './history';
 import { CATALOG_PATHS, loadCatalog, timed } from './loader';
 import type { LoadOptions, LoadResult } from './loader';
 import { ParseCacheFile } from './parse-cache';
 import type { Catalog } from './model';
 import { summarize } from './report';
+import { SnapshotFile } from './snapshot';
 import { VerdictFile } from './schemas/verdicts';
 import type { Summary } from './report';
 
@@ -56,39 +57,62 @@ export function remembered(root: string): {
 }
 
 /**
- * The catalog under `root` for a process that loads it again and again (the reconciler, before
- * every pass): the last load's result while the files answer every question of that load as
- * they did (see NotedDiskFiles), else a load with what `remembered` holds. Kept in memory for a
- * few roots, never on disk.
+ * The catalog under `root`, as loaded before if nothing it was made of changed since (see
+ * snapshot.ts), else loaded with what `remembered` holds, and remembered for the next time.
  */
-export function loadUnchanged(root: string): LoadResult {
-  const last = lastLoads.get(root);
-  if (last?.files.unchanged()) return last.result;
+export function loadRemembered(root: string): LoadResult {
+  return loadNoted(root).result;
+}
+
+/** loadRemembered, and how to tell later whether its files still answer as they did. */
+function loadNoted(root: string): { result: LoadResult; unchanged: () => boolean } {
+  const snapshot = SnapshotFile.forRoot(root);
+  const hit = snapshot.lookup();
+  if (hit) return { result: hit.result, unchanged: () => answersAgain(root, hit.questions) };
   const memory = remembered(root);
   const files = new NotedDiskFiles(root);
   const result = loadCatalog(files, memory.options);
   memory.save();
+  snapshot.remember(files.questions(), result);
+  snapshot.save();
+  return { result, unchanged: () => files.unchanged() };
+}
+
+/**
+ * The catalog under `root` for a process that loads it again and again (the reconciler, before
+ * every pass): the last load's result while the files answer every question of that load as
+ * they did (see NotedDiskFiles), else loadRemembered's. Kept in memory for a few roots.
+ */
+export function loadUnchanged(root: string): LoadResult {
+  const last = lastLoads.get(root);
+  if (last?.unchanged()) return last.result;
+  const loaded = loadNoted(root);
   lastLoads.delete(root);
-  lastLoads.set(root, { files, result });
+  lastLoads.set(root, loaded);
   for (const oldest of lastLoads.keys()) {
     if (lastLoads.size <= 4) break;
     lastLoads.delete(oldest);
   }
-  return result;
+  return loaded.result;
 }
 
-const lastLoads = new Map<string, { files: NotedDiskFiles; result: LoadResult }>();
+const lastLoads = new Map<string, { result: LoadResult; unchanged: () => boolean }>();
 
 export function validateCatalog(root: string, options: ValidateOptions = {}): ValidationResult {
   const files = new DiskFiles(root);
   const { phases } = options;
+  // A plain validation may reuse the last load whole (snapshot.ts); one that compares with a
+  // base, measures its phases or remembers nothing loads afresh.
+  const whole = options.cache !== false && options.base === undefined && !phases;
   const memory =
-    options.cache === false ? undefined : timed(phases, 'caches', () => remembered(root));
-  const head = loadCatalog(files, {
-    ...memory?.options,
-    ...(phases && { phases }),
-    ...(options.parallel !== undefined && { parallel: options.parallel }),
-  });
+    options.cache === false || whole ? undefined : timed(phases, 'caches', () => remembered(root));
+  const head = whole
+    ? loadRemembered(root)
+    : loadCatalog(files, {
+        ...memory?.options,
+        ...(phases && { phases }),
+        ...(options.parallel !== undefined && { parallel: options.parallel }),
+      });
   const extra = new Diagnostics();
   if (head.catalog && options.codeowners !== false) checkCodeowners(head.catalog, files, extra);
   if (options.base !== undefined) {
