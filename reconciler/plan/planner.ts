@@ -2,6 +2,7 @@
 // Pure and deterministic: the same inputs always give the same plan, so it is unit-tested alone.
 import type { AclBinding } from '../cluster/types';
 import { aclKey } from '../../catalog/access';
+import { byCodePoint } from '../../catalog/order';
 import { describeAcl } from '../cluster/types';
 import type { ActualState, ActualSubject } from '../state/actual';
 import type { DesiredAcl, DesiredState, DesiredSubject } from '../state/desired';
@@ -171,11 +172,6 @@ function topicNames(desired: DesiredState): ReadonlySet<string> {
   let names = namesOf.get(desired);
   if (!names) namesOf.set(desired, (names = new Set(desired.topics.map((t) => t.name))));
   return names;
-}
-
-/** A stable order that is the same on every machine (localeCompare is the ICU locale's, and slow). */
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The catalog's ACLs by key, made once per DesiredState (a service's passes share one). */
