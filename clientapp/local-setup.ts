@@ -10,7 +10,7 @@ import type { AclGrant } from '../catalog/access';
 import { loadCatalog } from '../catalog/loader';
 import type { Catalog, Subject } from '../catalog/model';
 import { subjectClosure } from '../catalog/references';
-import { toKafkajs } from '../reconciler/cluster/kafka-admin';
+import { toKafkajs } from '../reconciler/cluster/acl-codes';
 import { HttpSchemaRegistry } from '../reconciler/cluster/registry';
 import { REPO_ROOT } from '../shared/repo-root';
 import {

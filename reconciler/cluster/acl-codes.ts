@@ -2,7 +2,7 @@
 // to the names AclBinding uses. kafkajs' own tables (small plain modules, loaded without the rest
 // of kafkajs), so kafkajs and the lean read path (lean-admin.ts) name every value alike.
 /* eslint-disable @typescript-eslint/no-require-imports -- kafkajs' protocol tables have no types */
-import type { BindingPatternType, BindingResourceType } from './types';
+import type { AclBinding, BindingPatternType, BindingResourceType } from './types';
 
 type Table = Readonly<Record<string, number>>;
 const resourceTypes = require('kafkajs/src/protocol/aclResourceTypes') as Table;
@@ -44,3 +44,23 @@ export const nameOf = (table: Table, value: number): string | undefined => {
   }
   return byValue.get(value);
 };
+
+/**
+ * kafkajs wire values for one binding; the binding itself is the exact filter to delete it. The
+ * one mapping to kafkajs' ACL types (the local tooling and the lean writes use it too).
+ */
+export function toKafkajs(a: AclBinding) {
+  if (a.resourceType === 'OTHER' || a.patternType === 'OTHER')
+    throw new Error(`cannot express ${a.resourceType}/${a.patternType} ACLs`);
+  const operation = OPERATIONS[a.operation];
+  if (operation === undefined) throw new Error(`unknown ACL operation ${a.operation}`);
+  return {
+    resourceType: RESOURCE[a.resourceType],
+    resourceName: a.resourceName,
+    resourcePatternType: PATTERN[a.patternType],
+    principal: a.principal,
+    host: a.host,
+    operation,
+    permissionType: a.permission === 'ALLOW' ? ALLOW : DENY,
+  };
+}

@@ -7,7 +7,7 @@ import { installDescribeConfigsDecoder } from './describe-configs-decoder';
 import { describeDynamicConfigs, nextCluster } from './topic-configs';
 import type { ClusterInternals } from './topic-configs';
 import { toItemError, TransientError } from './errors';
-import { ALLOW, ANY, DENY, nameOf, OPERATIONS, PATTERN, RESOURCE } from './acl-codes';
+import { ALLOW, ANY, DENY, nameOf, OPERATIONS, PATTERN, RESOURCE, toKafkajs } from './acl-codes';
 import { RoundTrips } from './round-trips';
 import type {
   AclBinding,
@@ -55,26 +55,6 @@ export interface KafkaConnection {
   readonly sasl?: SASLOptions;
   readonly ssl?: boolean;
   readonly clientId?: string;
-}
-
-/**
- * kafkajs wire values for one binding; the binding itself is the exact filter to delete it. The
- * one mapping to kafkajs' ACL types (the local tooling uses it too).
- */
-export function toKafkajs(a: AclBinding) {
-  if (a.resourceType === 'OTHER' || a.patternType === 'OTHER')
-    throw new Error(`cannot express ${a.resourceType}/${a.patternType} ACLs`);
-  const operation = OPERATIONS[a.operation];
-  if (operation === undefined) throw new Error(`unknown ACL operation ${a.operation}`);
-  return {
-    resourceType: RESOURCE[a.resourceType],
-    resourceName: a.resourceName,
-    resourcePatternType: PATTERN[a.patternType],
-    principal: a.principal,
-    host: a.host,
-    operation,
-    permissionType: a.permission === 'ALLOW' ? ALLOW : DENY,
-  };
 }
 
 export class KafkajsAdmin implements KafkaAdmin {

@@ -11,10 +11,13 @@
 // topic-configs.ts' decoder). Whatever is not the plain success kafkajs would return (a refused
 // connection or authentication, an unexpected version, an error code in an answer, a topic or
 // partition error in the metadata, a timeout) makes this admin hand the call, and every later
-// one, to kafkajs, whose retries and messages are then exactly what the user gets. So do the
-// reads of an admin that has written (see writer()): a plan only reads; an apply's first read
-// is lean, its writes and the verification's reads are kafkajs' as before.
-import { ALLOW, ANY, nameOf, OPERATIONS, PATTERN, RESOURCE } from './acl-codes';
+// one, to kafkajs, whose retries and messages are then exactly what the user gets. An apply's
+// creations (CreateTopics, CreateAcls: idempotent) go through the same connections while every
+// item succeeds; any other answer sends the batch again through kafkajs, which then makes every
+// later write and read (see leanWrite, writer()). Other writes are kafkajs' as before. A broker
+// shows a write in its answers a little after answering it: verification reads again until it
+// does (reconcile.ts), as it always has.
+import { ALLOW, ANY, nameOf, OPERATIONS, PATTERN, RESOURCE, toKafkajs } from './acl-codes';
 import { toItemError, TransientError } from './errors';
 import type * as KafkajsModule from './kafka-admin';
 import type { KafkaAdmin, KafkaConnection } from './kafka-admin';
@@ -171,7 +174,8 @@ export class LeanAdmin implements KafkaAdmin {
   }
 
   async createTopics(topics: readonly NewTopic[]): Promise<BatchResult> {
-    return (await this.writer()).createTopics(topics);
+    const done = await this.leanWrite(topics.length, (w) => this.writeTopics(w, topics));
+    return done ?? (await this.writer()).createTopics(topics);
   }
 
   async createPartitions(items: readonly { topic: string; count: number }[]): Promise<BatchResult> {
@@ -185,7 +189,8 @@ export class LeanAdmin implements KafkaAdmin {
   }
 
   async createAcls(acls: readonly AclBinding[]): Promise<BatchResult> {
-    return (await this.writer()).createAcls(acls);
+    const done = await this.leanWrite(acls.length, (w) => this.writeAcls(w, acls));
+    return done ?? (await this.writer()).createAcls(acls);
   }
 
   async deleteAcls(acls: readonly AclBinding[]): Promise<BatchResult> {
@@ -310,10 +315,87 @@ export class LeanAdmin implements KafkaAdmin {
   }
 
   /**
-   * The kafkajs admin, for a write; from then on this admin reads through kafkajs too, as it did
-   * before: a broker shows a write in its answers only once it has applied the write's metadata
-   * record, a little after answering the write, and the lean path's reads, sent at once, can come
-   * before that. It is for reading a cluster, not for reading one's own writes back.
+   * A write through the first wire connection, taken only when every item succeeded: anything
+   * else (an item refused, the connection lost, an unexpected version or answer) is undefined,
+   * and the caller sends the whole batch again through kafkajs (writer()). That is safe because
+   * both writes sent this way are idempotent (a topic that exists counts as created, as in
+   * kafka-admin.ts; an ACL that exists is created again as nothing), and it leaves kafkajs to
+   * word every failure, retry it and pin it to its item, as it always did.
+   */
+  private async leanWrite(
+    items: number,
+    write: (w: WireConnection) => Promise<boolean>,
+  ): Promise<BatchResult | undefined> {
+    if (items === 0) return [];
+    if (this.wrote) return undefined; // kafkajs writes from its first write on
+    const wires = await this.wires;
+    if (!wires) return undefined;
+    try {
+      if (await write(wires[0] as WireConnection))
+        return new Array<undefined>(items).fill(undefined);
+    } catch {
+      // kafkajs sends it again and reports whatever is wrong in its own words.
+    }
+    return undefined;
+  }
+
+  /** CreateTopics (v2 to v4, kafkajs' layout); true when every topic exists now. */
+  private async writeTopics(w: WireConnection, topics: readonly NewTopic[]): Promise<boolean> {
+    const version = pickVersion(w.versions, API.CreateTopics, [2, 3, 4]);
+    if (version === undefined || topics.length === 0) return false;
+    const body = new Writer().int32(topics.length);
+    for (const t of topics) {
+      body.string(t.name).int32(t.partitions).int16(t.replicationFactor).int32(0); // assignments
+      const entries = Object.entries(t.config);
+      body.int32(entries.length);
+      for (const [name, value] of entries) body.string(name).string(value);
+    }
+    body.int32(CREATE_TIMEOUT_MS).bool(false); // validate_only
+    const r = new Reader(await w.send('CreateTopics', version, body.done()));
+    r.skip(4); // throttle_time_ms
+    const count = r.int32();
+    if (count !== topics.length) return false;
+    for (let i = 0; i < count; i++) {
+      r.string(); // name
+      const code = r.int16();
+      r.string(); // error_message
+      if (code !== 0 && code !== TOPIC_ALREADY_EXISTS) return false;
+    }
+    return true;
+  }
+
+  /** CreateAcls v1; true when every binding was created. */
+  private async writeAcls(w: WireConnection, acls: readonly AclBinding[]): Promise<boolean> {
+    const version = pickVersion(w.versions, API.CreateAcls, [1]);
+    if (version === undefined || acls.length === 0) return false;
+    const body = new Writer().int32(acls.length);
+    for (const a of acls) {
+      const v = toKafkajs(a);
+      body
+        .int8(v.resourceType)
+        .string(v.resourceName)
+        .int8(v.resourcePatternType)
+        .string(v.principal)
+        .string(v.host)
+        .int8(v.operation)
+        .int8(v.permissionType);
+    }
+    const r = new Reader(await w.send('CreateAcls', version, body.done()));
+    r.skip(4); // throttle_time_ms
+    const count = r.int32();
+    if (count !== acls.length) return false;
+    for (let i = 0; i < count; i++) {
+      const code = r.int16();
+      r.string(); // error_message
+      if (code !== 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The kafkajs admin, for a write the lean path does not make (or did not finish): from then on
+   * this admin writes and reads through kafkajs, so a pass that met a failure goes on with
+   * kafkajs' retries and messages throughout.
    */
   private writer(): Promise<KafkaAdmin> {
     this.wrote = true;
@@ -340,6 +422,12 @@ export class LeanAdmin implements KafkaAdmin {
 
 /** kafkajs' ConfigResourceTypes.TOPIC. */
 const TOPIC = 2;
+
+/** Kafka's error of a topic that exists already: created, for the reconciler (as kafka-admin.ts). */
+const TOPIC_ALREADY_EXISTS = 36;
+
+/** kafkajs' createTopics timeout: how long the broker may take to create them. */
+const CREATE_TIMEOUT_MS = 5000;
 
 /** Two authenticated connections, or none (the one that opened is closed). */
 async function openPair(

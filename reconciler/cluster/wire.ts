@@ -14,7 +14,9 @@ export const API = {
   Metadata: 3,
   SaslHandshake: 17,
   ApiVersions: 18,
+  CreateTopics: 19,
   DescribeAcls: 29,
+  CreateAcls: 30,
   DescribeConfigs: 32,
   SaslAuthenticate: 36,
 } as const;

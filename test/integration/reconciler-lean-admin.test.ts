@@ -11,12 +11,13 @@ import type { Connection } from '../../reconciler/cluster/connection';
 import { KafkajsAdmin } from '../../reconciler/cluster/kafka-admin';
 import { LeanAdmin } from '../../reconciler/cluster/lean-admin';
 import { HttpSchemaRegistry } from '../../reconciler/cluster/registry';
-import type { AclBinding } from '../../reconciler/cluster/types';
+import type { AclBinding, NewTopic } from '../../reconciler/cluster/types';
 import { renderPlan } from '../../reconciler/plan/render';
 import { readAndPlan, reconcilePass } from '../../reconciler/reconcile';
 import { REPO_ROOT } from '../../shared/repo-root';
 import { allowBinding } from '../support/acl';
 import { catalogFixture, removeDomainResources } from '../support/reconciler-fixture';
+import { until } from '../support/wait';
 import type { DomainSpec, Fixture } from '../support/reconciler-fixture';
 
 jest.setTimeout(120_000);
@@ -166,6 +167,71 @@ describe('the lean read path', () => {
       const before = lean.roundTrips.total;
       await lean.describeTopics();
       expect(lean.roundTrips.total).toBe(before + 1);
+    } finally {
+      await lean.disconnect();
+    }
+  });
+
+  test('creates topics and ACLs as kafkajs does; a refused item is sent again and worded by kafkajs', async () => {
+    const lean = new LeanAdmin(connection.kafka);
+    await lean.connect();
+    try {
+      // New topics with configs, and one that exists: created, as kafkajs counts it.
+      const made: NewTopic[] = [
+        {
+          name: fx.topic('d'),
+          partitions: 2,
+          replicationFactor: 1,
+          config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
+        },
+        { name: fx.topic('e'), partitions: 1, replicationFactor: 1, config: {} },
+        { name: fx.topic('a'), partitions: 3, replicationFactor: 1, config: {} },
+      ];
+      expect(await lean.createTopics(made)).toEqual([undefined, undefined, undefined]);
+      const bindings: AclBinding[] = [
+        allowBinding(fx.principal('maker'), 'TOPIC', fx.topic('d'), 'WRITE'),
+        allowBinding(fx.principal('maker'), 'GROUP', `${fx.domain}.maker`, 'READ', 'PREFIXED'),
+        allowBinding(fx.principal('maker'), 'TRANSACTIONAL_ID', `${fx.domain}.tx2`, 'WRITE'),
+        {
+          ...allowBinding(fx.principal('maker'), 'TOPIC', fx.topic('e'), 'READ'),
+          host: '10.0.0.9',
+        },
+        {
+          ...allowBinding(fx.principal('maker'), 'TOPIC', fx.topic('e'), 'WRITE'),
+          permission: 'DENY',
+        },
+      ];
+      expect(await lean.createAcls(bindings)).toEqual(bindings.map(() => undefined));
+      // Both through the wire connections: kafkajs was not needed.
+      expect(lean.roundTrips.byApi).toMatchObject({ CreateTopics: 1, CreateAcls: 1 });
+      expect(lean.roundTrips.byApi.ApiVersions ?? 0).toBe(2); // the lean pair's own, no more
+
+      // What kafkajs reads back is what was asked for.
+      await until(async () => {
+        const topics = await kafkajs.describeTopics();
+        return ['d', 'e'].every((k) => topics.some((t) => t.name === fx.topic(k)));
+      });
+      const topics = await kafkajs.describeTopics();
+      expect(topics.find((t) => t.name === fx.topic('d'))?.partitions).toBe(2);
+      expect((await kafkajs.describeTopicConfigs([fx.topic('d')])).get(fx.topic('d'))).toEqual({
+        'cleanup.policy': 'compact',
+        'min.compaction.lag.ms': '60000',
+      });
+      const keys = new Set(bindings.map(byKey));
+      await until(
+        async () =>
+          (await kafkajs.describeAcls()).filter((a) => keys.has(byKey(a))).length ===
+          bindings.length,
+      );
+
+      // A refused topic: the batch goes to kafkajs, which words the refusal as it always has.
+      const refused = { name: fx.topic('f'), partitions: 1, replicationFactor: 3, config: {} };
+      const [expected] = await kafkajs.createTopics([refused]);
+      expect(expected?.code).toBe('INVALID_REPLICATION_FACTOR');
+      const fine = { name: fx.topic('g'), partitions: 1, replicationFactor: 1, config: {} };
+      expect(await lean.createTopics([refused, fine])).toEqual([expected, undefined]);
+      expect(lean.roundTrips.byApi.CreateTopics).toBe(3); // lean, then kafkajs
+      await until(async () => (await kafkajs.describeTopics()).some((t) => t.name === fine.name));
     } finally {
       await lean.disconnect();
     }
