@@ -24,6 +24,11 @@ import { SourceFile } from './source';
 interface Stored {
   readonly salt: string;
   readonly questions: readonly Question[];
+  /** The Model, serialized on its own: read only once the questions are answered the same. */
+  readonly model: Uint8Array;
+}
+
+interface Model {
   readonly platform: PlatformFile;
   readonly domains: readonly Domain[];
   readonly schemas: ReadonlyMap<string, SchemaFile>;
@@ -60,13 +65,19 @@ export class SnapshotFile {
     }
     if (stored?.salt !== snapshotSalt() || !Array.isArray(stored.questions)) return undefined;
     if (!answersAgain(this.root, stored.questions)) return undefined;
-    const catalog = new Catalog(stored.platform, stored.domains, stored.schemas, stored.subjects);
+    let model: Model;
+    try {
+      model = deserialize(stored.model) as Model;
+    } catch {
+      return undefined;
+    }
+    const catalog = new Catalog(model.platform, model.domains, model.schemas, model.subjects);
     return {
       result: {
         catalog,
         model: catalog,
         locate: lazyLocate(this.root, catalog),
-        diagnostics: stored.diagnostics,
+        diagnostics: model.diagnostics,
         errorCount: 0,
       },
       questions: stored.questions,
@@ -77,15 +88,14 @@ export class SnapshotFile {
   remember(questions: readonly Question[], result: LoadResult): void {
     const { catalog } = result;
     if (!catalog || result.errorCount > 0) return;
-    this.pending = {
-      salt: snapshotSalt(),
-      questions,
+    const model: Model = {
       platform: catalog.platform,
       domains: catalog.domains,
       schemas: catalog.schemas,
       subjects: catalog.subjects,
       diagnostics: result.diagnostics,
     };
+    this.pending = { salt: snapshotSalt(), questions, model: serialize(model) };
   }
 
   save(): void {
