@@ -14,6 +14,7 @@ import type { Reconciliation as JobMessage } from '../../clientapp/generated/pla
 import type { ReconciliationRequest } from '../../clientapp/generated/platform/reconciliation-request';
 import type { Connection } from '../cluster/connection';
 import { JsonSchemaMessages } from '../cluster/json-messages';
+import { toItemError } from '../cluster/errors';
 import { HttpSchemaRegistry } from '../cluster/registry';
 import type { Logger } from '../log';
 import type { PassReport } from '../reconcile';
@@ -261,12 +262,15 @@ export class KafkaIo {
   private async followJobs(): Promise<void> {
     const topic = this.opts.topics.jobs;
     if (!topic || !this.opts.onJob) return;
+    const deadline = Date.now() + JOBS_CATCH_UP_MS;
     const admin = this.kafka.admin();
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
-      ends = new Map(
-        (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
+      ends = await retried(
+        deadline,
+        async () =>
+          new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])),
       );
     } finally {
       await admin.disconnect().catch(() => undefined);
@@ -294,7 +298,6 @@ export class KafkaIo {
         read.set(partition, BigInt(message.offset));
       },
     });
-    const deadline = Date.now() + JOBS_CATCH_UP_MS;
     while (!caughtUp()) {
       if (Date.now() > deadline) {
         this.opts.log.warn({ topic }, 'jobs topic not read to its end in time: serving anyway');
@@ -514,5 +517,20 @@ export class KafkaIo {
     }
     await this.producer?.disconnect().catch(() => undefined);
     this.leader = false;
+  }
+}
+
+/**
+ * `read` again while it fails with what may pass (a topic created a moment ago has no leader
+ * until the broker has applied it, and kafkajs' own retries are short), until `deadline`.
+ */
+async function retried<T>(deadline: number, read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!toItemError(err).retriable || Date.now() > deadline) throw err;
+      await sleep(250);
+    }
   }
 }
