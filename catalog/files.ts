@@ -188,43 +188,49 @@ export class NotedDiskFiles extends DiskFiles {
 
   /** Whether the disk answers every question asked so far as it did then. */
   unchanged(): boolean {
-    const again = new DiskFiles(this.root);
-    return this.asked.every((q) => {
-      if ('list' in q) return sameList(again.list(q.list), q.answer);
-      if ('escapes' in q) return again.escapes(q.escapes) === q.answer;
-      const now = again.bytes(q.bytes);
-      return now === undefined || q.answer === undefined ? now === q.answer : now.equals(q.answer);
-    });
+    return answeredAgain(this.root, this.asked, (now, q) =>
+      now === undefined || q.answer === undefined ? now === q.answer : now.equals(q.answer),
+    );
   }
 
   /** The questions asked so far with their answers, contents as digests. */
   questions(): Question[] {
     return this.asked.map((q) =>
-      'bytes' in q ? { bytes: q.bytes, digest: digestOf(q.answer) } : { ...q },
+      isRead(q) ? { bytes: q.bytes, digest: digestOf(q.answer) } : { ...q },
     );
   }
 }
 
-type Asked =
-  | { readonly list: readonly string[]; readonly answer: readonly string[] }
-  | { readonly bytes: string; readonly answer: Buffer | undefined }
-  | { readonly escapes: string; readonly answer: string | undefined };
+type Listed = { readonly list: readonly string[]; readonly answer: readonly string[] };
+type Escaped = { readonly escapes: string; readonly answer: string | undefined };
+type Asked = Listed | Escaped | { readonly bytes: string; readonly answer: Buffer | undefined };
 
 /** A question the loader asked of its files and the answer it got, as plain data. */
 export type Question =
-  | { readonly list: readonly string[]; readonly answer: readonly string[] }
-  | { readonly bytes: string; readonly digest: string | null }
-  | { readonly escapes: string; readonly answer: string | undefined };
+  Listed | Escaped | { readonly bytes: string; readonly digest: string | null };
 
 /** Whether the working tree at `root` answers every question as it did (see NotedDiskFiles). */
 export function answersAgain(root: string, questions: readonly Question[]): boolean {
+  return answeredAgain(root, questions, (now, q) => digestOf(now) === q.digest);
+}
+
+/** Asks every question again; a file's contents are compared by `sameBytes`. */
+function answeredAgain<R extends { readonly bytes: string }>(
+  root: string,
+  questions: readonly (Listed | Escaped | R)[],
+  sameBytes: (now: Buffer | undefined, q: R) => boolean,
+): boolean {
   const again = new DiskFiles(root);
   return questions.every((q) => {
-    if ('list' in q) return sameList(again.list(q.list), q.answer);
-    if ('escapes' in q) return again.escapes(q.escapes) === q.answer;
-    return digestOf(again.bytes(q.bytes)) === q.digest;
+    if (isListed(q)) return sameList(again.list(q.list), q.answer);
+    if (isEscaped(q)) return again.escapes(q.escapes) === q.answer;
+    return sameBytes(again.bytes(q.bytes), q);
   });
 }
+
+const isListed = (q: object): q is Listed => 'list' in q;
+const isEscaped = (q: object): q is Escaped => 'escapes' in q;
+const isRead = <R extends object>(q: Listed | Escaped | R): q is R => !isListed(q) && !isEscaped(q);
 
 function sameList(now: readonly string[], then: readonly string[]): boolean {
   return now.length === then.length && now.every((p, i) => p === then[i]);
