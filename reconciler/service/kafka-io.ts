@@ -12,9 +12,9 @@ import type { ReconcilerEvent } from '../../clientapp/generated/platform/reconci
 import type { ReconcilerSummary } from '../../clientapp/generated/platform/reconciler-summary';
 import type { Reconciliation as JobMessage } from '../../clientapp/generated/platform/reconciliation';
 import type { ReconciliationRequest } from '../../clientapp/generated/platform/reconciliation-request';
+import { withRetry } from '../apply/retry';
 import type { Connection } from '../cluster/connection';
 import { JsonSchemaMessages } from '../cluster/json-messages';
-import { toItemError } from '../cluster/errors';
 import { HttpSchemaRegistry } from '../cluster/registry';
 import type { Logger } from '../log';
 import type { PassReport } from '../reconcile';
@@ -133,6 +133,9 @@ const ELECTION_RETRY = { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 }
 
 /** Pause before a replica whose election consumer stopped for good joins again. */
 const REJOIN_PAUSE_MS = 5000;
+
+/** Reading the jobs topic's end offsets again: bounded by the catch-up deadline, not a count. */
+const OFFSETS_RETRY = { retries: Infinity, backoffMs: 250, maxBackoffMs: 1000 };
 
 /** How long start() waits to read the jobs topic up to its end before serving anyway. */
 const JOBS_CATCH_UP_MS = 15_000;
@@ -267,11 +270,16 @@ export class KafkaIo {
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
-      ends = await retried(
-        deadline,
+      // Again while it fails with what may pass (a topic created a moment ago has no leader
+      // until the broker has applied it, and kafkajs' own retries are short), until the deadline.
+      const read = await withRetry(
         async () =>
           new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)])),
+        OFFSETS_RETRY,
+        () => Date.now() > deadline,
       );
+      if (!read.ok) throw new Error(read.error.message);
+      ends = read.value;
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -517,20 +525,5 @@ export class KafkaIo {
     }
     await this.producer?.disconnect().catch(() => undefined);
     this.leader = false;
-  }
-}
-
-/**
- * `read` again while it fails with what may pass (a topic created a moment ago has no leader
- * until the broker has applied it, and kafkajs' own retries are short), until `deadline`.
- */
-async function retried<T>(deadline: number, read: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!toItemError(err).retriable || Date.now() > deadline) throw err;
-      await sleep(250);
-    }
   }
 }
