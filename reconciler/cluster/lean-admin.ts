@@ -342,7 +342,7 @@ export class LeanAdmin implements KafkaAdmin {
   /** CreateTopics (v2 to v4, kafkajs' layout); true when every topic exists now. */
   private async writeTopics(w: WireConnection, topics: readonly NewTopic[]): Promise<boolean> {
     const version = pickVersion(w.versions, API.CreateTopics, [2, 3, 4]);
-    if (version === undefined || topics.length === 0) return false;
+    if (version === undefined) return false;
     const body = new Writer().int32(topics.length);
     for (const t of topics) {
       body.string(t.name).int32(t.partitions).int16(t.replicationFactor).int32(0); // assignments
@@ -351,23 +351,14 @@ export class LeanAdmin implements KafkaAdmin {
       for (const [name, value] of entries) body.string(name).string(value);
     }
     body.int32(CREATE_TIMEOUT_MS).bool(false); // validate_only
-    const r = new Reader(await w.send('CreateTopics', version, body.done()));
-    r.skip(4); // throttle_time_ms
-    const count = r.int32();
-    if (count !== topics.length) return false;
-    for (let i = 0; i < count; i++) {
-      r.string(); // name
-      const code = r.int16();
-      r.string(); // error_message
-      if (code !== 0 && code !== TOPIC_ALREADY_EXISTS) return false;
-    }
-    return true;
+    const answer = await w.send('CreateTopics', version, body.done());
+    return everyCreated(answer, topics.length, true, (code) => code === TOPIC_ALREADY_EXISTS);
   }
 
   /** CreateAcls v1; true when every binding was created. */
   private async writeAcls(w: WireConnection, acls: readonly AclBinding[]): Promise<boolean> {
     const version = pickVersion(w.versions, API.CreateAcls, [1]);
-    if (version === undefined || acls.length === 0) return false;
+    if (version === undefined) return false;
     const body = new Writer().int32(acls.length);
     for (const a of acls) {
       const v = toKafkajs(a);
@@ -380,16 +371,7 @@ export class LeanAdmin implements KafkaAdmin {
         .int8(v.operation)
         .int8(v.permissionType);
     }
-    const r = new Reader(await w.send('CreateAcls', version, body.done()));
-    r.skip(4); // throttle_time_ms
-    const count = r.int32();
-    if (count !== acls.length) return false;
-    for (let i = 0; i < count; i++) {
-      const code = r.int16();
-      r.string(); // error_message
-      if (code !== 0) return false;
-    }
-    return true;
+    return everyCreated(await w.send('CreateAcls', version, body.done()), acls.length, false);
   }
 
   /**
@@ -428,6 +410,29 @@ const TOPIC_ALREADY_EXISTS = 36;
 
 /** kafkajs' createTopics timeout: how long the broker may take to create them. */
 const CREATE_TIMEOUT_MS = 5000;
+
+/**
+ * Whether a CreateTopics (v2+) or CreateAcls (v1) answer, a throttle time then an error code and
+ * message per item (after its name when `named`), has `count` items that all succeeded; a code
+ * `alsoDone` accepts counts as success too.
+ */
+function everyCreated(
+  answer: Buffer,
+  count: number,
+  named: boolean,
+  alsoDone: (code: number) => boolean = () => false,
+): boolean {
+  const r = new Reader(answer);
+  r.skip(4); // throttle_time_ms
+  if (r.int32() !== count) return false;
+  for (let i = 0; i < count; i++) {
+    if (named) r.string(); // the topic's name
+    const code = r.int16();
+    r.string(); // error_message
+    if (code !== 0 && !alsoDone(code)) return false;
+  }
+  return true;
+}
 
 /** Two authenticated connections, or none (the one that opened is closed). */
 async function openPair(
